@@ -1,0 +1,162 @@
+"""complaintflow: handle customer complaints the way the best support teams do.
+
+A pure, typed core: open a complaint, apply typed (or JSON) commands to it, and get the
+next complaint plus the events that happened, or a rejection that explains itself.
+Commands are importable from here; events live in :mod:`complaintflow.events`.
+"""
+
+from ._complaint import Applied, Complaint, open_complaint
+from ._errors import CommandRejected, ComplaintflowError, InvalidValueError, Reason, Rejection
+from ._json import Result, apply_json, parse_command, to_json
+from ._policy import Policy
+from ._values import (
+    ActionItem,
+    Assignment,
+    Compensation,
+    Concern,
+    ConcernStatus,
+    Contact,
+    Customer,
+    CustomerResponse,
+    Escalation,
+    Feedback,
+    Impact,
+    Outcome,
+    Owner,
+    PreventiveAction,
+    RootCause,
+    Severity,
+    Stage,
+)
+from ._workflow import WORKFLOW as _WORKFLOW
+from .commands import (
+    COMMAND_TYPES,
+    AnyCommand,
+    Apologize,
+    AssessImpact,
+    Assign,
+    BeginRecap,
+    BeginResponse,
+    Close,
+    Command,
+    CompleteAction,
+    ConfirmConcern,
+    ConfirmImpact,
+    ConfirmNextSteps,
+    EndContact,
+    Escalate,
+    ExpressEmpathy,
+    GiveRelief,
+    HearConcern,
+    LetVent,
+    MarkUnresolvable,
+    NoMoreConcerns,
+    OfferCompensation,
+    PlanAction,
+    Prioritize,
+    Recap,
+    RecordFeedback,
+    RecordPreventiveAction,
+    RecordRootCause,
+    Refer,
+    RejectRestatement,
+    Reopen,
+    ResolveConcern,
+    RestateConcern,
+    ReviewOpenItems,
+    ScheduleFollowUp,
+    SeekClosure,
+    StartContact,
+    ThankCustomer,
+    VerifyCustomer,
+    Withdraw,
+)
+
+
+def workflow_diagram() -> str:
+    """The workflow as a Mermaid ``stateDiagram-v2``, generated from the definition."""
+    return _WORKFLOW.mermaid()
+
+
+def stage_commands(stage: Stage) -> tuple[str, ...]:
+    """The commands a stage accepts, by the workflow definition."""
+    return _WORKFLOW.commands_for(stage)
+
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "COMMAND_TYPES",
+    "ActionItem",
+    "AnyCommand",
+    "Apologize",
+    "Applied",
+    "AssessImpact",
+    "Assign",
+    "Assignment",
+    "BeginRecap",
+    "BeginResponse",
+    "Close",
+    "Command",
+    "CommandRejected",
+    "Compensation",
+    "CompleteAction",
+    "Complaint",
+    "ComplaintflowError",
+    "Concern",
+    "ConcernStatus",
+    "ConfirmConcern",
+    "ConfirmImpact",
+    "ConfirmNextSteps",
+    "Contact",
+    "Customer",
+    "CustomerResponse",
+    "EndContact",
+    "Escalate",
+    "Escalation",
+    "ExpressEmpathy",
+    "Feedback",
+    "GiveRelief",
+    "HearConcern",
+    "Impact",
+    "InvalidValueError",
+    "LetVent",
+    "MarkUnresolvable",
+    "NoMoreConcerns",
+    "OfferCompensation",
+    "Outcome",
+    "Owner",
+    "PlanAction",
+    "Policy",
+    "PreventiveAction",
+    "Prioritize",
+    "Reason",
+    "Recap",
+    "RecordFeedback",
+    "RecordPreventiveAction",
+    "RecordRootCause",
+    "Refer",
+    "RejectRestatement",
+    "Rejection",
+    "Reopen",
+    "ResolveConcern",
+    "RestateConcern",
+    "Result",
+    "ReviewOpenItems",
+    "RootCause",
+    "ScheduleFollowUp",
+    "SeekClosure",
+    "Severity",
+    "Stage",
+    "StartContact",
+    "ThankCustomer",
+    "VerifyCustomer",
+    "Withdraw",
+    "__version__",
+    "apply_json",
+    "open_complaint",
+    "parse_command",
+    "stage_commands",
+    "to_json",
+    "workflow_diagram",
+]

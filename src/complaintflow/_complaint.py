@@ -1,0 +1,174 @@
+"""The complaint aggregate: an immutable value that commands turn into the next one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from attrs import frozen
+
+from .commands import AnyCommand
+from ._errors import CommandRejected, InvalidValueError, Rejection
+from .events import AnyEvent, ComplaintOpened
+from ._fold import fold
+from ._policy import Policy
+from ._rules import allowed_commands, run
+from ._values import (
+    ActionItem,
+    Assignment,
+    Compensation,
+    Concern,
+    Contact,
+    Customer,
+    CustomerResponse,
+    Escalation,
+    Feedback,
+    Outcome,
+    PreventiveAction,
+    RootCause,
+    Stage,
+    ensure_aware,
+)
+
+
+@frozen(kw_only=True)
+class Complaint:
+    """One customer complaint, as it stands after ``revision`` applied commands.
+
+    Never mutated: :meth:`apply` returns the next complaint. Build one with
+    :func:`open_complaint`, or rebuild one from its events with :meth:`from_events`.
+    """
+
+    complaint_id: str
+    policy: Policy
+    received_at: datetime
+    stage: Stage = Stage.VERIFYING
+    revision: int = 1
+    seq: int = 1
+    updated_at: datetime
+    customer: Customer | None = None
+    assignment: Assignment | None = None
+    concerns: tuple[Concern, ...] = ()
+    priority: tuple[str, ...] = ()
+    actions: tuple[ActionItem, ...] = ()
+    compensations: tuple[Compensation, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    authority_limit: Decimal
+    follow_up_at: datetime | None = None
+    contact: Contact | None = None
+    apologized: bool = False
+    empathy_expressed: bool = False
+    vented: bool = False
+    recapped: bool = False
+    closure: CustomerResponse | None = None
+    thanked: bool = False
+    outcome: Outcome | None = None
+    closed_at: datetime | None = None
+    root_causes: tuple[RootCause, ...] = ()
+    preventive_actions: tuple[PreventiveAction, ...] = ()
+    feedback: Feedback | None = None
+
+    # --- queries --------------------------------------------------------------------------
+
+    def concern(self, concern_id: str) -> Concern | None:
+        """The concern with this id, or ``None``."""
+        for concern in self.concerns:
+            if concern.id == concern_id:
+                return concern
+        return None
+
+    def action(self, action_id: str) -> ActionItem | None:
+        """The action item with this id, or ``None``."""
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        return None
+
+    @property
+    def open_concerns(self) -> tuple[Concern, ...]:
+        """Concerns neither resolved nor marked unresolvable, in the order they were heard."""
+        return tuple(concern for concern in self.concerns if concern.is_open)
+
+    @property
+    def open_actions(self) -> tuple[ActionItem, ...]:
+        """Action items not yet completed."""
+        return tuple(action for action in self.actions if action.is_open)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage is Stage.CLOSED
+
+    def allowed_commands(self) -> tuple[str, ...]:
+        """The command names the complaint accepts now (their arguments are still checked)."""
+        return allowed_commands(self)
+
+    # --- change ---------------------------------------------------------------------------
+
+    def apply(self, command: AnyCommand, *, at: datetime) -> Applied:
+        """Apply ``command`` at time ``at``: the next complaint and the events recorded.
+
+        Raises :class:`CommandRejected` (nothing changes) when a rule is broken, and
+        :class:`InvalidValueError` for a naive ``at``.
+        """
+        outcome = run(self, command, ensure_aware(at))
+        if isinstance(outcome, Rejection):
+            raise CommandRejected(outcome)
+        return Applied(complaint=outcome[0], events=outcome[1])
+
+    def check(self, command: AnyCommand, *, at: datetime) -> Rejection | None:
+        """The rejection ``apply`` would raise, or ``None`` when the command would apply."""
+        outcome = run(self, command, ensure_aware(at))
+        return outcome if isinstance(outcome, Rejection) else None
+
+    @classmethod
+    def from_events(cls, events: Iterable[AnyEvent]) -> Complaint:
+        """Rebuild a complaint by folding its events, starting with ``complaint_opened``."""
+        iterator = iter(events)
+        first = next(iterator, None)
+        if not isinstance(first, ComplaintOpened):
+            raise InvalidValueError("an event log must start with a complaint_opened event",
+                                    argument="events")
+        complaint = _opened(first)
+        for event in iterator:
+            if event.seq != complaint.seq + 1:
+                raise InvalidValueError(
+                    f"event {event.type} has seq {event.seq}; expected {complaint.seq + 1}",
+                    argument="events",
+                )
+            complaint = fold(complaint, event)
+        return complaint
+
+
+@frozen
+class Applied:
+    """An applied command: the next complaint and the events it recorded, in order."""
+
+    complaint: Complaint
+    events: tuple[AnyEvent, ...]
+
+
+def _opened(event: ComplaintOpened) -> Complaint:
+    return Complaint(
+        complaint_id=event.complaint_id,
+        policy=event.policy,
+        received_at=event.at,
+        seq=event.seq,
+        updated_at=event.at,
+        authority_limit=event.policy.agent_authority_limit,
+    )
+
+
+_DEFAULT_POLICY = Policy()
+
+
+def open_complaint(complaint_id: str, *, at: datetime, policy: Policy | None = None) -> Applied:
+    """Open a complaint received at ``at``: revision 1, stage ``verifying``.
+
+    The returned events hold the ``complaint_opened`` event that starts its log.
+    """
+    if not isinstance(complaint_id, str) or not complaint_id.strip():
+        raise InvalidValueError("complaint_id must be a non-blank string", argument="complaint_id")
+    event = ComplaintOpened(seq=1, at=ensure_aware(at), complaint_id=complaint_id,
+                            policy=policy if policy is not None else _DEFAULT_POLICY)
+    return Applied(complaint=_opened(event), events=(event,))

@@ -1,0 +1,104 @@
+"""The private cattrs converter: strict JSON in, JSON primitives out.
+
+cattrs is lenient by default (``str(5)`` is a fine string to it); a JSON contract must not
+be, so every primitive gets a strict hook here. Times are ISO-8601 strings with an offset,
+amounts are decimal strings, tuples are JSON arrays.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from cattrs import Converter
+
+from ._errors import InvalidValueError
+
+T = TypeVar("T")
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def parse_time(value: object, argument: str | None = None) -> datetime:
+    """An aware datetime from an ISO-8601 string with an offset (or an aware datetime).
+
+    Raises :class:`InvalidValueError` with code ``invalid_time`` or ``naive_time``.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):  # Python 3.10's fromisoformat does not read "Z"
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidValueError(f"expected an ISO-8601 time with an offset, got {value!r}",
+                                    argument=argument, code="invalid_time") from None
+    else:
+        raise InvalidValueError(f"expected an ISO-8601 time string, got {value!r}",
+                                argument=argument, code="invalid_time")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise InvalidValueError(f"expected a time with a UTC offset, got naive {value!r}",
+                                argument=argument, code="naive_time")
+    return parsed
+
+
+def _strict(kind: type[T], label: str) -> Any:
+    def structure(value: object, _: object) -> T:
+        # bool is an int subclass, and JSON's true must not count as 1
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise InvalidValueError(f"expected {label}, got {type(value).__name__}")
+        return value
+
+    return structure
+
+
+def _structure_decimal(value: object, _: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidValueError(f"expected a decimal string, got {type(value).__name__}")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise InvalidValueError(f"{value!r} is not a decimal number") from None
+    if not amount.is_finite():
+        raise InvalidValueError(f"{value!r} is not a finite amount")
+    return amount
+
+
+def _structure_tuple(value: object, cls: Any) -> tuple[Any, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise InvalidValueError(f"expected an array, got {type(value).__name__}")
+    (item_type, *_) = getattr(cls, "__args__", (object,))
+    return tuple(converter.structure(item, item_type) for item in value)
+
+
+def _structure_enum(value: object, cls: type[_E]) -> _E:
+    try:
+        return cls(value)
+    except ValueError:
+        choices = ", ".join(repr(member.value) for member in cls)
+        raise InvalidValueError(f"{value!r} is not one of {choices}") from None
+
+
+def make_converter() -> Converter:
+    """A fresh strict converter; the module-level ``converter`` is the one the library uses."""
+    conv = Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(int, _strict(int, "a whole number"))
+    conv.register_structure_hook(bool, _strict(bool, "true or false"))
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_structure_hook(datetime, lambda value, _: parse_time(value))
+    conv.register_structure_hook_func(
+        lambda cls: getattr(cls, "__origin__", None) is tuple, _structure_tuple)
+    conv.register_structure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _structure_enum)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_unstructure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), lambda e: e.value)
+    return conv
+
+
+converter = make_converter()

@@ -1,0 +1,101 @@
+"""The JSON entry point for bots and hosts: never raises for bad input.
+
+``apply_json(complaint, {"command": "hear_concern", "text": "..."}, at="...")`` returns
+either the :class:`Applied` result or the :class:`Rejection` as data, with one stable
+reason code for each kind of bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Union
+
+from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
+
+from .commands import COMMAND_TYPES, AnyCommand
+from ._complaint import Applied, Complaint
+from ._converter import converter, parse_time
+from ._errors import CommandRejected, InvalidValueError, Reason, Rejection
+from ._rules import reject
+
+Result = Union[Applied, Rejection]
+"""What :func:`apply_json` returns: the applied command, or the rejection as data."""
+
+
+def parse_command(payload: object) -> AnyCommand | list[Reason]:
+    """Build the typed command from ``{"command": name, ...arguments}``, or say why not."""
+    if isinstance(payload, (str, bytes)):
+        try:
+            payload = json.loads(payload)
+        except ValueError as error:
+            return [Reason("invalid_json", f"The payload is not valid JSON: {error}.")]
+    if not isinstance(payload, Mapping):
+        return [Reason("invalid_payload",
+                       'A command is a JSON object: {"command": "<name>", ...arguments}.')]
+    name = payload.get("command")
+    if name is None:
+        return [Reason("missing_command", 'The payload has no "command" key.', "command")]
+    command_type = COMMAND_TYPES.get(name) if isinstance(name, str) else None
+    if command_type is None:
+        return [Reason("unknown_command", f"{name!r} is not a command.", "command")]
+    arguments = {key: value for key, value in payload.items() if key != "command"}
+    try:
+        return converter.structure(arguments, command_type)
+    except ClassValidationError as error:
+        return _reasons(error)
+    except InvalidValueError as error:
+        return [Reason(error.code, f"{error.message}.", error.argument)]
+
+
+def _reasons(error: ClassValidationError) -> list[Reason]:
+    """One reason per problem that cattrs found, with the argument it is about."""
+    with_notes, others = error.group_exceptions()
+    reasons: list[Reason] = []
+    for problem, note in with_notes:
+        if isinstance(problem, KeyError):
+            reasons.append(Reason("missing_argument", f"{note.name} is required.", note.name))
+        elif isinstance(problem, InvalidValueError):
+            reasons.append(Reason(problem.code, f"{note.name}: {problem.message}.", note.name))
+        else:
+            detail = problem.message if isinstance(problem, BaseValidationError) else problem
+            reasons.append(Reason("invalid_argument", f"{note.name}: {detail}.", note.name))
+    for problem in others:
+        if isinstance(problem, ForbiddenExtraKeysError):
+            reasons += [Reason("unexpected_argument", f"{key} is not an argument of this command.",
+                               key) for key in sorted(problem.extra_fields)]
+        elif isinstance(problem, InvalidValueError):  # a validator of the command itself
+            reasons.append(Reason(problem.code, f"{problem.message}.", problem.argument))
+        else:
+            reasons.append(Reason("invalid_argument", str(problem)))
+    return reasons
+
+
+def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> Result:
+    """Apply a JSON command at ``at`` (a datetime or an ISO-8601 string with an offset).
+
+    Never raises for bad input: a malformed payload, an unknown command, missing, extra or
+    mistyped arguments, a malformed or naive time, unknown ids and broken rules all come
+    back as a :class:`Rejection` whose reasons say what is wrong.
+    """
+    name = payload.get("command") if isinstance(payload, Mapping) else None
+    label = name if isinstance(name, str) else "?"
+    command = parse_command(payload)
+    reasons = command if isinstance(command, list) else []
+    try:
+        when = parse_time(at, "at")
+    except InvalidValueError as error:
+        reasons.append(Reason(error.code, f"at: {error.message}.", "at"))
+    if reasons or isinstance(command, list):
+        return reject(complaint, label, reasons)
+    try:
+        return complaint.apply(command, at=when)
+    except CommandRejected as rejected:
+        return rejected.rejection
+
+
+def to_json(value: Rejection | Reason) -> dict[str, Any]:
+    """A rejection (or reason) as JSON-safe data, for answering a bot."""
+    result: dict[str, Any] = converter.unstructure(value)
+    return result

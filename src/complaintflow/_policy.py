@@ -1,0 +1,39 @@
+"""The host's rules for a complaint: required conduct, authority limits, time windows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from attrs import Attribute, field, frozen
+
+from ._errors import InvalidValueError
+from ._values import to_decimal
+
+
+def _positive_window(_: object, attribute: Attribute[Any], value: object) -> None:
+    if not isinstance(value, timedelta) or value < timedelta(0):
+        raise InvalidValueError(f"{attribute.name} must be a non-negative timedelta",
+                                argument=attribute.name)
+
+
+def _limit(_: object, attribute: Attribute[Any], value: object) -> None:
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+        raise InvalidValueError(f"{attribute.name} must be a non-negative amount",
+                                argument=attribute.name)
+
+
+@frozen(kw_only=True)
+class Policy:
+    """Data the host passes in when it opens a complaint; it travels with the complaint.
+
+    ``agent_authority_limit`` is the largest compensation a front-line agent may offer
+    (in the host's currency unit); ``escalate(authority_limit=...)`` raises it.
+    """
+
+    apology_before_response: bool = True
+    thanks_before_close: bool = True
+    agent_authority_limit: Decimal = field(default=Decimal(50), converter=to_decimal,
+                                           validator=_limit)
+    reopen_window: timedelta = field(default=timedelta(days=30), validator=_positive_window)

@@ -1,0 +1,426 @@
+"""One typed command per row of the command table (DESIGN §3).
+
+A command is what somebody asks the complaint to do. Its ``command`` is the stable string a
+bot sends as ``{"command": name, ...}``; its fields are the arguments, validated when the
+command is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import ClassVar, Union, get_args
+
+from attrs import field, frozen
+
+from ._errors import InvalidValueError
+from ._values import (
+    CustomerResponse,
+    Owner,
+    Severity,
+    amount,
+    as_member,
+    aware,
+    optional_text,
+    text,
+    to_decimal,
+)
+
+
+def _optional_decimal(value: Decimal | int | str | None) -> Decimal | None:
+    return None if value is None else to_decimal(value)
+
+
+def _severity(value: Severity | str) -> Severity:
+    return as_member(Severity, value, "severity")
+
+
+def _owner(value: Owner | str) -> Owner:
+    return as_member(Owner, value, "owner")
+
+
+def _customer_response(value: CustomerResponse | str) -> CustomerResponse:
+    return as_member(CustomerResponse, value, "customer_response")
+
+
+def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):  # a lone id would otherwise become a tuple of characters
+        raise InvalidValueError("ids must be given as a list, not a single string")
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidValueError(f"ids must be a list of ids, got {value!r}") from None
+
+
+def _ids(_: object, attribute: object, value: tuple[str, ...]) -> None:
+    name = getattr(attribute, "name", "ids")
+    if not value:
+        raise InvalidValueError(f"{name} must not be empty", argument=name)
+    for item in value:
+        if not isinstance(item, str) or not item:
+            raise InvalidValueError(f"{name} must hold non-empty ids", argument=name)
+    if len(set(value)) != len(value):
+        raise InvalidValueError(f"{name} must not repeat an id", argument=name)
+
+
+def _score(_: object, attribute: object, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise InvalidValueError("score must be a whole number from 1 to 5", argument="score")
+
+
+class Command:
+    """Base of every command; ``command`` is its stable JSON name."""
+
+    __slots__ = ()
+    command: ClassVar[str]
+
+
+# --- verifying --------------------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class VerifyCustomer(Command):
+    """Record who is speaking and whether they are entitled to the service."""
+
+    command: ClassVar[str] = "verify_customer"
+    name: str = field(validator=text)
+    callback: str = field(validator=text)
+    customer_id: str | None = field(default=None, validator=optional_text)
+    entitled: bool = True
+    service: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class Refer(Command):
+    """Send the complaint elsewhere (not entitled, wrong company): closes it."""
+
+    command: ClassVar[str] = "refer"
+    reason: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class Assign(Command):
+    """Hand the complaint to the person with the right skill."""
+
+    command: ClassVar[str] = "assign"
+    agent: str = field(validator=text)
+    skill: str | None = field(default=None, validator=optional_text)
+
+
+# --- listening --------------------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class HearConcern(Command):
+    """Capture a concern in the customer's own words."""
+
+    command: ClassVar[str] = "hear_concern"
+    text: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class RestateConcern(Command):
+    """Say the concern back in the agent's own words."""
+
+    command: ClassVar[str] = "restate_concern"
+    concern_id: str = field(validator=text)
+    restatement: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class ConfirmConcern(Command):
+    """The customer agrees with the restatement."""
+
+    command: ClassVar[str] = "confirm_concern"
+    concern_id: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class RejectRestatement(Command):
+    """The customer disagrees with the restatement; it must be restated again."""
+
+    command: ClassVar[str] = "reject_restatement"
+    concern_id: str = field(validator=text)
+    correction: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class NoMoreConcerns(Command):
+    """The customer has nothing more to raise."""
+
+    command: ClassVar[str] = "no_more_concerns"
+
+
+# --- prioritizing and impact ------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class Prioritize(Command):
+    """The customer's order of the open concerns, most urgent first."""
+
+    command: ClassVar[str] = "prioritize"
+    order: tuple[str, ...] = field(converter=_id_tuple, validator=_ids)
+
+
+@frozen(kw_only=True)
+class AssessImpact(Command):
+    """What a concern means to the customer, and how severe it is."""
+
+    command: ClassVar[str] = "assess_impact"
+    concern_id: str = field(validator=text)
+    description: str = field(validator=text)
+    severity: Severity = field(converter=_severity)
+    restatement: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class ConfirmImpact(Command):
+    """The customer agrees with the impact as described."""
+
+    command: ClassVar[str] = "confirm_impact"
+    concern_id: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class BeginResponse(Command):
+    """Every impact is agreed: start responding."""
+
+    command: ClassVar[str] = "begin_response"
+
+
+# --- responding and following up --------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class GiveRelief(Command):
+    """Immediate relief for what hurts most."""
+
+    command: ClassVar[str] = "give_relief"
+    concern_id: str = field(validator=text)
+    description: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class PlanAction(Command):
+    """An action plan item with an owner and a due time."""
+
+    command: ClassVar[str] = "plan_action"
+    description: str = field(validator=text)
+    owner: Owner = field(converter=_owner)
+    due: datetime = field(validator=aware)
+    concern_ids: tuple[str, ...] = field(converter=_id_tuple, validator=_ids)
+
+
+@frozen(kw_only=True)
+class CompleteAction(Command):
+    """An action item is done."""
+
+    command: ClassVar[str] = "complete_action"
+    action_id: str = field(validator=text)
+    note: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class ResolveConcern(Command):
+    """A concern is fixed."""
+
+    command: ClassVar[str] = "resolve_concern"
+    concern_id: str = field(validator=text)
+    resolution: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class MarkUnresolvable(Command):
+    """A concern cannot be fixed: explain why, and accommodate where possible."""
+
+    command: ClassVar[str] = "mark_unresolvable"
+    concern_id: str = field(validator=text)
+    explanation: str = field(validator=text)
+    accommodation: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class OfferCompensation(Command):
+    """Offer something of value; amounts above the current authority limit need escalation."""
+
+    command: ClassVar[str] = "offer_compensation"
+    kind: str = field(validator=text)
+    description: str = field(validator=text)
+    concern_id: str | None = field(default=None, validator=optional_text)
+    amount: Decimal | None = field(default=None, converter=_optional_decimal, validator=amount)
+    currency: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class ScheduleFollowUp(Command):
+    """When the next contact will happen; must be in the future."""
+
+    command: ClassVar[str] = "schedule_follow_up"
+    at: datetime = field(validator=aware)
+
+
+@frozen(kw_only=True)
+class ConfirmNextSteps(Command):
+    """The customer understands the next steps."""
+
+    command: ClassVar[str] = "confirm_next_steps"
+
+
+@frozen(kw_only=True)
+class StartContact(Command):
+    """A new call or chat during follow-up."""
+
+    command: ClassVar[str] = "start_contact"
+    channel: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class ReviewOpenItems(Command):
+    """Go over the open items and what each side did; every contact starts with it."""
+
+    command: ClassVar[str] = "review_open_items"
+
+
+@frozen(kw_only=True)
+class EndContact(Command):
+    """The contact is over."""
+
+    command: ClassVar[str] = "end_contact"
+
+
+@frozen(kw_only=True)
+class BeginRecap(Command):
+    """Everything is resolved or explained: move to the recap."""
+
+    command: ClassVar[str] = "begin_recap"
+
+
+# --- recapping and closing --------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class Recap(Command):
+    """Recap every concern and its outcome."""
+
+    command: ClassVar[str] = "recap"
+    summary: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class SeekClosure(Command):
+    """Ask whether the customer is satisfied."""
+
+    command: ClassVar[str] = "seek_closure"
+    customer_response: CustomerResponse = field(converter=_customer_response)
+
+
+@frozen(kw_only=True)
+class ThankCustomer(Command):
+    """Thank the customer for raising the complaint."""
+
+    command: ClassVar[str] = "thank_customer"
+
+
+@frozen(kw_only=True)
+class Close(Command):
+    """Close the complaint."""
+
+    command: ClassVar[str] = "close"
+
+
+@frozen(kw_only=True)
+class Reopen(Command):
+    """Reopen a closed complaint within the policy's window."""
+
+    command: ClassVar[str] = "reopen"
+    reason: str = field(validator=text)
+
+
+# --- conduct, escalation and learning (most stages) -------------------------------------
+
+
+@frozen(kw_only=True)
+class Apologize(Command):
+    """Always apologize (Evenson; best practice 2)."""
+
+    command: ClassVar[str] = "apologize"
+    note: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class ExpressEmpathy(Command):
+    """Show that the agent understands how the customer feels."""
+
+    command: ClassVar[str] = "express_empathy"
+    note: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class LetVent(Command):
+    """Let the customer vent without interrupting."""
+
+    command: ClassVar[str] = "let_vent"
+    note: str | None = field(default=None, validator=optional_text)
+
+
+@frozen(kw_only=True)
+class Escalate(Command):
+    """Hand over to someone with more authority, optionally raising the authority limit."""
+
+    command: ClassVar[str] = "escalate"
+    to: str = field(validator=text)
+    reason: str = field(validator=text)
+    authority_limit: Decimal | None = field(default=None, converter=_optional_decimal,
+                                            validator=amount)
+
+
+@frozen(kw_only=True)
+class Withdraw(Command):
+    """The customer withdraws the complaint: closes it."""
+
+    command: ClassVar[str] = "withdraw"
+    reason: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class RecordRootCause(Command):
+    """Why it went wrong (Evenson step 2; best practice 5)."""
+
+    command: ClassVar[str] = "record_root_cause"
+    category: str = field(validator=text)
+    description: str = field(validator=text)
+    company_at_fault: bool
+
+
+@frozen(kw_only=True)
+class RecordPreventiveAction(Command):
+    """What will stop it happening again (Evenson step 5)."""
+
+    command: ClassVar[str] = "record_preventive_action"
+    description: str = field(validator=text)
+    owner: str = field(validator=text)
+
+
+@frozen(kw_only=True)
+class RecordFeedback(Command):
+    """The customer's score, 1 to 5, after closing."""
+
+    command: ClassVar[str] = "record_feedback"
+    score: int = field(validator=_score)
+    comment: str | None = field(default=None, validator=optional_text)
+
+
+AnyCommand = Union[
+    VerifyCustomer, Refer, Assign, HearConcern, RestateConcern, ConfirmConcern,
+    RejectRestatement, NoMoreConcerns, Prioritize, AssessImpact, ConfirmImpact, BeginResponse,
+    GiveRelief, PlanAction, CompleteAction, ResolveConcern, MarkUnresolvable,
+    OfferCompensation, ScheduleFollowUp, ConfirmNextSteps, StartContact, ReviewOpenItems,
+    EndContact, BeginRecap, Recap, SeekClosure, ThankCustomer, Close, Reopen, Apologize,
+    ExpressEmpathy, LetVent, Escalate, Withdraw, RecordRootCause, RecordPreventiveAction,
+    RecordFeedback,
+]
+"""Every command class; the workflow handles each of them."""
+
+COMMAND_TYPES: dict[str, type[AnyCommand]] = {cls.command: cls for cls in get_args(AnyCommand)}
+"""Command classes by their stable JSON name."""
