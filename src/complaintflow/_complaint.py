@@ -8,9 +8,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from .commands import AnyCommand
 from ._errors import CommandRejected, InvalidValueError, Rejection
-from .events import AnyEvent, ComplaintOpened
 from ._fold import fold
 from ._policy import Policy
 from ._rules import allowed_commands, run
@@ -30,6 +28,8 @@ from ._values import (
     Stage,
     ensure_aware,
 )
+from .commands import AnyCommand
+from .events import AnyEvent, ComplaintOpened
 
 
 @frozen(kw_only=True)

@@ -19,7 +19,8 @@ class InvalidValueError(ComplaintflowError, ValueError):
     ``argument`` names the offending field, so that the JSON entry point can point at it.
     """
 
-    def __init__(self, message: str, *, argument: str | None = None, code: str = "invalid_argument"):
+    def __init__(self, message: str, *, argument: str | None = None,
+                 code: str = "invalid_argument"):
         super().__init__(message)
         self.message = message
         self.argument = argument

@@ -28,7 +28,6 @@ from ._values import (
     Outcome,
     PreventiveAction,
     RootCause,
-    
 )
 
 if TYPE_CHECKING:  # the aggregate imports this module; the type is only for annotations

@@ -10,17 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 
 from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
 
-from .commands import COMMAND_TYPES, AnyCommand
 from ._complaint import Applied, Complaint
 from ._converter import converter, parse_time
 from ._errors import CommandRejected, InvalidValueError, Reason, Rejection
 from ._rules import reject
+from .commands import COMMAND_TYPES, AnyCommand
 
-Result = Union[Applied, Rejection]
+Result = Applied | Rejection
 """What :func:`apply_json` returns: the applied command, or the rejection as data."""
 
 

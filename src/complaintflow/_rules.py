@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from . import commands as cmd
 from . import events as ev
@@ -29,7 +29,7 @@ class Stamp(NamedTuple):
     at: datetime
 
 
-Decision = Union[ev.AnyEvent, list[Reason]]
+Decision = ev.AnyEvent | list[Reason]
 C = TypeVar("C", bound=cmd.Command)
 _Handler = Callable[["Complaint", Any, Stamp], Decision]
 _HANDLERS: dict[type[cmd.Command], _Handler] = {}

@@ -184,8 +184,8 @@ class Workflow:
             command for command in dict.fromkeys(staying[Stage.VERIFYING])
             if all(command in staying[stage] for stage in Stage if stage is not Stage.CLOSED)
         ]
-        lines += ["    note left of verifying", "        every open stage: " + ", ".join(everywhere),
-                  "    end note"]
+        lines += ["    note left of verifying",
+                  "        every open stage: " + ", ".join(everywhere), "    end note"]
         for stage in Stage:
             stays = [command for command in staying[stage] if command not in everywhere]
             if stays:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar, Union, get_args
+from typing import ClassVar, get_args
 
 from attrs import field, frozen
 
@@ -411,15 +411,15 @@ class RecordFeedback(Command):
     comment: str | None = field(default=None, validator=optional_text)
 
 
-AnyCommand = Union[
-    VerifyCustomer, Refer, Assign, HearConcern, RestateConcern, ConfirmConcern,
-    RejectRestatement, NoMoreConcerns, Prioritize, AssessImpact, ConfirmImpact, BeginResponse,
-    GiveRelief, PlanAction, CompleteAction, ResolveConcern, MarkUnresolvable,
-    OfferCompensation, ScheduleFollowUp, ConfirmNextSteps, StartContact, ReviewOpenItems,
-    EndContact, BeginRecap, Recap, SeekClosure, ThankCustomer, Close, Reopen, Apologize,
-    ExpressEmpathy, LetVent, Escalate, Withdraw, RecordRootCause, RecordPreventiveAction,
-    RecordFeedback,
-]
+AnyCommand = (
+    VerifyCustomer | Refer | Assign | HearConcern | RestateConcern | ConfirmConcern |
+    RejectRestatement | NoMoreConcerns | Prioritize | AssessImpact | ConfirmImpact |
+    BeginResponse | GiveRelief | PlanAction | CompleteAction | ResolveConcern |
+    MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
+    ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
+    Reopen | Apologize | ExpressEmpathy | LetVent | Escalate | Withdraw | RecordRootCause |
+    RecordPreventiveAction | RecordFeedback
+)
 """Every command class; the workflow handles each of them."""
 
 COMMAND_TYPES: dict[str, type[AnyCommand]] = {cls.command: cls for cls in get_args(AnyCommand)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar, Union, get_args
+from typing import ClassVar, get_args
 
 from attrs import frozen
 
@@ -294,16 +294,17 @@ class FeedbackRecorded(Event):
     comment: str | None = None
 
 
-AnyEvent = Union[
-    ComplaintOpened, StageChanged, CustomerVerified, ComplaintReferred, ComplaintAssigned,
-    ConcernHeard, ConcernRestated, ConcernConfirmed, RestatementRejected, ConcernsComplete,
-    ConcernsPrioritized, ImpactAssessed, ImpactConfirmed, ResponseBegun, ReliefGiven,
-    ActionPlanned, ActionCompleted, ConcernResolved, ConcernUnresolvable, CompensationOffered,
-    FollowUpScheduled, NextStepsConfirmed, ContactStarted, OpenItemsReviewed, ContactEnded,
-    RecapBegun, Recapped, ClosureSought, CustomerThanked, ComplaintClosed, ComplaintReopened,
-    Apologized, EmpathyExpressed, CustomerVented, Escalated, ComplaintWithdrawn,
-    RootCauseRecorded, PreventiveActionRecorded, FeedbackRecorded,
-]
+AnyEvent = (
+    ComplaintOpened | StageChanged | CustomerVerified | ComplaintReferred | ComplaintAssigned |
+    ConcernHeard | ConcernRestated | ConcernConfirmed | RestatementRejected |
+    ConcernsComplete | ConcernsPrioritized | ImpactAssessed | ImpactConfirmed | ResponseBegun |
+    ReliefGiven | ActionPlanned | ActionCompleted | ConcernResolved | ConcernUnresolvable |
+    CompensationOffered | FollowUpScheduled | NextStepsConfirmed | ContactStarted |
+    OpenItemsReviewed | ContactEnded | RecapBegun | Recapped | ClosureSought |
+    CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
+    CustomerVented | Escalated | ComplaintWithdrawn | RootCauseRecorded |
+    PreventiveActionRecorded | FeedbackRecorded
+)
 """Every event class: the closed set."""
 
 EVENT_TYPES: dict[str, type[AnyEvent]] = {cls.type: cls for cls in get_args(AnyEvent)}

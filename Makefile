@@ -1,0 +1,36 @@
+# The two commands of the quickstart: `make demo` and `make test`.
+# Each creates .venv when it is missing and installs what it needs.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint typecheck docs bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+demo: $(VENV)/.runtime
+	$(PY) -m complaintflow demo
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+	$(PY) -m mypy --strict src tests examples
+	$(PY) -m ruff check .
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+
+bench: $(VENV)/.dev
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache .hypothesis
