@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TypeAlias
 
 from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
 
@@ -19,6 +19,9 @@ from ._converter import converter, parse_time
 from ._errors import CommandRejected, InvalidValueError, Reason, Rejection
 from ._rules import reject
 from .commands import COMMAND_TYPES, AnyCommand
+
+JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
+"""Any JSON value, as ``json.loads`` returns it."""
 
 Result = Applied | Rejection
 """What :func:`apply_json` returns: the applied command, or the rejection as data."""
@@ -95,7 +98,7 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
         return rejected.rejection
 
 
-def to_json(value: Rejection | Reason) -> dict[str, Any]:
+def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:
     """A rejection (or reason) as JSON-safe data, for answering a bot."""
-    result: dict[str, Any] = converter.unstructure(value)
+    result: dict[str, JsonValue] = converter.unstructure(value)
     return result

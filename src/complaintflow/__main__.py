@@ -1,0 +1,24 @@
+"""The ``complaintflow`` command line: ``python -m complaintflow demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="complaintflow",
+                                     description="Handle customer complaints, step by step.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="play the payroll-outage scenario and print its transcript")
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        from ._demo import run_demo
+
+        run_demo(sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

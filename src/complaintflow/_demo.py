@@ -1,0 +1,203 @@
+"""``python -m complaintflow demo``: the payroll outage, played and narrated.
+
+A small-business owner cannot run payroll and has a wrong VAT number on their invoices.
+The script follows IBM's seven steps over two contacts and prints a readable transcript:
+each command, the stage change, every rejection with its reasons, the action plan and a
+final summary. It shows the library; it is not part of the library's API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from . import commands as cmd
+from . import events as ev
+from ._complaint import Complaint, open_complaint
+from ._errors import CommandRejected
+from ._values import Owner, Severity
+
+LONDON = ZoneInfo("Europe/London")
+START = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)  # a Monday morning
+
+
+def describe(event: ev.Event) -> str:
+    """A short, human line for an event (the transcript's right-hand column)."""
+    if isinstance(event, ev.StageChanged):
+        return f"stage {event.source} -> {event.dest}"
+    if isinstance(event, ev.ConcernHeard):
+        return f"{event.concern_id}: \"{event.text}\""
+    if isinstance(event, ev.ConcernRestated):
+        return f"{event.concern_id} restated: \"{event.restatement}\""
+    if isinstance(event, ev.ImpactAssessed):
+        return f"{event.concern_id} impact ({event.severity}): \"{event.description}\""
+    if isinstance(event, ev.ActionPlanned):
+        return (f"{event.action_id} for {', '.join(event.concern_ids)}: {event.description} "
+                f"[{event.owner}, due {_clock(event.due)}]")
+    if isinstance(event, ev.ReliefGiven):
+        return f"relief for {event.concern_id}: {event.description}"
+    if isinstance(event, ev.OpenItemsReviewed):
+        return "open items reviewed: " + (", ".join(event.open_action_ids) or "none")
+    if isinstance(event, ev.ConcernsPrioritized):
+        return "priority: " + " > ".join(event.order)
+    if isinstance(event, ev.FollowUpScheduled):
+        return f"follow-up at {_clock(event.follow_up_at)}"
+    if isinstance(event, ev.ComplaintClosed):
+        return f"closed, outcome {event.outcome}"
+    if isinstance(event, ev.CustomerVerified):
+        return f"verified {event.name} ({event.customer_id or 'no id'}), {event.service or '-'}"
+    if isinstance(event, ev.ConcernConfirmed):
+        return f"{event.concern_id} confirmed by the customer"
+    if isinstance(event, ev.RestatementRejected):
+        return f"{event.concern_id} restatement rejected: \"{event.correction}\""
+    if isinstance(event, ev.ImpactConfirmed):
+        return f"{event.concern_id} impact agreed"
+    if isinstance(event, ev.ActionCompleted):
+        return f"{event.action_id} completed" + (f": {event.note}" if event.note else "")
+    if isinstance(event, ev.ConcernResolved):
+        return f"{event.concern_id} resolved: {event.resolution}"
+    if isinstance(event, ev.ClosureSought):
+        return f"customer is {event.customer_response}"
+    return event.type.replace("_", " ")
+
+
+def _clock(when: datetime) -> str:
+    return when.astimezone(LONDON).strftime("%a %d %b %H:%M")
+
+
+class Transcript:
+    """Applies commands one after another and narrates each, rejected ones included."""
+
+    def __init__(self, complaint: Complaint, start: datetime, out: TextIO):
+        self.complaint = complaint
+        self.now = start
+        self.out = out
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def do(self, command: cmd.AnyCommand, minutes: int = 1) -> bool:
+        """Apply ``command`` a few minutes after the previous one; ``False`` if rejected."""
+        self.now += timedelta(minutes=minutes)
+        stamp = self.now.astimezone(LONDON).strftime("%a %H:%M")
+        try:
+            applied = self.complaint.apply(command, at=self.now)
+        except CommandRejected as rejected:
+            self.say(f"  {stamp}  {command.command:<20} REJECTED")
+            for reason in rejected.rejection.reasons:
+                self.say(f"{'':33}[{reason.code}] {reason.message}")
+            return False
+        self.complaint = applied.complaint
+        details = [describe(event) for event in applied.events]
+        self.say(f"  {stamp}  {command.command:<20} {details[0]}")
+        for detail in details[1:]:
+            self.say(f"{'':33}{detail}")
+        return True
+
+
+def _first_contact(t: Transcript) -> None:
+    t.say(f"Contact 1 - phone call, {_clock(t.now)} (Europe/London)")
+    t.do(cmd.VerifyCustomer(name="Priya Shah", callback="+44 20 7946 0321",
+                            customer_id="ACME-4471", service="Payroll Plus"))
+    t.do(cmd.LetVent(note="Furious: staff are due to be paid on Friday."), minutes=3)
+    t.do(cmd.HearConcern(text="Payroll won't run, it fails at the tax step."))
+    t.do(cmd.RestateConcern(concern_id="K1",
+                            restatement="Your payroll run stops at tax calculation."))
+    t.do(cmd.ConfirmConcern(concern_id="K1"))
+    t.do(cmd.HearConcern(text="And the invoices show our old VAT number."))
+    t.do(cmd.RestateConcern(concern_id="K2", restatement="Your invoices show an old address."))
+    t.do(cmd.RejectRestatement(concern_id="K2", correction="Not the address: the VAT number."))
+    t.do(cmd.RestateConcern(concern_id="K2",
+                            restatement="Invoices print your previous VAT number."))
+    t.do(cmd.ConfirmConcern(concern_id="K2"))
+    t.do(cmd.NoMoreConcerns())
+    t.do(cmd.Prioritize(order=("K1", "K2")))
+    t.do(cmd.AssessImpact(concern_id="K1", description="Cannot pay 14 staff on Friday.",
+                          severity=Severity.CRITICAL,
+                          restatement="If payroll doesn't run, your staff go unpaid."))
+    t.do(cmd.ConfirmImpact(concern_id="K1"))
+    t.do(cmd.AssessImpact(concern_id="K2", description="Customers may query invoices.",
+                          severity=Severity.MEDIUM))
+    t.do(cmd.ConfirmImpact(concern_id="K2"))
+    t.do(cmd.BeginResponse())  # rejected: the policy wants an apology first
+    t.do(cmd.Apologize(note="I'm sorry, this is the last thing you need before payday."))
+    t.do(cmd.ExpressEmpathy(note="I understand how worrying this is for your team."))
+    t.do(cmd.BeginResponse())
+    t.do(cmd.GiveRelief(concern_id="K1",
+                        description="Ran payroll manually with last month's tax codes."),
+         minutes=12)
+    friday = t.now.replace(hour=17, minute=0) + timedelta(days=1)
+    t.do(cmd.PlanAction(description="Fix the VAT number in the billing profile.",
+                        owner=Owner.AGENT, due=friday, concern_ids=("K2",)))
+    t.do(cmd.PlanAction(description="Send the VAT registration certificate.",
+                        owner=Owner.CUSTOMER, due=friday - timedelta(hours=6),
+                        concern_ids=("K2",)))
+    t.do(cmd.PlanAction(description="Patch the tax-step failure in the payroll service.",
+                        owner=Owner.COMPANY, due=friday + timedelta(days=2),
+                        concern_ids=("K1",)))
+    t.do(cmd.ConfirmNextSteps())  # rejected: no follow-up scheduled yet
+    t.do(cmd.ScheduleFollowUp(at=friday + timedelta(days=3, hours=-7)))
+    t.do(cmd.ConfirmNextSteps())
+
+
+def _between_contacts(t: Transcript) -> None:
+    t.say()
+    t.say("Between contacts - each side keeps its promises")
+    done = (("A2", "Certificate received by email.", 25 * 60),
+            ("A1", "Billing profile updated; invoices reissued.", 5 * 60 + 30),
+            ("A3", "Fix released to production.", 47 * 60))
+    for action_id, note, minutes in done:
+        t.do(cmd.CompleteAction(action_id=action_id, note=note), minutes=minutes)
+
+
+def _second_contact(t: Transcript) -> None:
+    t.now = t.complaint.follow_up_at or t.now
+    t.say()
+    t.say(f"Contact 2 - follow-up call, {_clock(t.now)}")
+    t.do(cmd.StartContact(channel="phone"), minutes=0)
+    t.do(cmd.ResolveConcern(concern_id="K1", resolution="Fixed."))  # rejected: review first
+    t.do(cmd.ReviewOpenItems())
+    t.do(cmd.ResolveConcern(concern_id="K1", resolution="Tax-step fix deployed; runs clean."))
+    t.do(cmd.ResolveConcern(concern_id="K2", resolution="Invoices reissued with the new VAT."))
+    t.do(cmd.BeginRecap())
+    t.do(cmd.Recap(summary="Payroll paid on time and fixed; invoices corrected."))
+    t.do(cmd.SeekClosure(customer_response="satisfied"))
+    t.do(cmd.ThankCustomer())
+    t.do(cmd.Close())
+
+
+def _summary(t: Transcript) -> None:
+    c = t.complaint
+    t.say()
+    t.say("Action plan")
+    for action in c.actions:
+        done = _clock(action.completed_at) if action.completed_at else "open"
+        t.say(f"  {action.id}  {action.owner.value:<8} due {_clock(action.due)}  "
+              f"done {done}  {action.description}")
+    kept = sum(1 for a in c.actions if a.completed_at is not None and a.completed_at <= a.due)
+    t.say(f"  {kept} of {len(c.actions)} promises kept on time")
+    t.say()
+    t.say("Summary")
+    t.say(f"  complaint {c.complaint_id}: {c.stage}, outcome {c.outcome}, "
+          f"revision {c.revision}, {c.seq} events")
+    for concern in c.concerns:
+        severity = concern.impact.severity if concern.impact else "-"
+        t.say(f"  {concern.id} [{severity}] {concern.text}")
+        t.say(f"      -> {concern.status}: {concern.resolution}")
+    t.say(f"  conduct: apologized={c.apologized}, empathy={c.empathy_expressed}, "
+          f"vented={c.vented}, thanked={c.thanked}")
+
+
+def run_demo(out: TextIO) -> Complaint:
+    """Play the payroll scenario, narrating to ``out``; returns the closed complaint."""
+    opened = open_complaint("CMP-2026-0042", at=START)
+    t = Transcript(opened.complaint, START, out)
+    t.say("complaintflow demo: the payroll outage, in IBM's seven steps")
+    t.say()
+    steps: Sequence[Callable[[Transcript], None]] = (_first_contact, _between_contacts,
+                                                        _second_contact, _summary)
+    for step in steps:
+        step(t)
+    return t.complaint
