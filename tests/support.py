@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from complaintflow import (
-    AnyCommand,
+    Command,
     Apologize,
     AssessImpact,
     BeginResponse,
@@ -55,7 +55,7 @@ class Clock:
         return self.now
 
 
-def play(complaint: Complaint, commands: Iterable[AnyCommand], clock: Clock,
+def play(complaint: Complaint, commands: Iterable[Command], clock: Clock,
          log: list[Event] | None = None) -> Complaint:
     """Apply every command, one clock tick apart; collect the events into ``log``."""
     for command in commands:

@@ -28,8 +28,8 @@ from ._values import (
     Stage,
     ensure_aware,
 )
-from .commands import AnyCommand
-from .events import AnyEvent, ComplaintOpened
+from .commands import Command
+from .events import AnyEvent, ComplaintOpened, Event
 
 
 @frozen(kw_only=True)
@@ -105,7 +105,7 @@ class Complaint:
 
     # --- change ---------------------------------------------------------------------------
 
-    def apply(self, command: AnyCommand, *, at: datetime) -> Applied:
+    def apply(self, command: Command, *, at: datetime) -> Applied:
         """Apply ``command`` at time ``at``: the next complaint and the events recorded.
 
         Raises :class:`CommandRejected` (nothing changes) when a rule is broken, and
@@ -116,13 +116,13 @@ class Complaint:
             raise CommandRejected(outcome)
         return Applied(complaint=outcome[0], events=outcome[1])
 
-    def check(self, command: AnyCommand, *, at: datetime) -> Rejection | None:
+    def check(self, command: Command, *, at: datetime) -> Rejection | None:
         """The rejection ``apply`` would raise, or ``None`` when the command would apply."""
         outcome = run(self, command, ensure_aware(at))
         return outcome if isinstance(outcome, Rejection) else None
 
     @classmethod
-    def from_events(cls, events: Iterable[AnyEvent]) -> Complaint:
+    def from_events(cls, events: Iterable[Event]) -> Complaint:
         """Rebuild a complaint by folding its events, starting with ``complaint_opened``."""
         iterator = iter(events)
         first = next(iterator, None)

@@ -49,7 +49,7 @@ def _folds(event_type: type[E]) -> Callable[[Callable[[Complaint, E], Changes]],
     return register
 
 
-def fold(complaint: Complaint, event: ev.AnyEvent) -> Complaint:
+def fold(complaint: Complaint, event: ev.Event) -> Complaint:
     """The complaint after ``event``."""
     folder = _FOLDERS.get(type(event))
     if folder is None:

@@ -84,7 +84,7 @@ def _anything_open(complaint: Complaint) -> bool:
     return bool(complaint.open_concerns or complaint.open_actions)
 
 
-def run(complaint: Complaint, command: cmd.AnyCommand,
+def run(complaint: Complaint, command: cmd.Command,
         at: datetime) -> tuple[Complaint, tuple[ev.AnyEvent, ...]] | Rejection:
     """Decide on ``command``: the next complaint and its events, or the rejection."""
     handler = _HANDLERS.get(type(command))

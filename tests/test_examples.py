@@ -1,0 +1,74 @@
+"""Every example, every README code block and the demo run, and say what they promise."""
+
+from __future__ import annotations
+
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from complaintflow.__main__ import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+README_BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+
+
+def test_there_are_examples_and_readme_blocks() -> None:
+    assert len(EXAMPLES) >= 2
+    assert len(README_BLOCKS) >= 2
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(path), run_name="__main__")
+    assert capsys.readouterr().out.strip(), f"{path.name} printed nothing"
+
+
+def test_escalation_example_is_refused_then_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(ROOT / "examples" / "escalation.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "[compensation_above_authority]" in out
+    assert "offered 120 GBP under a limit of 200" in out
+
+
+@pytest.mark.parametrize("block", README_BLOCKS, ids=lambda b: b.splitlines()[0][:40])
+def test_readme_block_runs(block: str, capsys: pytest.CaptureFixture[str]) -> None:
+    exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out.splitlines()
+    promised = [line[2:] for line in block.splitlines() if line.startswith("# {")]
+    if promised:  # a block may end with the lines it prints, as comments
+        assert printed[-len(promised):] == promised
+
+
+def test_demo_narrates_the_payroll_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    for expected in [
+        "stage verifying -> listening",
+        "[apology_required]",
+        "[follow_up_required]",
+        "[open_items_not_reviewed]",
+        "K1 impact (critical)",
+        "A2 for K2: Send the VAT registration certificate. [customer",
+        "3 of 3 promises kept on time",
+        "closed, outcome resolved",
+        "stage recapping -> closed",
+    ]:
+        assert expected in out, expected
+
+
+def test_python_dash_m_complaintflow_demo() -> None:
+    done = subprocess.run([sys.executable, "-m", "complaintflow", "demo"], capture_output=True,
+                          text=True, check=True, timeout=120)
+    assert "complaintflow demo" in done.stdout
+    assert done.stderr == ""
+
+
+def test_cli_requires_a_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 2
