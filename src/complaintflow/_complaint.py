@@ -32,7 +32,7 @@ from .commands import Command
 from .events import AnyEvent, ComplaintOpened, Event
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
 class Complaint:
     """One customer complaint, as it stands after ``revision`` applied commands.
 

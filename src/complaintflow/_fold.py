@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from attrs import evolve
-
 from . import events as ev
 from ._errors import InvalidValueError
 from ._values import (
@@ -28,6 +26,7 @@ from ._values import (
     Outcome,
     PreventiveAction,
     RootCause,
+    replace,
 )
 
 if TYPE_CHECKING:  # the aggregate imports this module; the type is only for annotations
@@ -60,14 +59,14 @@ def fold(complaint: Complaint, event: ev.Event) -> Complaint:
     changes["updated_at"] = event.at
     if type(event) is not ev.StageChanged:
         changes["revision"] = complaint.revision + 1
-    return evolve(complaint, **changes)
+    return replace(complaint, changes)
 
 
 def _with_concern(complaint: Complaint, concern_id: str, **changes: Any) -> Changes:
-    concerns = tuple(
-        evolve(concern, **changes) if concern.id == concern_id else concern
+    concerns = tuple([
+        replace(concern, changes) if concern.id == concern_id else concern
         for concern in complaint.concerns
-    )
+    ])
     return {"concerns": concerns}
 
 
@@ -156,7 +155,8 @@ def _impact(c: Complaint, e: ev.ImpactAssessed) -> Changes:
 def _impact_confirmed(c: Complaint, e: ev.ImpactConfirmed) -> Changes:
     concern = c.concern(e.concern_id)
     impact = concern.impact if concern is not None else None
-    return _with_concern(c, e.concern_id, impact=evolve(impact, agreed=True) if impact else None)
+    agreed = replace(impact, {"agreed": True}) if impact is not None else None
+    return _with_concern(c, e.concern_id, impact=agreed)
 
 
 @_folds(ev.ReliefGiven)
@@ -175,10 +175,8 @@ def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
 
 @_folds(ev.ActionCompleted)
 def _completed(c: Complaint, e: ev.ActionCompleted) -> Changes:
-    actions = tuple(
-        evolve(action, completed_at=e.at, note=e.note) if action.id == e.action_id else action
-        for action in c.actions
-    )
+    done = {"completed_at": e.at, "note": e.note}
+    actions = tuple([replace(a, done) if a.id == e.action_id else a for a in c.actions])
     return dict(actions=actions)
 
 
@@ -213,7 +211,7 @@ def _contact_started(c: Complaint, e: ev.ContactStarted) -> Changes:
 
 @_folds(ev.OpenItemsReviewed)
 def _reviewed(c: Complaint, e: ev.OpenItemsReviewed) -> Changes:
-    return dict(contact=evolve(c.contact, reviewed=True) if c.contact else None)
+    return dict(contact=replace(c.contact, {"reviewed": True}) if c.contact else None)
 
 
 @_folds(ev.ContactEnded)

@@ -15,7 +15,7 @@ from . import commands as cmd
 from . import events as ev
 from ._errors import InvalidValueError, Reason, Rejection
 from ._fold import fold
-from ._values import CustomerResponse, Outcome, Stage
+from ._values import Concern, CustomerResponse, Outcome, Stage
 from ._workflow import WORKFLOW, Branch
 
 if TYPE_CHECKING:  # the aggregate imports this module; the type is only for annotations
@@ -86,23 +86,28 @@ def _anything_open(complaint: Complaint) -> bool:
 
 def run(complaint: Complaint, command: cmd.Command,
         at: datetime) -> tuple[Complaint, tuple[ev.AnyEvent, ...]] | Rejection:
-    """Decide on ``command``: the next complaint and its events, or the rejection."""
+    """Decide on ``command``: the next complaint and its events, or the rejection.
+
+    This is the hot path of the library; it stays free of needless calls and scans.
+    """
     handler = _HANDLERS.get(type(command))
     if handler is None:
         raise InvalidValueError(f"{command!r} is not a complaintflow command",
                                 argument="command", code="unknown_command")
     name = command.command
-    routes = WORKFLOW.routes_for(complaint.stage, name)
+    stage = complaint.stage
+    routes = WORKFLOW.routes_for(stage, name)
     if not routes:
         return reject(complaint, name, [Reason(
             "command_not_allowed_in_stage",
-            f"{name} is not allowed while the complaint is {complaint.stage.value}.")])
+            f"{name} is not allowed while the complaint is {stage.value}.")])
     if at < complaint.updated_at:
         return reject(complaint, name, [Reason(
             "time_went_backwards",
             f"{at.isoformat()} is before the complaint's last change at "
             f"{complaint.updated_at.isoformat()}.", "at")])
-    if name not in _BEFORE_REVIEW and _review_pending(complaint):
+    if complaint.contact is not None and name not in _BEFORE_REVIEW and _review_pending(
+            complaint):
         return reject(complaint, name, [Reason(
             "open_items_not_reviewed",
             "Every follow-up contact starts by reviewing the open items (review_open_items).")])
@@ -110,10 +115,13 @@ def run(complaint: Complaint, command: cmd.Command,
     if isinstance(decision, list):
         return reject(complaint, name, decision)
     after = fold(complaint, decision)
-    dest = next(r.dest for r in routes if r.branch is None or _holds(r.branch, after))
-    if dest is None or dest is complaint.stage:
+    if len(routes) == 1:
+        dest = routes[0].dest
+    else:
+        dest = next(r.dest for r in routes if r.branch is None or _holds(r.branch, after))
+    if dest is None or dest is stage:
         return after, (decision,)
-    moved = ev.StageChanged(seq=decision.seq + 1, at=at, source=complaint.stage, dest=dest)
+    moved = ev.StageChanged(seq=decision.seq + 1, at=at, source=stage, dest=dest)
     return fold(after, moved), (decision, moved)
 
 
@@ -126,7 +134,12 @@ def _unknown_concern(concern_id: str, argument: str = "concern_id") -> Reason:
 
 def _open_concern(complaint: Complaint, concern_id: str,
                   argument: str = "concern_id") -> list[Reason]:
-    concern = complaint.concern(concern_id)
+    return _concern_problems(complaint.concern(concern_id), concern_id, argument)
+
+
+def _concern_problems(concern: Concern | None, concern_id: str,
+                      argument: str = "concern_id") -> list[Reason]:
+    """Why ``concern`` (looked up by ``concern_id``) cannot be worked on, if it cannot."""
     if concern is None:
         return [_unknown_concern(concern_id, argument)]
     if not concern.is_open:
@@ -186,9 +199,9 @@ def _hear(c: Complaint, command: cmd.HearConcern, s: Stamp) -> Decision:
 
 @_handles(cmd.RestateConcern)
 def _restate(c: Complaint, command: cmd.RestateConcern, s: Stamp) -> Decision:
-    reasons = _open_concern(c, command.concern_id)
     concern = c.concern(command.concern_id)
-    if not reasons and concern is not None and concern.confirmed:
+    reasons = _concern_problems(concern, command.concern_id)
+    if concern is not None and concern.confirmed and not reasons:
         reasons.append(Reason("concern_already_confirmed",
                               f"The customer already confirmed concern {concern.id}.",
                               "concern_id"))
@@ -197,8 +210,8 @@ def _restate(c: Complaint, command: cmd.RestateConcern, s: Stamp) -> Decision:
 
 
 def _restatement_pending(c: Complaint, concern_id: str) -> list[Reason]:
-    reasons = _open_concern(c, concern_id)
     concern = c.concern(concern_id)
+    reasons = _concern_problems(concern, concern_id)
     if reasons or concern is None:
         return reasons
     if concern.confirmed:
@@ -260,8 +273,8 @@ def _assess(c: Complaint, command: cmd.AssessImpact, s: Stamp) -> Decision:
 
 @_handles(cmd.ConfirmImpact)
 def _confirm_impact(c: Complaint, command: cmd.ConfirmImpact, s: Stamp) -> Decision:
-    reasons = _open_concern(c, command.concern_id)
     concern = c.concern(command.concern_id)
+    reasons = _concern_problems(concern, command.concern_id)
     if not reasons and concern is not None and concern.impact is None:
         reasons.append(Reason("impact_required",
                               f"Assess the impact of concern {concern.id} first (assess_impact).",

@@ -160,6 +160,23 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
         raise InvalidValueError(f"{value!r} is not a decimal amount") from error
 
 
+_T = TypeVar("_T")
+
+
+def replace(instance: _T, changes: dict[str, Any]) -> _T:
+    """A copy of a dict-backed frozen attrs value with ``changes``, without re-validating.
+
+    ``attrs.evolve`` re-runs ``__init__`` (and every validator) on every field; folding an
+    event only ever combines values that are already valid, so the fold uses this copy of
+    the instance dictionary instead. It is the workflow's hot path: keep it this small.
+    """
+    copy = object.__new__(type(instance))
+    state = copy.__dict__
+    state.update(instance.__dict__)
+    state.update(changes)
+    return copy
+
+
 # --- the complaint's parts --------------------------------------------------------------
 
 
@@ -181,7 +198,7 @@ class Assignment:
     skill: str | None = field(default=None, validator=optional_text)
 
 
-@frozen
+@frozen(slots=False)  # dict-backed for the fast `replace`
 class Impact:
     """What a concern means to the customer, as they describe it (IBM step 4)."""
 
@@ -191,7 +208,7 @@ class Impact:
     agreed: bool = False
 
 
-@frozen
+@frozen(slots=False)  # dict-backed for the fast `replace`
 class Concern:
     """One problem in the customer's words, the agent's restatement, and where it stands."""
 
@@ -211,7 +228,7 @@ class Concern:
         return self.status is ConcernStatus.OPEN
 
 
-@frozen
+@frozen(slots=False)  # dict-backed for the fast `replace`
 class ActionItem:
     """One item of the action plan: what, who does it, by when, for which concerns."""
 
@@ -249,7 +266,7 @@ class Escalation:
     authority_limit: Decimal | None = None
 
 
-@frozen
+@frozen(slots=False)  # dict-backed for the fast `replace`
 class Contact:
     """One follow-up call or chat; open items must be reviewed before anything else."""
 
