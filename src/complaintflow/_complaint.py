@@ -26,7 +26,7 @@ from ._values import (
     PreventiveAction,
     RootCause,
     Stage,
-    ensure_aware,
+    utc,
 )
 from .commands import Command
 from .events import AnyEvent, ComplaintOpened, Event
@@ -111,14 +111,14 @@ class Complaint:
         Raises :class:`CommandRejected` (nothing changes) when a rule is broken, and
         :class:`InvalidValueError` for a naive ``at``.
         """
-        outcome = run(self, command, ensure_aware(at))
+        outcome = run(self, command, utc(at))
         if isinstance(outcome, Rejection):
             raise CommandRejected(outcome)
         return Applied(complaint=outcome[0], events=outcome[1])
 
     def check(self, command: Command, *, at: datetime) -> Rejection | None:
         """The rejection ``apply`` would raise, or ``None`` when the command would apply."""
-        outcome = run(self, command, ensure_aware(at))
+        outcome = run(self, command, utc(at))
         return outcome if isinstance(outcome, Rejection) else None
 
     @classmethod
@@ -169,6 +169,6 @@ def open_complaint(complaint_id: str, *, at: datetime, policy: Policy | None = N
     """
     if not isinstance(complaint_id, str) or not complaint_id.strip():
         raise InvalidValueError("complaint_id must be a non-blank string", argument="complaint_id")
-    event = ComplaintOpened(seq=1, at=ensure_aware(at), complaint_id=complaint_id,
+    event = ComplaintOpened(seq=1, at=utc(at), complaint_id=complaint_id,
                             policy=policy if policy is not None else _DEFAULT_POLICY)
     return Applied(complaint=_opened(event), events=(event,))

@@ -111,8 +111,10 @@ def _closed_event(c: Complaint, e: ev.ComplaintClosed) -> Changes:
 
 @_folds(ev.ComplaintReopened)
 def _reopened(c: Complaint, e: ev.ComplaintReopened) -> Changes:
+    # a reopened complaint is a new round: its conduct and feedback start over
     return dict(outcome=None, closed_at=None, recapped=False, closure=None, thanked=False,
-                  follow_up_at=None)
+                follow_up_at=None, apologized=False, empathy_expressed=False, vented=False,
+                feedback=None)
 
 
 @_folds(ev.ComplaintAssigned)

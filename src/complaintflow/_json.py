@@ -29,11 +29,12 @@ Result = Applied | Rejection
 
 def parse_command(payload: object) -> AnyCommand | list[Reason]:
     """Build the typed command from ``{"command": name, ...arguments}``, or say why not."""
-    if isinstance(payload, (str, bytes)):
-        try:
-            payload = json.loads(payload)
-        except ValueError as error:
-            return [Reason("invalid_json", f"The payload is not valid JSON: {error}.")]
+    decoded = _decoded(payload)
+    return [decoded] if isinstance(decoded, Reason) else _structured(decoded)
+
+
+def _structured(payload: object) -> AnyCommand | list[Reason]:
+    """The typed command from an already decoded payload, or the reasons why not."""
     if not isinstance(payload, Mapping):
         return [Reason("invalid_payload",
                        'A command is a JSON object: {"command": "<name>", ...arguments}.')]
@@ -44,12 +45,25 @@ def parse_command(payload: object) -> AnyCommand | list[Reason]:
     if command_type is None:
         return [Reason("unknown_command", f"{name!r} is not a command.", "command")]
     arguments = {key: value for key, value in payload.items() if key != "command"}
+    if not all(isinstance(key, str) for key in arguments):
+        return [Reason("invalid_payload", "Argument names must be strings.")]
     try:
         return converter.structure(arguments, command_type)
     except ClassValidationError as error:
         return _reasons(error)
     except InvalidValueError as error:
         return [Reason(error.code, f"{error.message}.", error.argument)]
+
+
+def _decoded(payload: object) -> object:
+    """A JSON text decoded; anything else as it is; a :class:`Reason` when it is not JSON."""
+    if not isinstance(payload, (str, bytes)):
+        return payload
+    try:
+        return json.loads(payload)
+    except (ValueError, RecursionError) as error:
+        detail = error if isinstance(error, ValueError) else "nested too deeply"
+        return Reason("invalid_json", f"The payload is not valid JSON: {detail}.")
 
 
 def _reasons(error: ClassValidationError) -> list[Reason]:
@@ -67,7 +81,7 @@ def _reasons(error: ClassValidationError) -> list[Reason]:
     for problem in others:
         if isinstance(problem, ForbiddenExtraKeysError):
             reasons += [Reason("unexpected_argument", f"{key} is not an argument of this command.",
-                               key) for key in sorted(problem.extra_fields)]
+                               key) for key in sorted(problem.extra_fields, key=str)]
         elif isinstance(problem, InvalidValueError):  # a validator of the command itself
             reasons.append(Reason(problem.code, f"{problem.message}.", problem.argument))
         else:
@@ -82,9 +96,10 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
     mistyped arguments, a malformed or naive time, unknown ids and broken rules all come
     back as a :class:`Rejection` whose reasons say what is wrong.
     """
-    name = payload.get("command") if isinstance(payload, Mapping) else None
+    decoded = _decoded(payload)
+    name = decoded.get("command") if isinstance(decoded, Mapping) else None
     label = name if isinstance(name, str) else "?"
-    command = parse_command(payload)
+    command = [decoded] if isinstance(decoded, Reason) else _structured(decoded)
     reasons = command if isinstance(command, list) else []
     try:
         when = parse_time(at, "at")

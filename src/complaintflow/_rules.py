@@ -9,42 +9,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import commands as cmd
 from . import events as ev
 from ._errors import InvalidValueError, Reason, Rejection
 from ._fold import fold
-from ._values import Concern, CustomerResponse, Outcome, Stage
+from ._values import Concern, CustomerResponse, Outcome, Stage, utc
 from ._workflow import WORKFLOW, Branch
 
 if TYPE_CHECKING:  # the aggregate imports this module; the type is only for annotations
     from ._complaint import Complaint
 
 
-class Stamp(NamedTuple):
-    """The sequence number and time the next event gets."""
-
-    seq: int
-    at: datetime
-
-
 Decision = ev.AnyEvent | list[Reason]
 C = TypeVar("C", bound=cmd.Command)
-_Handler = Callable[["Complaint", Any, Stamp], Decision]
+_Handler = Callable[["Complaint", Any, int, datetime], Decision]
 _HANDLERS: dict[type[cmd.Command], _Handler] = {}
 
 # While a follow-up contact's open items are unreviewed, only these may happen in it.
+# end_contact is among them: a customer may hang up before anything is reviewed.
 _BEFORE_REVIEW = frozenset({
-    "review_open_items", "apologize", "express_empathy", "let_vent", "assign", "escalate",
-    "withdraw", "record_root_cause", "record_preventive_action",
+    "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent", "assign",
+    "escalate", "withdraw", "record_root_cause", "record_preventive_action",
 })
 
 
-def _handles(command_type: type[C]) -> Callable[[Callable[[Complaint, C, Stamp], Decision]],
-                                               Callable[[Complaint, C, Stamp], Decision]]:
-    def register(function: Callable[[Complaint, C, Stamp], Decision]) -> Callable[
-            [Complaint, C, Stamp], Decision]:
+_HandlerOf = Callable[["Complaint", C, int, datetime], Decision]
+
+
+def _handles(command_type: type[C]) -> Callable[[_HandlerOf[C]], _HandlerOf[C]]:
+    """Register the function that decides ``command_type``: its event, or the reasons."""
+
+    def register(function: _HandlerOf[C]) -> _HandlerOf[C]:
         _HANDLERS[command_type] = function
         return function
 
@@ -111,7 +108,7 @@ def run(complaint: Complaint, command: cmd.Command,
         return reject(complaint, name, [Reason(
             "open_items_not_reviewed",
             "Every follow-up contact starts by reviewing the open items (review_open_items).")])
-    decision = handler(complaint, command, Stamp(complaint.seq + 1, at))
+    decision = handler(complaint, command, complaint.seq + 1, at)
     if isinstance(decision, list):
         return reject(complaint, name, decision)
     after = fold(complaint, decision)
@@ -169,43 +166,43 @@ def _follow_up_needed(complaint: Complaint, at: datetime) -> list[Reason]:
 
 
 @_handles(cmd.VerifyCustomer)
-def _verify(c: Complaint, command: cmd.VerifyCustomer, s: Stamp) -> Decision:
+def _verify(c: Complaint, command: cmd.VerifyCustomer, seq: int, at: datetime) -> Decision:
     if not command.entitled:
         return [Reason("customer_not_entitled",
                        "The customer is not entitled to this service; refer them instead "
                        "(refer).", "entitled")]
-    return ev.CustomerVerified(seq=s.seq, at=s.at, name=command.name, callback=command.callback,
+    return ev.CustomerVerified(seq=seq, at=at, name=command.name, callback=command.callback,
                                customer_id=command.customer_id, service=command.service)
 
 
 @_handles(cmd.Refer)
-def _refer(c: Complaint, command: cmd.Refer, s: Stamp) -> Decision:
-    return ev.ComplaintReferred(seq=s.seq, at=s.at, reason=command.reason)
+def _refer(c: Complaint, command: cmd.Refer, seq: int, at: datetime) -> Decision:
+    return ev.ComplaintReferred(seq=seq, at=at, reason=command.reason)
 
 
 @_handles(cmd.Assign)
-def _assign(c: Complaint, command: cmd.Assign, s: Stamp) -> Decision:
-    return ev.ComplaintAssigned(seq=s.seq, at=s.at, agent=command.agent, skill=command.skill)
+def _assign(c: Complaint, command: cmd.Assign, seq: int, at: datetime) -> Decision:
+    return ev.ComplaintAssigned(seq=seq, at=at, agent=command.agent, skill=command.skill)
 
 
 # --- listening --------------------------------------------------------------------------
 
 
 @_handles(cmd.HearConcern)
-def _hear(c: Complaint, command: cmd.HearConcern, s: Stamp) -> Decision:
-    return ev.ConcernHeard(seq=s.seq, at=s.at, concern_id=f"K{len(c.concerns) + 1}",
+def _hear(c: Complaint, command: cmd.HearConcern, seq: int, at: datetime) -> Decision:
+    return ev.ConcernHeard(seq=seq, at=at, concern_id=f"K{len(c.concerns) + 1}",
                            text=command.text)
 
 
 @_handles(cmd.RestateConcern)
-def _restate(c: Complaint, command: cmd.RestateConcern, s: Stamp) -> Decision:
+def _restate(c: Complaint, command: cmd.RestateConcern, seq: int, at: datetime) -> Decision:
     concern = c.concern(command.concern_id)
     reasons = _concern_problems(concern, command.concern_id)
     if concern is not None and concern.confirmed and not reasons:
         reasons.append(Reason("concern_already_confirmed",
                               f"The customer already confirmed concern {concern.id}.",
                               "concern_id"))
-    return reasons or ev.ConcernRestated(seq=s.seq, at=s.at, concern_id=command.concern_id,
+    return reasons or ev.ConcernRestated(seq=seq, at=at, concern_id=command.concern_id,
                                          restatement=command.restatement)
 
 
@@ -225,19 +222,20 @@ def _restatement_pending(c: Complaint, concern_id: str) -> list[Reason]:
 
 
 @_handles(cmd.ConfirmConcern)
-def _confirm(c: Complaint, command: cmd.ConfirmConcern, s: Stamp) -> Decision:
+def _confirm(c: Complaint, command: cmd.ConfirmConcern, seq: int, at: datetime) -> Decision:
     return _restatement_pending(c, command.concern_id) or ev.ConcernConfirmed(
-        seq=s.seq, at=s.at, concern_id=command.concern_id)
+        seq=seq, at=at, concern_id=command.concern_id)
 
 
 @_handles(cmd.RejectRestatement)
-def _reject_restatement(c: Complaint, command: cmd.RejectRestatement, s: Stamp) -> Decision:
+def _reject_restatement(c: Complaint, command: cmd.RejectRestatement,
+                        seq: int, at: datetime) -> Decision:
     return _restatement_pending(c, command.concern_id) or ev.RestatementRejected(
-        seq=s.seq, at=s.at, concern_id=command.concern_id, correction=command.correction)
+        seq=seq, at=at, concern_id=command.concern_id, correction=command.correction)
 
 
 @_handles(cmd.NoMoreConcerns)
-def _no_more(c: Complaint, command: cmd.NoMoreConcerns, s: Stamp) -> Decision:
+def _no_more(c: Complaint, command: cmd.NoMoreConcerns, seq: int, at: datetime) -> Decision:
     open_concerns = c.open_concerns
     if not open_concerns:
         return [Reason("no_open_concerns", "Hear at least one concern first (hear_concern).")]
@@ -246,14 +244,14 @@ def _no_more(c: Complaint, command: cmd.NoMoreConcerns, s: Stamp) -> Decision:
                f"Concern {concern.id} must be restated and confirmed by the customer.")
         for concern in open_concerns if not concern.confirmed
     ]
-    return reasons or ev.ConcernsComplete(seq=s.seq, at=s.at)
+    return reasons or ev.ConcernsComplete(seq=seq, at=at)
 
 
 # --- prioritizing and impact ------------------------------------------------------------
 
 
 @_handles(cmd.Prioritize)
-def _prioritize(c: Complaint, command: cmd.Prioritize, s: Stamp) -> Decision:
+def _prioritize(c: Complaint, command: cmd.Prioritize, seq: int, at: datetime) -> Decision:
     reasons = [_unknown_concern(i, "order") for i in command.order if c.concern(i) is None]
     expected = {concern.id for concern in c.open_concerns}
     if not reasons and set(command.order) != expected:
@@ -261,29 +259,29 @@ def _prioritize(c: Complaint, command: cmd.Prioritize, s: Stamp) -> Decision:
             "priority_incomplete",
             "The order must list every open concern exactly once: "
             + ", ".join(concern.id for concern in c.open_concerns) + ".", "order"))
-    return reasons or ev.ConcernsPrioritized(seq=s.seq, at=s.at, order=command.order)
+    return reasons or ev.ConcernsPrioritized(seq=seq, at=at, order=command.order)
 
 
 @_handles(cmd.AssessImpact)
-def _assess(c: Complaint, command: cmd.AssessImpact, s: Stamp) -> Decision:
+def _assess(c: Complaint, command: cmd.AssessImpact, seq: int, at: datetime) -> Decision:
     return _open_concern(c, command.concern_id) or ev.ImpactAssessed(
-        seq=s.seq, at=s.at, concern_id=command.concern_id, description=command.description,
+        seq=seq, at=at, concern_id=command.concern_id, description=command.description,
         severity=command.severity, restatement=command.restatement)
 
 
 @_handles(cmd.ConfirmImpact)
-def _confirm_impact(c: Complaint, command: cmd.ConfirmImpact, s: Stamp) -> Decision:
+def _confirm_impact(c: Complaint, command: cmd.ConfirmImpact, seq: int, at: datetime) -> Decision:
     concern = c.concern(command.concern_id)
     reasons = _concern_problems(concern, command.concern_id)
     if not reasons and concern is not None and concern.impact is None:
         reasons.append(Reason("impact_required",
                               f"Assess the impact of concern {concern.id} first (assess_impact).",
                               "concern_id"))
-    return reasons or ev.ImpactConfirmed(seq=s.seq, at=s.at, concern_id=command.concern_id)
+    return reasons or ev.ImpactConfirmed(seq=seq, at=at, concern_id=command.concern_id)
 
 
 @_handles(cmd.BeginResponse)
-def _begin_response(c: Complaint, command: cmd.BeginResponse, s: Stamp) -> Decision:
+def _begin_response(c: Complaint, command: cmd.BeginResponse, seq: int, at: datetime) -> Decision:
     reasons = [
         Reason("impact_not_agreed",
                f"The customer has not agreed the impact of concern {concern.id}.")
@@ -292,29 +290,29 @@ def _begin_response(c: Complaint, command: cmd.BeginResponse, s: Stamp) -> Decis
     if c.policy.apology_before_response and not c.apologized:
         reasons.append(Reason("apology_required",
                               "The policy requires an apology before responding (apologize)."))
-    return reasons or ev.ResponseBegun(seq=s.seq, at=s.at)
+    return reasons or ev.ResponseBegun(seq=seq, at=at)
 
 
 # --- responding and following up --------------------------------------------------------
 
 
 @_handles(cmd.GiveRelief)
-def _relief(c: Complaint, command: cmd.GiveRelief, s: Stamp) -> Decision:
+def _relief(c: Complaint, command: cmd.GiveRelief, seq: int, at: datetime) -> Decision:
     return _open_concern(c, command.concern_id) or ev.ReliefGiven(
-        seq=s.seq, at=s.at, concern_id=command.concern_id, description=command.description)
+        seq=seq, at=at, concern_id=command.concern_id, description=command.description)
 
 
 @_handles(cmd.PlanAction)
-def _plan(c: Complaint, command: cmd.PlanAction, s: Stamp) -> Decision:
+def _plan(c: Complaint, command: cmd.PlanAction, seq: int, at: datetime) -> Decision:
     reasons = [r for i in command.concern_ids for r in _open_concern(c, i, "concern_ids")]
-    reasons += _in_future(command.due, s.at, "due_not_in_future", "The due time", "due")
+    reasons += _in_future(command.due, at, "due_not_in_future", "The due time", "due")
     return reasons or ev.ActionPlanned(
-        seq=s.seq, at=s.at, action_id=f"A{len(c.actions) + 1}", description=command.description,
-        owner=command.owner, due=command.due, concern_ids=command.concern_ids)
+        seq=seq, at=at, action_id=f"A{len(c.actions) + 1}", description=command.description,
+        owner=command.owner, due=utc(command.due, "due"), concern_ids=command.concern_ids)
 
 
 @_handles(cmd.CompleteAction)
-def _complete(c: Complaint, command: cmd.CompleteAction, s: Stamp) -> Decision:
+def _complete(c: Complaint, command: cmd.CompleteAction, seq: int, at: datetime) -> Decision:
     action = c.action(command.action_id)
     if action is None:
         return [Reason("unknown_action", f"There is no action item {command.action_id!r}.",
@@ -322,24 +320,24 @@ def _complete(c: Complaint, command: cmd.CompleteAction, s: Stamp) -> Decision:
     if not action.is_open:
         return [Reason("action_already_completed", f"Action {action.id} is already completed.",
                        "action_id")]
-    return ev.ActionCompleted(seq=s.seq, at=s.at, action_id=action.id, note=command.note)
+    return ev.ActionCompleted(seq=seq, at=at, action_id=action.id, note=command.note)
 
 
 @_handles(cmd.ResolveConcern)
-def _resolve(c: Complaint, command: cmd.ResolveConcern, s: Stamp) -> Decision:
+def _resolve(c: Complaint, command: cmd.ResolveConcern, seq: int, at: datetime) -> Decision:
     return _open_concern(c, command.concern_id) or ev.ConcernResolved(
-        seq=s.seq, at=s.at, concern_id=command.concern_id, resolution=command.resolution)
+        seq=seq, at=at, concern_id=command.concern_id, resolution=command.resolution)
 
 
 @_handles(cmd.MarkUnresolvable)
-def _unresolvable(c: Complaint, command: cmd.MarkUnresolvable, s: Stamp) -> Decision:
+def _unresolvable(c: Complaint, command: cmd.MarkUnresolvable, seq: int, at: datetime) -> Decision:
     return _open_concern(c, command.concern_id) or ev.ConcernUnresolvable(
-        seq=s.seq, at=s.at, concern_id=command.concern_id, explanation=command.explanation,
+        seq=seq, at=at, concern_id=command.concern_id, explanation=command.explanation,
         accommodation=command.accommodation)
 
 
 @_handles(cmd.OfferCompensation)
-def _compensate(c: Complaint, command: cmd.OfferCompensation, s: Stamp) -> Decision:
+def _compensate(c: Complaint, command: cmd.OfferCompensation, seq: int, at: datetime) -> Decision:
     reasons = []
     if command.concern_id is not None and c.concern(command.concern_id) is None:
         reasons.append(_unknown_concern(command.concern_id))
@@ -349,19 +347,20 @@ def _compensate(c: Complaint, command: cmd.OfferCompensation, s: Stamp) -> Decis
             f"{command.amount} is above the current authority limit of {c.authority_limit}; "
             "escalate to someone whose limit covers it (escalate).", "amount"))
     return reasons or ev.CompensationOffered(
-        seq=s.seq, at=s.at, kind=command.kind, description=command.description,
+        seq=seq, at=at, kind=command.kind, description=command.description,
         concern_id=command.concern_id, amount=command.amount, currency=command.currency,
         authority_limit=c.authority_limit)
 
 
 @_handles(cmd.ScheduleFollowUp)
-def _schedule(c: Complaint, command: cmd.ScheduleFollowUp, s: Stamp) -> Decision:
-    return _in_future(command.at, s.at, "follow_up_not_in_future", "The follow-up time",
-                      "at") or ev.FollowUpScheduled(seq=s.seq, at=s.at, follow_up_at=command.at)
+def _schedule(c: Complaint, command: cmd.ScheduleFollowUp, seq: int, at: datetime) -> Decision:
+    return _in_future(command.at, at, "follow_up_not_in_future", "The follow-up time",
+                      "at") or ev.FollowUpScheduled(seq=seq, at=at, follow_up_at=utc(command.at))
 
 
 @_handles(cmd.ConfirmNextSteps)
-def _confirm_next_steps(c: Complaint, command: cmd.ConfirmNextSteps, s: Stamp) -> Decision:
+def _confirm_next_steps(c: Complaint, command: cmd.ConfirmNextSteps,
+                        seq: int, at: datetime) -> Decision:
     planned = {i for action in c.actions for i in action.concern_ids}
     reasons = [
         Reason("response_incomplete",
@@ -369,17 +368,17 @@ def _confirm_next_steps(c: Complaint, command: cmd.ConfirmNextSteps, s: Stamp) -
                "explanation before the next steps can be confirmed.")
         for concern in c.open_concerns if not concern.relief and concern.id not in planned
     ]
-    reasons += _follow_up_needed(c, s.at)
-    return reasons or ev.NextStepsConfirmed(seq=s.seq, at=s.at)
+    reasons += _follow_up_needed(c, at)
+    return reasons or ev.NextStepsConfirmed(seq=seq, at=at)
 
 
 @_handles(cmd.StartContact)
-def _start_contact(c: Complaint, command: cmd.StartContact, s: Stamp) -> Decision:
+def _start_contact(c: Complaint, command: cmd.StartContact, seq: int, at: datetime) -> Decision:
     if c.contact is not None:
         return [Reason("contact_already_open",
                        f"A {c.contact.channel} contact is still open; end it first "
                        "(end_contact).")]
-    return ev.ContactStarted(seq=s.seq, at=s.at, channel=command.channel)
+    return ev.ContactStarted(seq=seq, at=at, channel=command.channel)
 
 
 def _no_contact() -> list[Reason]:
@@ -387,36 +386,36 @@ def _no_contact() -> list[Reason]:
 
 
 @_handles(cmd.ReviewOpenItems)
-def _review(c: Complaint, command: cmd.ReviewOpenItems, s: Stamp) -> Decision:
+def _review(c: Complaint, command: cmd.ReviewOpenItems, seq: int, at: datetime) -> Decision:
     if c.contact is None:
         return _no_contact()
-    return ev.OpenItemsReviewed(seq=s.seq, at=s.at,
+    return ev.OpenItemsReviewed(seq=seq, at=at,
                                 open_action_ids=tuple(a.id for a in c.open_actions))
 
 
 @_handles(cmd.EndContact)
-def _end_contact(c: Complaint, command: cmd.EndContact, s: Stamp) -> Decision:
+def _end_contact(c: Complaint, command: cmd.EndContact, seq: int, at: datetime) -> Decision:
     if c.contact is None:
         return _no_contact()
-    return _follow_up_needed(c, s.at) or ev.ContactEnded(seq=s.seq, at=s.at)
+    return _follow_up_needed(c, at) or ev.ContactEnded(seq=seq, at=at)
 
 
 @_handles(cmd.BeginRecap)
-def _begin_recap(c: Complaint, command: cmd.BeginRecap, s: Stamp) -> Decision:
+def _begin_recap(c: Complaint, command: cmd.BeginRecap, seq: int, at: datetime) -> Decision:
     reasons = [Reason("concern_still_open",
                       f"Concern {concern.id} is neither resolved nor marked unresolvable.")
                for concern in c.open_concerns]
     reasons += [Reason("action_still_open", f"Action {action.id} is not completed.")
                 for action in c.open_actions]
-    return reasons or ev.RecapBegun(seq=s.seq, at=s.at)
+    return reasons or ev.RecapBegun(seq=seq, at=at)
 
 
 # --- recapping and closing --------------------------------------------------------------
 
 
 @_handles(cmd.Recap)
-def _recap(c: Complaint, command: cmd.Recap, s: Stamp) -> Decision:
-    return ev.Recapped(seq=s.seq, at=s.at, summary=command.summary)
+def _recap(c: Complaint, command: cmd.Recap, seq: int, at: datetime) -> Decision:
+    return ev.Recapped(seq=seq, at=at, summary=command.summary)
 
 
 def _recap_required(c: Complaint) -> list[Reason]:
@@ -426,18 +425,18 @@ def _recap_required(c: Complaint) -> list[Reason]:
 
 
 @_handles(cmd.SeekClosure)
-def _seek_closure(c: Complaint, command: cmd.SeekClosure, s: Stamp) -> Decision:
-    return _recap_required(c) or ev.ClosureSought(seq=s.seq, at=s.at,
+def _seek_closure(c: Complaint, command: cmd.SeekClosure, seq: int, at: datetime) -> Decision:
+    return _recap_required(c) or ev.ClosureSought(seq=seq, at=at,
                                                   customer_response=command.customer_response)
 
 
 @_handles(cmd.ThankCustomer)
-def _thank(c: Complaint, command: cmd.ThankCustomer, s: Stamp) -> Decision:
-    return ev.CustomerThanked(seq=s.seq, at=s.at)
+def _thank(c: Complaint, command: cmd.ThankCustomer, seq: int, at: datetime) -> Decision:
+    return ev.CustomerThanked(seq=seq, at=at)
 
 
 @_handles(cmd.Close)
-def _close(c: Complaint, command: cmd.Close, s: Stamp) -> Decision:
+def _close(c: Complaint, command: cmd.Close, seq: int, at: datetime) -> Decision:
     reasons = _recap_required(c)
     if c.closure is None:
         reasons.append(Reason("closure_not_sought",
@@ -448,67 +447,68 @@ def _close(c: Complaint, command: cmd.Close, s: Stamp) -> Decision:
                               "(thank_customer)."))
     outcome = (Outcome.UNRESOLVED if c.closure is CustomerResponse.DISSATISFIED
                else Outcome.RESOLVED)
-    return reasons or ev.ComplaintClosed(seq=s.seq, at=s.at, outcome=outcome)
+    return reasons or ev.ComplaintClosed(seq=seq, at=at, outcome=outcome)
 
 
 @_handles(cmd.Reopen)
-def _reopen(c: Complaint, command: cmd.Reopen, s: Stamp) -> Decision:
+def _reopen(c: Complaint, command: cmd.Reopen, seq: int, at: datetime) -> Decision:
     reasons = []
     if c.customer is None:
         reasons.append(Reason("customer_not_verified",
                               "A complaint closed before the customer was verified cannot be "
                               "reopened; open a new one."))
-    if c.closed_at is not None and s.at - c.closed_at > c.policy.reopen_window:
+    if c.closed_at is not None and at - c.closed_at > c.policy.reopen_window:
         reasons.append(Reason("reopen_window_expired",
                               f"The reopen window of {c.policy.reopen_window.days} days after "
                               f"closing on {c.closed_at.isoformat()} has passed."))
-    return reasons or ev.ComplaintReopened(seq=s.seq, at=s.at, reason=command.reason)
+    return reasons or ev.ComplaintReopened(seq=seq, at=at, reason=command.reason)
 
 
 # --- conduct, escalation and learning ---------------------------------------------------
 
 
 @_handles(cmd.Apologize)
-def _apologize(c: Complaint, command: cmd.Apologize, s: Stamp) -> Decision:
-    return ev.Apologized(seq=s.seq, at=s.at, note=command.note)
+def _apologize(c: Complaint, command: cmd.Apologize, seq: int, at: datetime) -> Decision:
+    return ev.Apologized(seq=seq, at=at, note=command.note)
 
 
 @_handles(cmd.ExpressEmpathy)
-def _empathy(c: Complaint, command: cmd.ExpressEmpathy, s: Stamp) -> Decision:
-    return ev.EmpathyExpressed(seq=s.seq, at=s.at, note=command.note)
+def _empathy(c: Complaint, command: cmd.ExpressEmpathy, seq: int, at: datetime) -> Decision:
+    return ev.EmpathyExpressed(seq=seq, at=at, note=command.note)
 
 
 @_handles(cmd.LetVent)
-def _vent(c: Complaint, command: cmd.LetVent, s: Stamp) -> Decision:
-    return ev.CustomerVented(seq=s.seq, at=s.at, note=command.note)
+def _vent(c: Complaint, command: cmd.LetVent, seq: int, at: datetime) -> Decision:
+    return ev.CustomerVented(seq=seq, at=at, note=command.note)
 
 
 @_handles(cmd.Escalate)
-def _escalate(c: Complaint, command: cmd.Escalate, s: Stamp) -> Decision:
-    return ev.Escalated(seq=s.seq, at=s.at, to=command.to, reason=command.reason,
+def _escalate(c: Complaint, command: cmd.Escalate, seq: int, at: datetime) -> Decision:
+    return ev.Escalated(seq=seq, at=at, to=command.to, reason=command.reason,
                         authority_limit=command.authority_limit)
 
 
 @_handles(cmd.Withdraw)
-def _withdraw(c: Complaint, command: cmd.Withdraw, s: Stamp) -> Decision:
-    return ev.ComplaintWithdrawn(seq=s.seq, at=s.at, reason=command.reason)
+def _withdraw(c: Complaint, command: cmd.Withdraw, seq: int, at: datetime) -> Decision:
+    return ev.ComplaintWithdrawn(seq=seq, at=at, reason=command.reason)
 
 
 @_handles(cmd.RecordRootCause)
-def _root_cause(c: Complaint, command: cmd.RecordRootCause, s: Stamp) -> Decision:
-    return ev.RootCauseRecorded(seq=s.seq, at=s.at, category=command.category,
+def _root_cause(c: Complaint, command: cmd.RecordRootCause, seq: int, at: datetime) -> Decision:
+    return ev.RootCauseRecorded(seq=seq, at=at, category=command.category,
                                 description=command.description,
                                 company_at_fault=command.company_at_fault)
 
 
 @_handles(cmd.RecordPreventiveAction)
-def _preventive(c: Complaint, command: cmd.RecordPreventiveAction, s: Stamp) -> Decision:
-    return ev.PreventiveActionRecorded(seq=s.seq, at=s.at, description=command.description,
+def _preventive(c: Complaint, command: cmd.RecordPreventiveAction,
+                seq: int, at: datetime) -> Decision:
+    return ev.PreventiveActionRecorded(seq=seq, at=at, description=command.description,
                                        owner=command.owner)
 
 
 @_handles(cmd.RecordFeedback)
-def _feedback(c: Complaint, command: cmd.RecordFeedback, s: Stamp) -> Decision:
+def _feedback(c: Complaint, command: cmd.RecordFeedback, seq: int, at: datetime) -> Decision:
     if c.feedback is not None:
         return [Reason("feedback_already_recorded", "The customer's feedback is already recorded.")]
-    return ev.FeedbackRecorded(seq=s.seq, at=s.at, score=command.score, comment=command.comment)
+    return ev.FeedbackRecorded(seq=seq, at=at, score=command.score, comment=command.comment)

@@ -6,7 +6,7 @@ Values validate themselves when they are built, so a value that exists is a vali
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -124,8 +124,12 @@ def amount(_: object, attribute: Attribute[Any], value: object) -> None:
         )
 
 
-def ensure_aware(value: datetime, name: str = "at") -> datetime:
-    """Return ``value`` when it is an aware datetime, else raise :class:`InvalidValueError`."""
+def utc(value: datetime, name: str = "at") -> datetime:
+    """``value`` in UTC; raises :class:`InvalidValueError` for a naive or non-datetime.
+
+    The library records every time in UTC: Python compares two datetimes that share one
+    ``tzinfo`` by their wall clocks, which is wrong across daylight-saving changes.
+    """
     if not isinstance(value, datetime):
         raise InvalidValueError(f"{name} must be a datetime", argument=name)
     if value.tzinfo is None or value.utcoffset() is None:
@@ -134,7 +138,7 @@ def ensure_aware(value: datetime, name: str = "at") -> datetime:
             argument=name,
             code="naive_time",
         )
-    return value
+    return value if value.tzinfo is timezone.utc else value.astimezone(timezone.utc)
 
 
 _E = TypeVar("_E", bound=enum.Enum)
@@ -170,10 +174,10 @@ def replace(instance: _T, changes: dict[str, Any]) -> _T:
     event only ever combines values that are already valid, so the fold uses this copy of
     the instance dictionary instead. It is the workflow's hot path: keep it this small.
     """
-    copy = object.__new__(type(instance))
-    state = copy.__dict__
-    state.update(instance.__dict__)
+    state = instance.__dict__.copy()
     state.update(changes)
+    copy = object.__new__(type(instance))
+    object.__setattr__(copy, "__dict__", state)
     return copy
 
 
