@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from complaintflow import (
-    Command,
     Apologize,
     AssessImpact,
     BeginResponse,
     Close,
+    Command,
     Complaint,
     ConfirmConcern,
     ConfirmImpact,

@@ -1,0 +1,125 @@
+"""Sphinx configuration for the complaintflow documentation.
+
+Build (warnings are errors)::
+
+    .venv/bin/python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+The workflow diagram is not written by hand: on ``builder-inited`` this file writes
+``docs/_generated/workflow.mmd`` from :func:`complaintflow.workflow_diagram`, and
+``workflow.md`` includes that file with the ``mermaid`` directive. ``docs/_generated/`` is
+build output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS.parent / "src"))  # document the working tree, installed or not
+
+import complaintflow  # noqa: E402  (needs the path above)
+
+GENERATED = DOCS / "_generated"
+
+# -- project -------------------------------------------------------------------------------
+
+project = "complaintflow"
+author = "complaintflow developers"
+copyright = "complaintflow developers"
+release = complaintflow.__version__
+version = release
+
+# -- general -------------------------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinxcontrib.mermaid",
+]
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
+nitpicky = False
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# -- autodoc -------------------------------------------------------------------------------
+
+# Types in the signatures: an attrs class's signature is its list of fields, so a
+# "Parameters" list under it would only repeat them. Long signatures wrap one per line.
+autodoc_typehints = "signature"
+autodoc_typehints_format = "short"
+python_maximum_signature_line_length = 88
+autodoc_member_order = "bysource"
+autodoc_class_signature = "mixed"
+autodoc_default_options = {"exclude-members": "__init__, __new__"}
+# The library annotates with strings (``from __future__ import annotations``): keep the
+# unions' names instead of spelling out every member.
+autodoc_type_aliases = {
+    "AnyCommand": "complaintflow.commands.AnyCommand",
+    "AnyEvent": "complaintflow.events.AnyEvent",
+    "Result": "complaintflow.Result",
+    "JsonValue": "JsonValue",
+}
+_ALIAS_REPR = re.compile(r"TypeAliasForwardRef\('([\w.]+)'\)")
+
+
+def _alias_names(app: Sphinx, what: str, name: str, obj: object, options: object,
+                 signature: str | None, return_annotation: str | None,
+                 ) -> tuple[str | None, str | None]:
+    """Show an alias nested in a generic (``tuple[AnyEvent, ...]``) by its name.
+
+    Sphinx renders such an alias as ``TypeAliasForwardRef('...')``; outside a generic it
+    already shows the name.
+    """
+    def tidy(text: str | None) -> str | None:
+        return None if text is None else _ALIAS_REPR.sub(r"\1", text)
+
+    return tidy(signature), tidy(return_annotation)
+
+
+def _public_module_names() -> None:
+    """Show the public path (``complaintflow.Customer``), not the private module it lives in.
+
+    Only for the documentation build: the objects are re-exported from ``complaintflow``,
+    so type hints that point at ``complaintflow._values.Customer`` would not link.
+    """
+    for name in complaintflow.__all__:
+        obj = getattr(complaintflow, name)
+        module = getattr(obj, "__module__", None)
+        if isinstance(module, str) and module.startswith("complaintflow._"):
+            with contextlib.suppress(AttributeError, TypeError):  # read-only objects
+                obj.__module__ = "complaintflow"
+
+
+_public_module_names()
+
+# -- html ----------------------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = f"complaintflow {release}"
+html_static_path: list[str] = []
+
+# -- the generated workflow diagram --------------------------------------------------------
+
+
+def write_workflow_diagram(app: Sphinx | None = None) -> Path:
+    """Write ``_generated/workflow.mmd`` from the code; rewrite only when it changed."""
+    GENERATED.mkdir(exist_ok=True)
+    target = GENERATED / "workflow.mmd"
+    text = complaintflow.workflow_diagram()
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("builder-inited", write_workflow_diagram)
+    app.connect("autodoc-process-signature", _alias_names)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

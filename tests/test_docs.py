@@ -1,0 +1,230 @@
+"""The documentation cannot drift from the code.
+
+* Every ```python block of every page under ``docs/`` runs, page by page and in order, in
+  one namespace per page (so a block may build on the blocks above it).
+* Output convention: every line a block prints is written in the block, in order, as a
+  comment ``# -> <line>`` (``# ->`` alone for an empty line). The block's whole standard
+  output must equal those lines, so a block without ``# ->`` comments must print nothing.
+* ``docs/concepts.md`` lists every stage, every command (with the stages that accept it and
+  its argument names, as the code defines them), every reason code and every event type.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import attrs
+import pytest
+
+import complaintflow
+from complaintflow import COMMAND_TYPES, Stage, stage_commands
+from complaintflow.events import EVENT_TYPES
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(
+    path for path in DOCS.rglob("*.md")
+    if not path.relative_to(DOCS).parts[0].startswith("_")  # _build, _generated
+)
+CONCEPTS = DOCS / "concepts.md"
+PACKAGE = Path(complaintflow.__file__).resolve().parent
+
+FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
+OUTPUT = re.compile(r"^# ->(?: (?P<line>.*))?$")
+
+
+class Block:
+    """One ```python block: where it is, its code, and the output it promises."""
+
+    def __init__(self, page: Path, line: int, code: str):
+        self.page = page
+        self.line = line
+        self.code = code
+        self.expected = [
+            match.group("line") or ""
+            for match in (OUTPUT.match(text.strip()) for text in code.splitlines())
+            if match is not None
+        ]
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+def blocks(page: Path) -> list[Block]:
+    text = page.read_text(encoding="utf-8")
+    return [Block(page, text.count("\n", 0, match.start(1)) + 1, match.group(1))
+            for match in FENCE.finditer(text)]
+
+
+def run_page(page: Path) -> None:
+    namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
+    for block in blocks(page):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            try:
+                exec(compile(block.code, block.where, "exec"), namespace)
+            except Exception as error:
+                raise AssertionError(f"the block at {block.where} raised {error!r}") from error
+        printed = out.getvalue().splitlines()
+        assert printed == block.expected, (
+            f"the block at {block.where} printed something else than its '# ->' comments"
+        )
+
+
+# --- the code blocks -----------------------------------------------------------------------
+
+
+def test_the_pages_with_code_exist() -> None:
+    names = {path.relative_to(DOCS).as_posix() for path in PAGES}
+    assert {"index.md", "tutorial.md", "concepts.md"} <= names
+    assert any(name.startswith("howto/") for name in names)
+    assert blocks(DOCS / "tutorial.md"), "the tutorial has no python blocks"
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if blocks(p)],
+                         ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_code_blocks_run_and_print_what_they_say(page: Path) -> None:
+    run_page(page)
+
+
+def test_the_output_convention_is_enforced() -> None:
+    block = Block(DOCS / "x.md", 1, 'print("a")\nprint()\n# -> a\n# ->\n')
+    assert block.expected == ["a", ""]
+
+
+# --- the API reference ---------------------------------------------------------------------
+
+
+def test_api_reference_covers_every_public_name() -> None:
+    """Each name of ``complaintflow.__all__`` has its own entry in api.md, except those
+    that live in ``complaintflow.commands``, documented there by ``automodule``."""
+    api = (DOCS / "api.md").read_text(encoding="utf-8")
+    assert ".. automodule:: complaintflow.commands" in api
+    assert ".. automodule:: complaintflow.events" in api
+    commands = vars(complaintflow.commands)
+
+    def in_commands(name: str) -> bool:  # a class defined there, or its module-level data
+        obj = commands.get(name)
+        if isinstance(obj, type):
+            return obj.__module__ == "complaintflow.commands"
+        return name in commands
+
+    missing = [
+        name for name in complaintflow.__all__
+        if not re.search(rf"^\.\. [\w:]+:: complaintflow\.{re.escape(name)}$", api, re.M)
+        and not in_commands(name)
+    ]
+    assert missing == []
+
+
+# --- concepts.md against the code ----------------------------------------------------------
+
+
+def concepts() -> str:
+    return CONCEPTS.read_text(encoding="utf-8")
+
+
+def table_rows(first_header: str) -> list[list[str]]:
+    """The body rows of every Markdown table in concepts.md whose first header cell is
+    ``first_header`` (a table may be split in several, under one header each)."""
+    rows: list[list[str]] = []
+    header: list[str] | None = None
+    for line in concepts().splitlines():
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if header is None:
+            header = cells
+        elif not all(set(cell) <= set("-: ") for cell in cells) and header[0] == first_header:
+            rows.append(cells)
+    return rows
+
+
+def ticked(cell: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", cell)
+
+
+OPEN_STAGES = {stage for stage in Stage if stage is not Stage.CLOSED}
+
+
+def documented_stages(cell: str) -> set[Stage]:
+    if "every open stage" in cell:
+        return set(OPEN_STAGES)
+    if "every stage" in cell:
+        return set(Stage)
+    return {Stage(name) for name in ticked(cell)}
+
+
+def test_concepts_lists_every_stage_and_command() -> None:
+    text = concepts()
+    for stage in Stage:
+        assert f"`{stage.value}`" in text, stage.value
+    for name in COMMAND_TYPES:
+        assert f"`{name}`" in text, name
+    stages = [name for row in table_rows("stage") for name in ticked(row[0])]
+    assert stages == [stage.value for stage in Stage], "the stage table, in workflow order"
+
+
+def command_rows() -> dict[str, list[str]]:
+    rows: dict[str, list[str]] = {}
+    for row in table_rows("command"):
+        (name,) = ticked(row[0])
+        assert name not in rows, f"{name} has two rows in the command table"
+        rows[name] = row
+    return rows
+
+
+def test_command_table_has_one_row_per_command() -> None:
+    assert set(command_rows()) == set(COMMAND_TYPES)
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_TYPES))
+def test_command_table_stages_match_the_workflow(name: str) -> None:
+    actual = {stage for stage in Stage if name in stage_commands(stage)}
+    assert documented_stages(command_rows()[name][1]) == actual
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_TYPES))
+def test_command_table_arguments_match_the_command(name: str) -> None:
+    """`name` is a required argument, `name?` an optional one (it has a default).
+
+    Parentheses hold notes on an argument (its values, its default) and are skipped.
+    """
+    fields = attrs.fields(COMMAND_TYPES[name])
+    actual = {field.name + ("?" if field.default is not attrs.NOTHING else "")
+              for field in fields}
+    names = ticked(re.sub(r"\([^)]*\)", "", command_rows()[name][2]))
+    assert set(names) == actual
+
+
+def source_reason_codes() -> set[str]:
+    """Every reason code the library can put into a rejection, read from its source."""
+    patterns = [
+        re.compile(r'Reason\(\s*"([a-z][a-z_]*)"'),  # Reason("code", ...)
+        re.compile(r'\bcode="([a-z][a-z_]*)"'),  # InvalidValueError(..., code="code")
+        re.compile(r'_in_future\(\s*[^"()]*?"([a-z][a-z_]*)"'),  # _in_future(.., "code", ..)
+    ]
+    codes: set[str] = set()
+    for module in ("_rules.py", "_json.py", "_converter.py", "_values.py", "commands.py"):
+        source = (PACKAGE / module).read_text(encoding="utf-8")
+        for pattern in patterns:
+            codes.update(pattern.findall(source))
+    return codes
+
+
+def test_reason_code_table_matches_the_code() -> None:
+    codes = source_reason_codes()
+    assert len(codes) > 30, "the scan of the source found too few reason codes"
+    documented = {name for row in table_rows("code") for name in ticked(row[0])}
+    assert codes - documented == set(), "reason codes missing from concepts.md"
+    assert documented - codes == set(), "concepts.md lists reason codes the code lacks"
+
+
+def test_event_table_lists_every_event_type() -> None:
+    documented = [name for row in table_rows("type") for name in ticked(row[0])]
+    assert sorted(documented) == sorted(EVENT_TYPES)
