@@ -111,6 +111,10 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
         return complaint.apply(command, at=when)
     except CommandRejected as rejected:
         return rejected.rejection
+    except InvalidValueError as error:  # a time the rules cannot place, such as year 1
+        argument = error.argument or "at"
+        return reject(complaint, label, [Reason(error.code, f"{argument}: {error.message}.",
+                                                argument)])
 
 
 def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:

@@ -138,7 +138,13 @@ def utc(value: datetime, name: str = "at") -> datetime:
             argument=name,
             code="naive_time",
         )
-    return value if value.tzinfo is timezone.utc else value.astimezone(timezone.utc)
+    if value.tzinfo is timezone.utc:
+        return value
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01 at +01:00 has no UTC time
+        raise InvalidValueError(f"{name} {value.isoformat()} has no UTC equivalent",
+                                argument=name, code="invalid_time") from None
 
 
 _E = TypeVar("_E", bound=enum.Enum)
