@@ -62,12 +62,14 @@ def fold(complaint: Complaint, event: ev.Event) -> Complaint:
     return replace(complaint, changes)
 
 
-def _with_concern(complaint: Complaint, concern_id: str, **changes: Any) -> Changes:
-    concerns = tuple([
-        replace(concern, changes) if concern.id == concern_id else concern
-        for concern in complaint.concerns
-    ])
-    return {"concerns": concerns}
+def _with_concern(complaint: Complaint, concern_id: str, changes: Changes) -> Changes:
+    """The complaint's concerns with ``changes`` made to one of them."""
+    concerns = complaint.concerns
+    for index, concern in enumerate(concerns):
+        if concern.id == concern_id:
+            changed = replace(concern, changes)
+            return {"concerns": (*concerns[:index], changed, *concerns[index + 1:])}
+    return {}
 
 
 def _closed(event: ev.Event, outcome: Outcome) -> Changes:
@@ -129,17 +131,17 @@ def _heard(c: Complaint, e: ev.ConcernHeard) -> Changes:
 
 @_folds(ev.ConcernRestated)
 def _restated(c: Complaint, e: ev.ConcernRestated) -> Changes:
-    return _with_concern(c, e.concern_id, restatement=e.restatement, confirmed=False)
+    return _with_concern(c, e.concern_id, {"restatement": e.restatement, "confirmed": False})
 
 
 @_folds(ev.ConcernConfirmed)
 def _confirmed(c: Complaint, e: ev.ConcernConfirmed) -> Changes:
-    return _with_concern(c, e.concern_id, confirmed=True)
+    return _with_concern(c, e.concern_id, {"confirmed": True})
 
 
 @_folds(ev.RestatementRejected)
 def _restatement_rejected(c: Complaint, e: ev.RestatementRejected) -> Changes:
-    return _with_concern(c, e.concern_id, restatement=None, confirmed=False)
+    return _with_concern(c, e.concern_id, {"restatement": None, "confirmed": False})
 
 
 @_folds(ev.ConcernsPrioritized)
@@ -150,7 +152,7 @@ def _prioritized(c: Complaint, e: ev.ConcernsPrioritized) -> Changes:
 @_folds(ev.ImpactAssessed)
 def _impact(c: Complaint, e: ev.ImpactAssessed) -> Changes:
     impact = Impact(description=e.description, severity=e.severity, restatement=e.restatement)
-    return _with_concern(c, e.concern_id, impact=impact)
+    return _with_concern(c, e.concern_id, {"impact": impact})
 
 
 @_folds(ev.ImpactConfirmed)
@@ -158,14 +160,14 @@ def _impact_confirmed(c: Complaint, e: ev.ImpactConfirmed) -> Changes:
     concern = c.concern(e.concern_id)
     impact = concern.impact if concern is not None else None
     agreed = replace(impact, {"agreed": True}) if impact is not None else None
-    return _with_concern(c, e.concern_id, impact=agreed)
+    return _with_concern(c, e.concern_id, {"impact": agreed})
 
 
 @_folds(ev.ReliefGiven)
 def _relief(c: Complaint, e: ev.ReliefGiven) -> Changes:
     concern = c.concern(e.concern_id)
     relief = concern.relief if concern is not None else ()
-    return _with_concern(c, e.concern_id, relief=(*relief, e.description))
+    return _with_concern(c, e.concern_id, {"relief": (*relief, e.description)})
 
 
 @_folds(ev.ActionPlanned)
@@ -184,13 +186,15 @@ def _completed(c: Complaint, e: ev.ActionCompleted) -> Changes:
 
 @_folds(ev.ConcernResolved)
 def _resolved(c: Complaint, e: ev.ConcernResolved) -> Changes:
-    return _with_concern(c, e.concern_id, status=ConcernStatus.RESOLVED, resolution=e.resolution)
+    return _with_concern(c, e.concern_id,
+                         {"status": ConcernStatus.RESOLVED, "resolution": e.resolution})
 
 
 @_folds(ev.ConcernUnresolvable)
 def _unresolvable(c: Complaint, e: ev.ConcernUnresolvable) -> Changes:
-    return _with_concern(c, e.concern_id, status=ConcernStatus.UNRESOLVABLE,
-                         explanation=e.explanation, accommodation=e.accommodation)
+    return _with_concern(c, e.concern_id, {"status": ConcernStatus.UNRESOLVABLE,
+                                           "explanation": e.explanation,
+                                           "accommodation": e.accommodation})
 
 
 @_folds(ev.CompensationOffered)

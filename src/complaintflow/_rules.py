@@ -15,7 +15,7 @@ from . import commands as cmd
 from . import events as ev
 from ._errors import InvalidValueError, Reason, Rejection
 from ._fold import fold
-from ._values import Concern, CustomerResponse, Outcome, Stage, utc
+from ._values import Concern, ConcernStatus, CustomerResponse, Outcome, Stage, utc
 from ._workflow import WORKFLOW, Branch
 
 if TYPE_CHECKING:  # the aggregate imports this module; the type is only for annotations
@@ -49,6 +49,8 @@ def _handles(command_type: type[C]) -> Callable[[_HandlerOf[C]], _HandlerOf[C]]:
 
 
 # --- the engine -------------------------------------------------------------------------
+
+_ROUTES = WORKFLOW.table  # (stage, command) -> routes; read directly on the hot path
 
 
 def _review_pending(complaint: Complaint) -> bool:
@@ -93,7 +95,7 @@ def run(complaint: Complaint, command: cmd.Command,
                                 argument="command", code="unknown_command")
     name = command.command
     stage = complaint.stage
-    routes = WORKFLOW.routes_for(stage, name)
+    routes = _ROUTES.get((stage, name), ())
     if not routes:
         return reject(complaint, name, [Reason(
             "command_not_allowed_in_stage",
@@ -139,7 +141,7 @@ def _concern_problems(concern: Concern | None, concern_id: str,
     """Why ``concern`` (looked up by ``concern_id``) cannot be worked on, if it cannot."""
     if concern is None:
         return [_unknown_concern(concern_id, argument)]
-    if not concern.is_open:
+    if concern.status is not ConcernStatus.OPEN:
         return [Reason("concern_not_open",
                        f"Concern {concern_id} is already {concern.status.value}.", argument)]
     return []

@@ -136,7 +136,7 @@ def _read_routes(machine: Machine) -> tuple[Route, ...]:
 class Workflow:
     """The definition, read back from the shared machine into lookup tables."""
 
-    __slots__ = ("_by_stage", "_table", "routes", "stages")
+    __slots__ = ("_by_stage", "routes", "stages", "table")
 
     def __init__(self, routes: Iterable[Route]):
         self.routes: tuple[Route, ...] = tuple(routes)
@@ -145,7 +145,8 @@ class Workflow:
         for route in self.routes:
             table[route.source, route.command] = (*table.get((route.source, route.command), ()),
                                                   route)
-        self._table = table
+        self.table: dict[tuple[Stage, str], tuple[Route, ...]] = table
+        """The routes by (source stage, command), in the order they are tried."""
         self._by_stage: dict[Stage, tuple[str, ...]] = {
             stage: tuple(dict.fromkeys(r.command for r in self.routes if r.source is stage))
             for stage in Stage
@@ -153,7 +154,7 @@ class Workflow:
 
     def routes_for(self, stage: Stage, command: str) -> tuple[Route, ...]:
         """The routes of ``command`` from ``stage``; empty when the stage does not accept it."""
-        return self._table.get((stage, command), ())
+        return self.table.get((stage, command), ())
 
     def commands_for(self, stage: Stage) -> tuple[str, ...]:
         """The commands ``stage`` accepts, in definition order."""
