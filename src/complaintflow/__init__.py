@@ -2,13 +2,15 @@
 
 A pure, typed core: open a complaint, apply typed (or JSON) commands to it, and get the
 next complaint plus the events that happened, or a rejection that explains itself.
-Commands are importable from here; events live in :mod:`complaintflow.events`.
+Commands are importable from here and from :mod:`complaintflow.commands`; the event
+classes live in :mod:`complaintflow.events`.
 """
 
 from ._complaint import Applied, Complaint, open_complaint
-from ._errors import CommandRejected, ComplaintflowError, InvalidValueError, Reason, Rejection
-from ._json import Result, apply_json, parse_command, to_json
+from ._errors import ComplaintflowError, InvalidValueError
+from ._json import JsonValue, Result, apply_json, parse_command, to_json
 from ._policy import Policy
+from ._rejection import CommandRejected, Reason, Rejection
 from ._values import (
     ActionItem,
     Assignment,
@@ -71,6 +73,7 @@ from .commands import (
     VerifyCustomer,
     Withdraw,
 )
+from .events import EVENT_TYPES, AnyEvent, Event
 
 
 def workflow_diagram() -> str:
@@ -87,8 +90,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "COMMAND_TYPES",
+    "EVENT_TYPES",
     "ActionItem",
     "AnyCommand",
+    "AnyEvent",
     "Apologize",
     "Applied",
     "AssessImpact",
@@ -114,12 +119,14 @@ __all__ = [
     "EndContact",
     "Escalate",
     "Escalation",
+    "Event",
     "ExpressEmpathy",
     "Feedback",
     "GiveRelief",
     "HearConcern",
     "Impact",
     "InvalidValueError",
+    "JsonValue",
     "LetVent",
     "MarkUnresolvable",
     "NoMoreConcerns",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
-from attrs import frozen
+from attrs import evolve, frozen
 
-from ._errors import CommandRejected, InvalidValueError, Rejection
+from ._errors import InvalidValueError
 from ._fold import fold
 from ._policy import Policy
+from ._rejection import CommandRejected, Rejection
 from ._rules import allowed_commands, run
 from ._values import (
     ActionItem,
@@ -30,6 +32,8 @@ from ._values import (
 )
 from .commands import Command
 from .events import AnyEvent, ComplaintOpened, Event
+
+E = TypeVar("E", bound=Event)
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -129,8 +133,12 @@ class Complaint:
         if not isinstance(first, ComplaintOpened):
             raise InvalidValueError("an event log must start with a complaint_opened event",
                                     argument="events")
-        complaint = _opened(first)
+        complaint = _opened(_in_utc(first))
         for event in iterator:
+            if not isinstance(event, Event):
+                raise InvalidValueError(f"{event!r} is not a complaintflow event",
+                                        argument="events")
+            event = _in_utc(event)
             if event.seq != complaint.seq + 1:
                 raise InvalidValueError(
                     f"event {event.type} has seq {event.seq}; expected {complaint.seq + 1}",
@@ -146,6 +154,12 @@ class Applied:
 
     complaint: Complaint
     events: tuple[AnyEvent, ...]
+
+
+def _in_utc(event: E) -> E:
+    """``event`` with its time in UTC, as the library records it; naive times refused."""
+    at = utc(event.at, f"events[{event.seq}].at")
+    return event if at is event.at else evolve(event, at=at)
 
 
 def _opened(event: ComplaintOpened) -> Complaint:
@@ -169,6 +183,8 @@ def open_complaint(complaint_id: str, *, at: datetime, policy: Policy | None = N
     """
     if not isinstance(complaint_id, str) or not complaint_id.strip():
         raise InvalidValueError("complaint_id must be a non-blank string", argument="complaint_id")
+    if policy is not None and not isinstance(policy, Policy):
+        raise InvalidValueError(f"policy must be a Policy, got {policy!r}", argument="policy")
     event = ComplaintOpened(seq=1, at=utc(at), complaint_id=complaint_id,
                             policy=policy if policy is not None else _DEFAULT_POLICY)
     return Applied(complaint=_opened(event), events=(event,))

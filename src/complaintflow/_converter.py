@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from cattrs import Converter
 
 from ._errors import InvalidValueError
+from ._values import to_decimal
 
 T = TypeVar("T")
-_E = TypeVar("_E", bound=enum.Enum)
 
 
 def parse_time(value: object, argument: str | None = None) -> datetime:
@@ -56,15 +56,7 @@ def _strict(kind: type[T], label: str) -> Any:
 
 
 def _structure_decimal(value: object, _: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidValueError(f"expected a decimal string, got {type(value).__name__}")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise InvalidValueError(f"{value!r} is not a decimal number") from None
-    if not amount.is_finite():
-        raise InvalidValueError(f"{value!r} is not a finite amount")
-    return amount
+    return to_decimal(value)
 
 
 def _structure_tuple(value: object, cls: Any) -> tuple[Any, ...]:
@@ -72,14 +64,6 @@ def _structure_tuple(value: object, cls: Any) -> tuple[Any, ...]:
         raise InvalidValueError(f"expected an array, got {type(value).__name__}")
     (item_type, *_) = getattr(cls, "__args__", (object,))
     return tuple(converter.structure(item, item_type) for item in value)
-
-
-def _structure_enum(value: object, cls: type[_E]) -> _E:
-    try:
-        return cls(value)
-    except ValueError:
-        choices = ", ".join(repr(member.value) for member in cls)
-        raise InvalidValueError(f"{value!r} is not one of {choices}") from None
 
 
 def make_converter() -> Converter:
@@ -92,8 +76,6 @@ def make_converter() -> Converter:
     conv.register_structure_hook(datetime, lambda value, _: parse_time(value))
     conv.register_structure_hook_func(
         lambda cls: getattr(cls, "__origin__", None) is tuple, _structure_tuple)
-    conv.register_structure_hook_func(
-        lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _structure_enum)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_unstructure_hook_func(

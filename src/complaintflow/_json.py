@@ -16,7 +16,8 @@ from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenEx
 
 from ._complaint import Applied, Complaint
 from ._converter import converter, parse_time
-from ._errors import CommandRejected, InvalidValueError, Reason, Rejection
+from ._errors import InvalidValueError
+from ._rejection import CommandRejected, Reason, Rejection
 from ._rules import reject
 from .commands import COMMAND_TYPES, AnyCommand
 
@@ -112,9 +113,8 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
     except CommandRejected as rejected:
         return rejected.rejection
     except InvalidValueError as error:  # a time the rules cannot place, such as year 1
-        argument = error.argument or "at"
-        return reject(complaint, label, [Reason(error.code, f"{argument}: {error.message}.",
-                                                argument)])
+        return reject(complaint, label, [Reason(error.code, f"{error.message}.",
+                                                error.argument or "at")])
 
 
 def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:

@@ -9,19 +9,17 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from ._errors import InvalidValueError
-from ._values import to_decimal
+from ._values import flag, to_decimal, valid_amount
 
 
-def _positive_window(_: object, attribute: Attribute[Any], value: object) -> None:
+def _non_negative_window(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, timedelta) or value < timedelta(0):
         raise InvalidValueError(f"{attribute.name} must be a non-negative timedelta",
                                 argument=attribute.name)
 
 
-def _limit(_: object, attribute: Attribute[Any], value: object) -> None:
-    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-        raise InvalidValueError(f"{attribute.name} must be a non-negative amount",
-                                argument=attribute.name)
+def _limit(value: Decimal | int | str) -> Decimal:
+    return to_decimal(value, "agent_authority_limit")
 
 
 @frozen(kw_only=True)
@@ -32,8 +30,8 @@ class Policy:
     (in the host's currency unit); ``escalate(authority_limit=...)`` raises it.
     """
 
-    apology_before_response: bool = True
-    thanks_before_close: bool = True
-    agent_authority_limit: Decimal = field(default=Decimal(50), converter=to_decimal,
-                                           validator=_limit)
-    reopen_window: timedelta = field(default=timedelta(days=30), validator=_positive_window)
+    apology_before_response: bool = field(default=True, validator=flag)
+    thanks_before_close: bool = field(default=True, validator=flag)
+    agent_authority_limit: Decimal = field(default=Decimal(50), converter=_limit,
+                                           validator=valid_amount)
+    reopen_window: timedelta = field(default=timedelta(days=30), validator=_non_negative_window)

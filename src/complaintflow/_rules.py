@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import commands as cmd
 from . import events as ev
-from ._errors import InvalidValueError, Reason, Rejection
+from ._errors import InvalidValueError
 from ._fold import fold
+from ._rejection import Reason, Rejection
 from ._values import Concern, ConcernStatus, CustomerResponse, Outcome, Stage, utc
 from ._workflow import WORKFLOW, Branch
 
@@ -69,7 +70,7 @@ def allowed_commands(complaint: Complaint) -> tuple[str, ...]:
 
 def reject(complaint: Complaint, command: str, reasons: list[Reason]) -> Rejection:
     """A rejection of ``command`` by ``complaint`` as it stands."""
-    return Rejection(command=command, stage=complaint.stage.value, reasons=tuple(reasons),
+    return Rejection(command=command, stage=complaint.stage, reasons=tuple(reasons),
                      allowed=allowed_commands(complaint))
 
 
@@ -461,8 +462,8 @@ def _reopen(c: Complaint, command: cmd.Reopen, seq: int, at: datetime) -> Decisi
                               "reopened; open a new one."))
     if c.closed_at is not None and at - c.closed_at > c.policy.reopen_window:
         reasons.append(Reason("reopen_window_expired",
-                              f"The reopen window of {c.policy.reopen_window.days} days after "
-                              f"closing on {c.closed_at.isoformat()} has passed."))
+                              f"The reopen window of {c.policy.reopen_window} after closing "
+                              f"at {c.closed_at.isoformat()} has passed."))
     return reasons or ev.ComplaintReopened(seq=seq, at=at, reason=command.reason)
 
 

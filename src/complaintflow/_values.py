@@ -77,11 +77,12 @@ class ConcernStatus(_Named):
     UNRESOLVABLE = "unresolvable"
 
 
-# --- validators -------------------------------------------------------------------------
-# attrs validators with the library's own error, naming the argument at fault.
+# --- validators and converters ----------------------------------------------------------
+# attrs validators with the library's own error, naming the argument at fault. The JSON
+# entry point reuses them, so a typed command and a JSON one fail alike.
 
 
-def text(_: object, attribute: Attribute[Any], value: object) -> None:
+def non_blank(_: object, attribute: Attribute[Any], value: object) -> None:
     """A non-blank string."""
     if not isinstance(value, str):
         raise InvalidValueError(f"{attribute.name} must be a string", argument=attribute.name)
@@ -89,31 +90,36 @@ def text(_: object, attribute: Attribute[Any], value: object) -> None:
         raise InvalidValueError(f"{attribute.name} must not be blank", argument=attribute.name)
 
 
-def optional_text(instance: object, attribute: Attribute[Any], value: object) -> None:
+def optional_non_blank(instance: object, attribute: Attribute[Any], value: object) -> None:
     """``None`` or a non-blank string."""
     if value is not None:
-        text(instance, attribute, value)
+        non_blank(instance, attribute, value)
+
+
+def flag(_: object, attribute: Attribute[Any], value: object) -> None:
+    """A real bool: the string "false" is truthy, so strings are refused."""
+    if not isinstance(value, bool):
+        raise InvalidValueError(f"{attribute.name} must be true or false, got {value!r}",
+                                argument=attribute.name)
 
 
 def aware(_: object, attribute: Attribute[Any], value: object) -> None:
     """A timezone-aware datetime; naive datetimes are refused everywhere."""
+    check_aware(value, attribute.name)
+
+
+def check_aware(value: object, argument: str) -> datetime:
+    """``value`` if it is a timezone-aware datetime, else :class:`InvalidValueError`."""
     if not isinstance(value, datetime):
-        raise InvalidValueError(f"{attribute.name} must be a datetime", argument=attribute.name)
+        raise InvalidValueError(f"{argument} must be a datetime, got {value!r}",
+                                argument=argument, code="invalid_time")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValueError(
-            f"{attribute.name} must be timezone-aware, got naive {value.isoformat()}",
-            argument=attribute.name,
-            code="naive_time",
-        )
+        raise InvalidValueError(f"{argument} must be timezone-aware, got naive "
+                                f"{value.isoformat()}", argument=argument, code="naive_time")
+    return value
 
 
-def optional_aware(instance: object, attribute: Attribute[Any], value: object) -> None:
-    """``None`` or a timezone-aware datetime."""
-    if value is not None:
-        aware(instance, attribute, value)
-
-
-def amount(_: object, attribute: Attribute[Any], value: object) -> None:
+def valid_amount(_: object, attribute: Attribute[Any], value: object) -> None:
     """``None`` or a finite, non-negative Decimal."""
     if value is None:
         return
@@ -124,27 +130,20 @@ def amount(_: object, attribute: Attribute[Any], value: object) -> None:
         )
 
 
-def utc(value: datetime, name: str = "at") -> datetime:
+def utc(value: datetime, argument: str = "at") -> datetime:
     """``value`` in UTC; raises :class:`InvalidValueError` for a naive or non-datetime.
 
     The library records every time in UTC: Python compares two datetimes that share one
     ``tzinfo`` by their wall clocks, which is wrong across daylight-saving changes.
     """
-    if not isinstance(value, datetime):
-        raise InvalidValueError(f"{name} must be a datetime", argument=name)
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValueError(
-            f"{name} must be timezone-aware, got naive {value.isoformat()}",
-            argument=name,
-            code="naive_time",
-        )
+    check_aware(value, argument)
     if value.tzinfo is timezone.utc:
         return value
     try:
         return value.astimezone(timezone.utc)
     except OverflowError:  # e.g. 0001-01-01 at +01:00 has no UTC time
-        raise InvalidValueError(f"{name} {value.isoformat()} has no UTC equivalent",
-                                argument=name, code="invalid_time") from None
+        raise InvalidValueError(f"{argument}: {value.isoformat()} has no UTC equivalent",
+                                argument=argument, code="invalid_time") from None
 
 
 _E = TypeVar("_E", bound=enum.Enum)
@@ -160,14 +159,23 @@ def as_member(enum_type: type[_E], value: object, argument: str) -> _E:
                                 argument=argument) from None
 
 
-def to_decimal(value: Decimal | int | str) -> Decimal:
-    """Convert a host-friendly number to Decimal; floats are refused (they lose cents)."""
+def to_decimal(value: object, argument: str | None = None) -> Decimal:
+    """A finite Decimal from a Decimal, an int or a decimal string; floats are refused
+    because they cannot hold cents exactly."""
+
+    def invalid(detail: str) -> InvalidValueError:
+        message = f"{argument}: {detail}" if argument else detail
+        return InvalidValueError(message, argument=argument)
+
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
-        raise InvalidValueError("an amount must be a Decimal, an int or a decimal string")
+        raise invalid(f"expected a decimal string, an int or a Decimal, got {value!r}")
     try:
-        return Decimal(value)
-    except ArithmeticError as error:
-        raise InvalidValueError(f"{value!r} is not a decimal amount") from error
+        amount = Decimal(value)
+    except ArithmeticError:
+        raise invalid(f"{value!r} is not a decimal amount") from None
+    if not amount.is_finite():
+        raise invalid(f"expected a finite amount, got {value!r}")
+    return amount
 
 
 _T = TypeVar("_T")
@@ -194,27 +202,27 @@ def replace(instance: _T, changes: dict[str, Any]) -> _T:
 class Customer:
     """Who is speaking, how to call them back, and what service they need (IBM step 1)."""
 
-    name: str = field(validator=text)
-    callback: str = field(validator=text)
-    customer_id: str | None = field(default=None, validator=optional_text)
-    service: str | None = field(default=None, validator=optional_text)
+    name: str = field(validator=non_blank)
+    callback: str = field(validator=non_blank)
+    customer_id: str | None = field(default=None, validator=optional_non_blank)
+    service: str | None = field(default=None, validator=optional_non_blank)
 
 
 @frozen
 class Assignment:
     """The agent who owns the complaint now, and the skill it needs."""
 
-    agent: str = field(validator=text)
-    skill: str | None = field(default=None, validator=optional_text)
+    agent: str = field(validator=non_blank)
+    skill: str | None = field(default=None, validator=optional_non_blank)
 
 
 @frozen(slots=False)  # dict-backed for the fast `replace`
 class Impact:
     """What a concern means to the customer, as they describe it (IBM step 4)."""
 
-    description: str = field(validator=text)
+    description: str = field(validator=non_blank)
     severity: Severity
-    restatement: str | None = field(default=None, validator=optional_text)
+    restatement: str | None = field(default=None, validator=optional_non_blank)
     agreed: bool = False
 
 

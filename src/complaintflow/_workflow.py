@@ -136,11 +136,10 @@ def _read_routes(machine: Machine) -> tuple[Route, ...]:
 class Workflow:
     """The definition, read back from the shared machine into lookup tables."""
 
-    __slots__ = ("_by_stage", "routes", "stages", "table")
+    __slots__ = ("_by_stage", "routes", "table")
 
     def __init__(self, routes: Iterable[Route]):
         self.routes: tuple[Route, ...] = tuple(routes)
-        self.stages: tuple[Stage, ...] = tuple(Stage)
         table: dict[tuple[Stage, str], tuple[Route, ...]] = {}
         for route in self.routes:
             table[route.source, route.command] = (*table.get((route.source, route.command), ()),

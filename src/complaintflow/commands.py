@@ -1,4 +1,4 @@
-"""One typed command per row of the command table (DESIGN §3).
+"""One typed command per row of the command table (see the concepts page of the docs).
 
 A command is what somebody asks the complaint to do. Its ``command`` is the stable string a
 bot sends as ``{"command": name, ...}``; its fields are the arguments, validated when the
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar, get_args
+from typing import ClassVar, final, get_args
 
 from attrs import field, frozen
 
@@ -19,17 +19,22 @@ from ._values import (
     CustomerResponse,
     Owner,
     Severity,
-    amount,
     as_member,
     aware,
-    optional_text,
-    text,
+    flag,
+    non_blank,
+    optional_non_blank,
     to_decimal,
+    valid_amount,
 )
 
 
-def _optional_decimal(value: Decimal | int | str | None) -> Decimal | None:
-    return None if value is None else to_decimal(value)
+def _amount(value: Decimal | int | str | None) -> Decimal | None:
+    return None if value is None else to_decimal(value, "amount")
+
+
+def _authority_limit(value: Decimal | int | str | None) -> Decimal | None:
+    return None if value is None else to_decimal(value, "authority_limit")
 
 
 def _severity(value: Severity | str) -> Severity:
@@ -44,13 +49,23 @@ def _customer_response(value: CustomerResponse | str) -> CustomerResponse:
     return as_member(CustomerResponse, value, "customer_response")
 
 
-def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:
+def _id_tuple(value: Iterable[str], argument: str) -> tuple[str, ...]:
     if isinstance(value, str):  # a lone id would otherwise become a tuple of characters
-        raise InvalidValueError("ids must be given as a list, not a single string")
+        raise InvalidValueError(f"{argument} must be a list of ids, not a single string",
+                                argument=argument)
     try:
         return tuple(value)
     except TypeError:
-        raise InvalidValueError(f"ids must be a list of ids, got {value!r}") from None
+        raise InvalidValueError(f"{argument} must be a list of ids, got {value!r}",
+                                argument=argument) from None
+
+
+def _order(value: Iterable[str]) -> tuple[str, ...]:
+    return _id_tuple(value, "order")
+
+
+def _concern_ids(value: Iterable[str]) -> tuple[str, ...]:
+    return _id_tuple(value, "concern_ids")
 
 
 def _ids(_: object, attribute: object, value: tuple[str, ...]) -> None:
@@ -79,72 +94,80 @@ class Command:
 # --- verifying --------------------------------------------------------------------------
 
 
+@final
 @frozen(kw_only=True)
 class VerifyCustomer(Command):
     """Record who is speaking and whether they are entitled to the service."""
 
     command: ClassVar[str] = "verify_customer"
-    name: str = field(validator=text)
-    callback: str = field(validator=text)
-    customer_id: str | None = field(default=None, validator=optional_text)
-    entitled: bool = True
-    service: str | None = field(default=None, validator=optional_text)
+    name: str = field(validator=non_blank)
+    callback: str = field(validator=non_blank)
+    customer_id: str | None = field(default=None, validator=optional_non_blank)
+    entitled: bool = field(default=True, validator=flag)
+    service: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class Refer(Command):
     """Send the complaint elsewhere (not entitled, wrong company): closes it."""
 
     command: ClassVar[str] = "refer"
-    reason: str = field(validator=text)
+    reason: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class Assign(Command):
     """Hand the complaint to the person with the right skill."""
 
     command: ClassVar[str] = "assign"
-    agent: str = field(validator=text)
-    skill: str | None = field(default=None, validator=optional_text)
+    agent: str = field(validator=non_blank)
+    skill: str | None = field(default=None, validator=optional_non_blank)
 
 
 # --- listening --------------------------------------------------------------------------
 
 
+@final
 @frozen(kw_only=True)
 class HearConcern(Command):
     """Capture a concern in the customer's own words."""
 
     command: ClassVar[str] = "hear_concern"
-    text: str = field(validator=text)
+    text: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class RestateConcern(Command):
     """Say the concern back in the agent's own words."""
 
     command: ClassVar[str] = "restate_concern"
-    concern_id: str = field(validator=text)
-    restatement: str = field(validator=text)
+    concern_id: str = field(validator=non_blank)
+    restatement: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class ConfirmConcern(Command):
     """The customer agrees with the restatement."""
 
     command: ClassVar[str] = "confirm_concern"
-    concern_id: str = field(validator=text)
+    concern_id: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class RejectRestatement(Command):
     """The customer disagrees with the restatement; it must be restated again."""
 
     command: ClassVar[str] = "reject_restatement"
-    concern_id: str = field(validator=text)
-    correction: str | None = field(default=None, validator=optional_text)
+    concern_id: str = field(validator=non_blank)
+    correction: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class NoMoreConcerns(Command):
     """The customer has nothing more to raise."""
@@ -155,33 +178,37 @@ class NoMoreConcerns(Command):
 # --- prioritizing and impact ------------------------------------------------------------
 
 
+@final
 @frozen(kw_only=True)
 class Prioritize(Command):
     """The customer's order of the open concerns, most urgent first."""
 
     command: ClassVar[str] = "prioritize"
-    order: tuple[str, ...] = field(converter=_id_tuple, validator=_ids)
+    order: tuple[str, ...] = field(converter=_order, validator=_ids)
 
 
+@final
 @frozen(kw_only=True)
 class AssessImpact(Command):
     """What a concern means to the customer, and how severe it is."""
 
     command: ClassVar[str] = "assess_impact"
-    concern_id: str = field(validator=text)
-    description: str = field(validator=text)
+    concern_id: str = field(validator=non_blank)
+    description: str = field(validator=non_blank)
     severity: Severity = field(converter=_severity)
-    restatement: str | None = field(default=None, validator=optional_text)
+    restatement: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class ConfirmImpact(Command):
     """The customer agrees with the impact as described."""
 
     command: ClassVar[str] = "confirm_impact"
-    concern_id: str = field(validator=text)
+    concern_id: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class BeginResponse(Command):
     """Every impact is agreed: start responding."""
@@ -192,66 +219,73 @@ class BeginResponse(Command):
 # --- responding and following up --------------------------------------------------------
 
 
+@final
 @frozen(kw_only=True)
 class GiveRelief(Command):
     """Immediate relief for what hurts most."""
 
     command: ClassVar[str] = "give_relief"
-    concern_id: str = field(validator=text)
-    description: str = field(validator=text)
+    concern_id: str = field(validator=non_blank)
+    description: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class PlanAction(Command):
     """An action plan item with an owner and a due time."""
 
     command: ClassVar[str] = "plan_action"
-    description: str = field(validator=text)
+    description: str = field(validator=non_blank)
     owner: Owner = field(converter=_owner)
     due: datetime = field(validator=aware)
-    concern_ids: tuple[str, ...] = field(converter=_id_tuple, validator=_ids)
+    concern_ids: tuple[str, ...] = field(converter=_concern_ids, validator=_ids)
 
 
+@final
 @frozen(kw_only=True)
 class CompleteAction(Command):
     """An action item is done."""
 
     command: ClassVar[str] = "complete_action"
-    action_id: str = field(validator=text)
-    note: str | None = field(default=None, validator=optional_text)
+    action_id: str = field(validator=non_blank)
+    note: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class ResolveConcern(Command):
     """A concern is fixed."""
 
     command: ClassVar[str] = "resolve_concern"
-    concern_id: str = field(validator=text)
-    resolution: str = field(validator=text)
+    concern_id: str = field(validator=non_blank)
+    resolution: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class MarkUnresolvable(Command):
     """A concern cannot be fixed: explain why, and accommodate where possible."""
 
     command: ClassVar[str] = "mark_unresolvable"
-    concern_id: str = field(validator=text)
-    explanation: str = field(validator=text)
-    accommodation: str | None = field(default=None, validator=optional_text)
+    concern_id: str = field(validator=non_blank)
+    explanation: str = field(validator=non_blank)
+    accommodation: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class OfferCompensation(Command):
     """Offer something of value; amounts above the current authority limit need escalation."""
 
     command: ClassVar[str] = "offer_compensation"
-    kind: str = field(validator=text)
-    description: str = field(validator=text)
-    concern_id: str | None = field(default=None, validator=optional_text)
-    amount: Decimal | None = field(default=None, converter=_optional_decimal, validator=amount)
-    currency: str | None = field(default=None, validator=optional_text)
+    kind: str = field(validator=non_blank)
+    description: str = field(validator=non_blank)
+    concern_id: str | None = field(default=None, validator=optional_non_blank)
+    amount: Decimal | None = field(default=None, converter=_amount, validator=valid_amount)
+    currency: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class ScheduleFollowUp(Command):
     """When the next contact will happen; must be in the future."""
@@ -260,6 +294,7 @@ class ScheduleFollowUp(Command):
     at: datetime = field(validator=aware)
 
 
+@final
 @frozen(kw_only=True)
 class ConfirmNextSteps(Command):
     """The customer understands the next steps."""
@@ -267,14 +302,16 @@ class ConfirmNextSteps(Command):
     command: ClassVar[str] = "confirm_next_steps"
 
 
+@final
 @frozen(kw_only=True)
 class StartContact(Command):
     """A new call or chat during follow-up."""
 
     command: ClassVar[str] = "start_contact"
-    channel: str = field(validator=text)
+    channel: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class ReviewOpenItems(Command):
     """Go over the open items and what each side did; every contact starts with it."""
@@ -282,6 +319,7 @@ class ReviewOpenItems(Command):
     command: ClassVar[str] = "review_open_items"
 
 
+@final
 @frozen(kw_only=True)
 class EndContact(Command):
     """The contact is over."""
@@ -289,6 +327,7 @@ class EndContact(Command):
     command: ClassVar[str] = "end_contact"
 
 
+@final
 @frozen(kw_only=True)
 class BeginRecap(Command):
     """Everything is resolved or explained: move to the recap."""
@@ -299,14 +338,16 @@ class BeginRecap(Command):
 # --- recapping and closing --------------------------------------------------------------
 
 
+@final
 @frozen(kw_only=True)
 class Recap(Command):
     """Recap every concern and its outcome."""
 
     command: ClassVar[str] = "recap"
-    summary: str | None = field(default=None, validator=optional_text)
+    summary: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class SeekClosure(Command):
     """Ask whether the customer is satisfied."""
@@ -315,6 +356,7 @@ class SeekClosure(Command):
     customer_response: CustomerResponse = field(converter=_customer_response)
 
 
+@final
 @frozen(kw_only=True)
 class ThankCustomer(Command):
     """Thank the customer for raising the complaint."""
@@ -322,6 +364,7 @@ class ThankCustomer(Command):
     command: ClassVar[str] = "thank_customer"
 
 
+@final
 @frozen(kw_only=True)
 class Close(Command):
     """Close the complaint."""
@@ -329,86 +372,95 @@ class Close(Command):
     command: ClassVar[str] = "close"
 
 
+@final
 @frozen(kw_only=True)
 class Reopen(Command):
     """Reopen a closed complaint within the policy's window."""
 
     command: ClassVar[str] = "reopen"
-    reason: str = field(validator=text)
+    reason: str = field(validator=non_blank)
 
 
 # --- conduct, escalation and learning (most stages) -------------------------------------
 
 
+@final
 @frozen(kw_only=True)
 class Apologize(Command):
     """Always apologize (Evenson; best practice 2)."""
 
     command: ClassVar[str] = "apologize"
-    note: str | None = field(default=None, validator=optional_text)
+    note: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class ExpressEmpathy(Command):
     """Show that the agent understands how the customer feels."""
 
     command: ClassVar[str] = "express_empathy"
-    note: str | None = field(default=None, validator=optional_text)
+    note: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class LetVent(Command):
     """Let the customer vent without interrupting."""
 
     command: ClassVar[str] = "let_vent"
-    note: str | None = field(default=None, validator=optional_text)
+    note: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class Escalate(Command):
     """Hand over to someone with more authority, optionally raising the authority limit."""
 
     command: ClassVar[str] = "escalate"
-    to: str = field(validator=text)
-    reason: str = field(validator=text)
-    authority_limit: Decimal | None = field(default=None, converter=_optional_decimal,
-                                            validator=amount)
+    to: str = field(validator=non_blank)
+    reason: str = field(validator=non_blank)
+    authority_limit: Decimal | None = field(default=None, converter=_authority_limit,
+                                            validator=valid_amount)
 
 
+@final
 @frozen(kw_only=True)
 class Withdraw(Command):
     """The customer withdraws the complaint: closes it."""
 
     command: ClassVar[str] = "withdraw"
-    reason: str = field(validator=text)
+    reason: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class RecordRootCause(Command):
     """Why it went wrong (Evenson step 2; best practice 5)."""
 
     command: ClassVar[str] = "record_root_cause"
-    category: str = field(validator=text)
-    description: str = field(validator=text)
-    company_at_fault: bool
+    category: str = field(validator=non_blank)
+    description: str = field(validator=non_blank)
+    company_at_fault: bool = field(validator=flag)
 
 
+@final
 @frozen(kw_only=True)
 class RecordPreventiveAction(Command):
     """What will stop it happening again (Evenson step 5)."""
 
     command: ClassVar[str] = "record_preventive_action"
-    description: str = field(validator=text)
-    owner: str = field(validator=text)
+    description: str = field(validator=non_blank)
+    owner: str = field(validator=non_blank)
 
 
+@final
 @frozen(kw_only=True)
 class RecordFeedback(Command):
     """The customer's score, 1 to 5, after closing."""
 
     command: ClassVar[str] = "record_feedback"
     score: int = field(validator=_score)
-    comment: str | None = field(default=None, validator=optional_text)
+    comment: str | None = field(default=None, validator=optional_non_blank)
 
 
 AnyCommand = (
@@ -424,3 +476,46 @@ AnyCommand = (
 
 COMMAND_TYPES: dict[str, type[AnyCommand]] = {cls.command: cls for cls in get_args(AnyCommand)}
 """Command classes by their stable JSON name."""
+
+__all__ = [
+    "COMMAND_TYPES",
+    "AnyCommand",
+    "Apologize",
+    "AssessImpact",
+    "Assign",
+    "BeginRecap",
+    "BeginResponse",
+    "Close",
+    "Command",
+    "CompleteAction",
+    "ConfirmConcern",
+    "ConfirmImpact",
+    "ConfirmNextSteps",
+    "EndContact",
+    "Escalate",
+    "ExpressEmpathy",
+    "GiveRelief",
+    "HearConcern",
+    "LetVent",
+    "MarkUnresolvable",
+    "NoMoreConcerns",
+    "OfferCompensation",
+    "PlanAction",
+    "Prioritize",
+    "Recap",
+    "RecordFeedback",
+    "RecordPreventiveAction",
+    "RecordRootCause",
+    "Refer",
+    "RejectRestatement",
+    "Reopen",
+    "ResolveConcern",
+    "RestateConcern",
+    "ReviewOpenItems",
+    "ScheduleFollowUp",
+    "SeekClosure",
+    "StartContact",
+    "ThankCustomer",
+    "VerifyCustomer",
+    "Withdraw",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar, get_args
+from typing import ClassVar, final, get_args
 
 from attrs import frozen
 
@@ -26,13 +26,17 @@ class Event:
     at: datetime
 
 
+@final
 @frozen(kw_only=True)
 class ComplaintOpened(Event):
+    """A complaint was received; it carries the policy it is handled under."""
+
     type: ClassVar[str] = "complaint_opened"
     complaint_id: str
     policy: Policy
 
 
+@final
 @frozen(kw_only=True)
 class StageChanged(Event):
     """The workflow moved on; recorded so that replay never depends on routing rules."""
@@ -42,8 +46,11 @@ class StageChanged(Event):
     dest: Stage
 
 
+@final
 @frozen(kw_only=True)
 class CustomerVerified(Event):
+    """The customer was identified, with a way to call them back (IBM step 1)."""
+
     type: ClassVar[str] = "customer_verified"
     name: str
     callback: str
@@ -51,46 +58,65 @@ class CustomerVerified(Event):
     service: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class ComplaintReferred(Event):
+    """The complaint was sent elsewhere and closed (outcome ``referred``)."""
+
     type: ClassVar[str] = "complaint_referred"
     reason: str
 
 
+@final
 @frozen(kw_only=True)
 class ComplaintAssigned(Event):
+    """The complaint was handed to an agent with the right skill."""
+
     type: ClassVar[str] = "complaint_assigned"
     agent: str
     skill: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class ConcernHeard(Event):
+    """A concern in the customer's own words, under a new id ``K1``, ``K2``, ..."""
+
     type: ClassVar[str] = "concern_heard"
     concern_id: str
     text: str
 
 
+@final
 @frozen(kw_only=True)
 class ConcernRestated(Event):
+    """The agent said the concern back in their own words."""
+
     type: ClassVar[str] = "concern_restated"
     concern_id: str
     restatement: str
 
 
+@final
 @frozen(kw_only=True)
 class ConcernConfirmed(Event):
+    """The customer agreed with the restatement."""
+
     type: ClassVar[str] = "concern_confirmed"
     concern_id: str
 
 
+@final
 @frozen(kw_only=True)
 class RestatementRejected(Event):
+    """The customer disagreed with the restatement; it must be restated again."""
+
     type: ClassVar[str] = "restatement_rejected"
     concern_id: str
     correction: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class ConcernsComplete(Event):
     """The customer said there was nothing more to raise."""
@@ -98,14 +124,20 @@ class ConcernsComplete(Event):
     type: ClassVar[str] = "concerns_complete"
 
 
+@final
 @frozen(kw_only=True)
 class ConcernsPrioritized(Event):
+    """The customer's order of the open concerns, most urgent first."""
+
     type: ClassVar[str] = "concerns_prioritized"
     order: tuple[str, ...]
 
 
+@final
 @frozen(kw_only=True)
 class ImpactAssessed(Event):
+    """What a concern means to the customer, and how severe it is."""
+
     type: ClassVar[str] = "impact_assessed"
     concern_id: str
     description: str
@@ -113,26 +145,38 @@ class ImpactAssessed(Event):
     restatement: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class ImpactConfirmed(Event):
+    """The customer agreed with the impact as described."""
+
     type: ClassVar[str] = "impact_confirmed"
     concern_id: str
 
 
+@final
 @frozen(kw_only=True)
 class ResponseBegun(Event):
+    """Every impact was agreed: the agent started responding."""
+
     type: ClassVar[str] = "response_begun"
 
 
+@final
 @frozen(kw_only=True)
 class ReliefGiven(Event):
+    """Immediate relief for a concern."""
+
     type: ClassVar[str] = "relief_given"
     concern_id: str
     description: str
 
 
+@final
 @frozen(kw_only=True)
 class ActionPlanned(Event):
+    """An action plan item, with its owner, due time and concerns."""
+
     type: ClassVar[str] = "action_planned"
     action_id: str
     description: str
@@ -141,28 +185,38 @@ class ActionPlanned(Event):
     concern_ids: tuple[str, ...]
 
 
+@final
 @frozen(kw_only=True)
 class ActionCompleted(Event):
+    """An action item was done."""
+
     type: ClassVar[str] = "action_completed"
     action_id: str
     note: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class ConcernResolved(Event):
+    """A concern was fixed."""
+
     type: ClassVar[str] = "concern_resolved"
     concern_id: str
     resolution: str
 
 
+@final
 @frozen(kw_only=True)
 class ConcernUnresolvable(Event):
+    """A concern cannot be fixed; why, and what was offered instead."""
+
     type: ClassVar[str] = "concern_unresolvable"
     concern_id: str
     explanation: str
     accommodation: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class CompensationOffered(Event):
     """``authority_limit`` is the limit in force when it was offered: evidence for audits."""
@@ -176,23 +230,33 @@ class CompensationOffered(Event):
     authority_limit: Decimal
 
 
+@final
 @frozen(kw_only=True)
 class FollowUpScheduled(Event):
+    """When the next contact will happen."""
+
     type: ClassVar[str] = "follow_up_scheduled"
     follow_up_at: datetime
 
 
+@final
 @frozen(kw_only=True)
 class NextStepsConfirmed(Event):
+    """The customer confirmed they understand the next steps."""
+
     type: ClassVar[str] = "next_steps_confirmed"
 
 
+@final
 @frozen(kw_only=True)
 class ContactStarted(Event):
+    """A follow-up call or chat began."""
+
     type: ClassVar[str] = "contact_started"
     channel: str
 
 
+@final
 @frozen(kw_only=True)
 class OpenItemsReviewed(Event):
     """``open_action_ids`` are the items that were open when they were reviewed."""
@@ -201,94 +265,139 @@ class OpenItemsReviewed(Event):
     open_action_ids: tuple[str, ...]
 
 
+@final
 @frozen(kw_only=True)
 class ContactEnded(Event):
+    """A follow-up contact ended."""
+
     type: ClassVar[str] = "contact_ended"
 
 
+@final
 @frozen(kw_only=True)
 class RecapBegun(Event):
+    """Everything was resolved or explained: the recap began."""
+
     type: ClassVar[str] = "recap_begun"
 
 
+@final
 @frozen(kw_only=True)
 class Recapped(Event):
+    """The agent recapped every concern and its outcome."""
+
     type: ClassVar[str] = "recapped"
     summary: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class ClosureSought(Event):
+    """The agent asked whether the customer is satisfied, and what they said."""
+
     type: ClassVar[str] = "closure_sought"
     customer_response: CustomerResponse
 
 
+@final
 @frozen(kw_only=True)
 class CustomerThanked(Event):
+    """The agent thanked the customer."""
+
     type: ClassVar[str] = "customer_thanked"
 
 
+@final
 @frozen(kw_only=True)
 class ComplaintClosed(Event):
+    """The complaint was closed, with its outcome."""
+
     type: ClassVar[str] = "complaint_closed"
     outcome: Outcome
 
 
+@final
 @frozen(kw_only=True)
 class ComplaintReopened(Event):
+    """A closed complaint was reopened within the policy's window."""
+
     type: ClassVar[str] = "complaint_reopened"
     reason: str
 
 
+@final
 @frozen(kw_only=True)
 class Apologized(Event):
+    """The agent apologized."""
+
     type: ClassVar[str] = "apologized"
     note: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class EmpathyExpressed(Event):
+    """The agent showed they understand how the customer feels."""
+
     type: ClassVar[str] = "empathy_expressed"
     note: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class CustomerVented(Event):
+    """The customer was let vent without interruption."""
+
     type: ClassVar[str] = "customer_vented"
     note: str | None = None
 
 
+@final
 @frozen(kw_only=True)
 class Escalated(Event):
+    """The complaint was handed to someone with more authority."""
+
     type: ClassVar[str] = "escalated"
     to: str
     reason: str
     authority_limit: Decimal | None = None
 
 
+@final
 @frozen(kw_only=True)
 class ComplaintWithdrawn(Event):
+    """The customer withdrew the complaint; it is closed."""
+
     type: ClassVar[str] = "complaint_withdrawn"
     reason: str
 
 
+@final
 @frozen(kw_only=True)
 class RootCauseRecorded(Event):
+    """Why it went wrong, and whether the company was at fault."""
+
     type: ClassVar[str] = "root_cause_recorded"
     category: str
     description: str
     company_at_fault: bool
 
 
+@final
 @frozen(kw_only=True)
 class PreventiveActionRecorded(Event):
+    """What will stop it happening again, and who owns it."""
+
     type: ClassVar[str] = "preventive_action_recorded"
     description: str
     owner: str
 
 
+@final
 @frozen(kw_only=True)
 class FeedbackRecorded(Event):
+    """The customer's score (1 to 5) of how the complaint was handled."""
+
     type: ClassVar[str] = "feedback_recorded"
     score: int
     comment: str | None = None
@@ -309,3 +418,48 @@ AnyEvent = (
 
 EVENT_TYPES: dict[str, type[AnyEvent]] = {cls.type: cls for cls in get_args(AnyEvent)}
 """Event classes by their stable type tag."""
+
+__all__ = [
+    "EVENT_TYPES",
+    "ActionCompleted",
+    "ActionPlanned",
+    "AnyEvent",
+    "Apologized",
+    "ClosureSought",
+    "CompensationOffered",
+    "ComplaintAssigned",
+    "ComplaintClosed",
+    "ComplaintOpened",
+    "ComplaintReferred",
+    "ComplaintReopened",
+    "ComplaintWithdrawn",
+    "ConcernConfirmed",
+    "ConcernHeard",
+    "ConcernResolved",
+    "ConcernRestated",
+    "ConcernUnresolvable",
+    "ConcernsComplete",
+    "ConcernsPrioritized",
+    "ContactEnded",
+    "ContactStarted",
+    "CustomerThanked",
+    "CustomerVented",
+    "CustomerVerified",
+    "EmpathyExpressed",
+    "Escalated",
+    "Event",
+    "FeedbackRecorded",
+    "FollowUpScheduled",
+    "ImpactAssessed",
+    "ImpactConfirmed",
+    "NextStepsConfirmed",
+    "OpenItemsReviewed",
+    "PreventiveActionRecorded",
+    "RecapBegun",
+    "Recapped",
+    "ReliefGiven",
+    "ResponseBegun",
+    "RestatementRejected",
+    "RootCauseRecorded",
+    "StageChanged",
+]
