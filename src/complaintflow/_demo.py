@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from . import commands as cmd
 from . import events as ev
 from ._complaint import Complaint, open_complaint
-from ._errors import CommandRejected
+from ._rejection import CommandRejected
 from ._values import Owner, Severity
 
 LONDON = ZoneInfo("Europe/London")
@@ -98,7 +98,7 @@ class Transcript:
 
 
 def _first_contact(t: Transcript) -> None:
-    t.say(f"Contact 1 - phone call, {_clock(t.now)} (Europe/London)")
+    t.say(f"First call - the customer rings in, {_clock(t.now)} (Europe/London)")
     t.do(cmd.VerifyCustomer(name="Priya Shah", callback="+44 20 7946 0321",
                             customer_id="ACME-4471", service="Payroll Plus"))
     t.do(cmd.LetVent(note="Furious: staff are due to be paid on Friday."), minutes=3)
@@ -155,7 +155,7 @@ def _between_contacts(t: Transcript) -> None:
 def _second_contact(t: Transcript) -> None:
     t.now = t.complaint.follow_up_at or t.now
     t.say()
-    t.say(f"Contact 2 - follow-up call, {_clock(t.now)}")
+    t.say(f"Follow-up call - a contact that starts by reviewing open items, {_clock(t.now)}")
     t.do(cmd.StartContact(channel="phone"), minutes=0)
     t.do(cmd.ResolveConcern(concern_id="K1", resolution="Fixed."))  # rejected: review first
     t.do(cmd.ReviewOpenItems())
@@ -180,8 +180,9 @@ def _summary(t: Transcript) -> None:
     t.say(f"  {kept} of {len(c.actions)} promises kept on time")
     t.say()
     t.say("Summary")
-    t.say(f"  complaint {c.complaint_id}: {c.stage}, outcome {c.outcome}, "
-          f"revision {c.revision}, {c.seq} events")
+    t.say(f"  complaint {c.complaint_id}: {c.stage}, outcome {c.outcome}")
+    t.say(f"  revision {c.revision} (one per applied command, opening included), "
+          f"{c.seq} events in its log")
     for concern in c.concerns:
         severity = concern.impact.severity if concern.impact else "-"
         t.say(f"  {concern.id} [{severity}] {concern.text}")
@@ -195,6 +196,10 @@ def run_demo(out: TextIO) -> Complaint:
     opened = open_complaint("CMP-2026-0042", at=START)
     t = Transcript(opened.complaint, START, out)
     t.say("complaintflow demo: the payroll outage, in IBM's seven steps")
+    t.say("(verify, listen, prioritize, assess impact, respond, follow up, recap and close)")
+    t.say()
+    t.say("Each line is a command, its time and what it recorded; K1, K2 are the concerns and")
+    t.say("A1, A2, A3 the action items, numbered as they are heard and planned.")
     t.say()
     steps: Sequence[Callable[[Transcript], None]] = (_first_contact, _between_contacts,
                                                         _second_contact, _summary)
