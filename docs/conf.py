@@ -65,7 +65,7 @@ autodoc_type_aliases = {
     "AnyCommand": "complaintflow.commands.AnyCommand",
     "AnyEvent": "complaintflow.events.AnyEvent",
     "Result": "complaintflow.Result",
-    "JsonValue": "JsonValue",
+    "JsonValue": "complaintflow.JsonValue",
 }
 _ALIAS_REPR = re.compile(r"TypeAliasForwardRef\('([\w.]+)'\)")
 
