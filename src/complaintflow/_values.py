@@ -136,9 +136,9 @@ def utc(value: datetime, argument: str = "at") -> datetime:
     The library records every time in UTC: Python compares two datetimes that share one
     ``tzinfo`` by their wall clocks, which is wrong across daylight-saving changes.
     """
+    if isinstance(value, datetime) and value.tzinfo is timezone.utc:
+        return value  # the common case, kept cheap: it is on every command's path
     check_aware(value, argument)
-    if value.tzinfo is timezone.utc:
-        return value
     try:
         return value.astimezone(timezone.utc)
     except OverflowError:  # e.g. 0001-01-01 at +01:00 has no UTC time
