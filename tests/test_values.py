@@ -112,18 +112,22 @@ def test_the_reopen_message_spells_out_a_window_shorter_than_a_day() -> None:
 # --- event logs ------------------------------------------------------------------------
 
 
-def _log(clock: Clock) -> list[Event]:
+def _played(clock: Clock) -> tuple[Complaint, list[Event]]:
     opened = open_complaint("C-1", at=clock.now)
     log: list[Event] = list(opened.events)
-    play(opened.complaint, [VerifyCustomer(name="a", callback="b"), HearConcern(text="x")],
-         clock, log)
-    return log
+    complaint = play(opened.complaint, [VerifyCustomer(name="a", callback="b"),
+                                        HearConcern(text="x")], clock, log)
+    return complaint, log
+
+
+def _log(clock: Clock) -> list[Event]:
+    return _played(clock)[1]
 
 
 def test_a_log_folds_back_to_the_complaint() -> None:
-    clock = Clock()
-    log = _log(clock)
+    complaint, log = _played(Clock())
     rebuilt = Complaint.from_events(log)
+    assert rebuilt == complaint
     assert rebuilt.revision == 3
     assert rebuilt.seq == len(log)
     assert rebuilt.stage is Stage.LISTENING

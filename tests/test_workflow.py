@@ -33,7 +33,7 @@ def test_ten_thousand_complaints_construct_no_machine(monkeypatch: pytest.Monkey
     assert built == []
 
 
-def test_the_machine_is_shared_and_has_no_models() -> None:
+def test_the_machine_has_no_models_and_no_auto_transitions() -> None:
     machine = _build_machine()
     assert machine.models == []
     assert not hasattr(machine, "to_listening")  # no auto transitions
