@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from attrs import asdict
+
 from . import commands as cmd
 from . import events as ev
 from ._complaint import Complaint, open_complaint
@@ -23,44 +25,44 @@ LONDON = ZoneInfo("Europe/London")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)  # a Monday morning
 
 
+# How the transcript describes each event: a format string over the event's fields, in
+# which times read as London clock times and id lists as "K1, K2". Others use their tag.
+_TEMPLATES: dict[str, str] = {
+    "stage_changed": "stage {source} -> {dest}",
+    "customer_verified": "verified {name} ({customer_id}), {service}",
+    "concern_heard": '{concern_id}: "{text}"',
+    "concern_restated": '{concern_id} restated: "{restatement}"',
+    "concern_confirmed": "{concern_id} confirmed by the customer",
+    "restatement_rejected": '{concern_id} restatement rejected: "{correction}"',
+    "concerns_prioritized": "priority, most urgent first: {order}",
+    "impact_assessed": '{concern_id} impact ({severity}): "{description}"',
+    "impact_confirmed": "{concern_id} impact agreed",
+    "relief_given": "relief for {concern_id}: {description}",
+    "action_planned": "{action_id} for {concern_ids}: {description} [{owner}, due {due}]",
+    "action_completed": "{action_id} completed: {note}",
+    "concern_resolved": "{concern_id} resolved: {resolution}",
+    "follow_up_scheduled": "follow-up at {follow_up_at}",
+    "open_items_reviewed": "open items reviewed: {open_action_ids}",
+    "closure_sought": "customer is {customer_response}",
+    "complaint_closed": "closed, outcome {outcome}",
+}
+
+
 def describe(event: ev.Event) -> str:
     """A short, human line for an event (the transcript's right-hand column)."""
-    if isinstance(event, ev.StageChanged):
-        return f"stage {event.source} -> {event.dest}"
-    if isinstance(event, ev.ConcernHeard):
-        return f"{event.concern_id}: \"{event.text}\""
-    if isinstance(event, ev.ConcernRestated):
-        return f"{event.concern_id} restated: \"{event.restatement}\""
-    if isinstance(event, ev.ImpactAssessed):
-        return f"{event.concern_id} impact ({event.severity}): \"{event.description}\""
-    if isinstance(event, ev.ActionPlanned):
-        return (f"{event.action_id} for {', '.join(event.concern_ids)}: {event.description} "
-                f"[{event.owner}, due {_clock(event.due)}]")
-    if isinstance(event, ev.ReliefGiven):
-        return f"relief for {event.concern_id}: {event.description}"
-    if isinstance(event, ev.OpenItemsReviewed):
-        return "open items reviewed: " + (", ".join(event.open_action_ids) or "none")
-    if isinstance(event, ev.ConcernsPrioritized):
-        return "priority: " + " > ".join(event.order)
-    if isinstance(event, ev.FollowUpScheduled):
-        return f"follow-up at {_clock(event.follow_up_at)}"
-    if isinstance(event, ev.ComplaintClosed):
-        return f"closed, outcome {event.outcome}"
-    if isinstance(event, ev.CustomerVerified):
-        return f"verified {event.name} ({event.customer_id or 'no id'}), {event.service or '-'}"
-    if isinstance(event, ev.ConcernConfirmed):
-        return f"{event.concern_id} confirmed by the customer"
-    if isinstance(event, ev.RestatementRejected):
-        return f"{event.concern_id} restatement rejected: \"{event.correction}\""
-    if isinstance(event, ev.ImpactConfirmed):
-        return f"{event.concern_id} impact agreed"
-    if isinstance(event, ev.ActionCompleted):
-        return f"{event.action_id} completed" + (f": {event.note}" if event.note else "")
-    if isinstance(event, ev.ConcernResolved):
-        return f"{event.concern_id} resolved: {event.resolution}"
-    if isinstance(event, ev.ClosureSought):
-        return f"customer is {event.customer_response}"
-    return event.type.replace("_", " ")
+    template = _TEMPLATES.get(event.type)
+    if template is None:
+        return event.type.replace("_", " ")
+    fields = {name: _readable(value) for name, value in asdict(event, recurse=False).items()}
+    return template.format_map(fields)
+
+
+def _readable(value: object) -> str:
+    if isinstance(value, datetime):
+        return _clock(value)
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value) or "none"
+    return "-" if value is None else str(value)
 
 
 def _clock(when: datetime) -> str:
