@@ -53,7 +53,7 @@ Auditable = Recorded | Iterable[Event]
 """What :func:`audit` accepts: an event log, or an object with the whole log as ``events``."""
 
 
-def _events_of(subject: object) -> Iterable[Event]:
+def events_of(subject: object) -> Iterable[Event]:
     from .._complaint import Complaint
 
     if isinstance(subject, Complaint):
@@ -102,7 +102,7 @@ def audit(subject: Auditable, *, policy: AuditPolicy | None = None,
     elif not isinstance(policy, AuditPolicy):
         raise InvalidValueError(f"policy must be an AuditPolicy, got {policy!r}",
                                 argument="policy")
-    trail = Trail(_events_of(subject), as_of=as_of)
+    trail = Trail(events_of(subject), as_of=as_of)
     return run_rules(trail, checked_rules(rules, policy), policy)
 
 
