@@ -17,6 +17,7 @@ from complaintflow import (
     ConfirmConcern,
     ConfirmImpact,
     ConfirmNextSteps,
+    CustomerResponse,
     EndContact,
     Escalate,
     ExpressEmpathy,
@@ -26,6 +27,7 @@ from complaintflow import (
     MarkUnresolvable,
     NoMoreConcerns,
     OfferCompensation,
+    Outcome,
     Owner,
     PlanAction,
     Prioritize,
@@ -196,7 +198,7 @@ def careless_conversation() -> tuple[list[Event], dict[str, int]]:
         currency="USD", description="Refund and goodwill.", authority_limit=Decimal("50"))
     log.add(ev.ConcernResolved, concern_id="K1", resolution="Refunded.")
     log.add(ev.NextStepsConfirmed)
-    log.add(ev.ClosureSought, customer_response="accepts")
+    log.add(ev.ClosureSought, customer_response=CustomerResponse.ACCEPTS)
     log.add(ev.CustomerThanked)
-    seqs["closed"] = log.add(ev.ComplaintClosed, outcome="resolved")
+    seqs["closed"] = log.add(ev.ComplaintClosed, outcome=Outcome.RESOLVED)
     return log.events, seqs

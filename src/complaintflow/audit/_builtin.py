@@ -96,7 +96,11 @@ class _Listening:
 
 
 def _listening(trail: Trail) -> list[_Listening]:
-    """Every stretch of listening that ended, in order."""
+    """Every stretch of listening that ended, in order (computed once per trail)."""
+    return trail.derived(_find_listening)
+
+
+def _find_listening(trail: Trail) -> list[_Listening]:
     stretches: list[_Listening] = []
     pending: list[ev.ConcernHeard] = []
     confirmed: dict[str, bool] = {}

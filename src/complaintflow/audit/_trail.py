@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from attrs import evolve
 
@@ -16,6 +16,8 @@ from ..events import AnyEvent, ComplaintOpened, Event
 
 if TYPE_CHECKING:
     from .._complaint import Complaint
+
+T = TypeVar("T")
 
 
 class Trail:
@@ -55,7 +57,16 @@ class Trail:
         """The events of each type, in order."""
         self.complaint_id: str = opened.complaint_id
         self.policy: Policy = opened.policy
+        self._derived: dict[Callable[[Trail], object], object] = {}
         self.as_of: datetime = utc(as_of, "as_of") if as_of is not None else checked[-1].at
+
+    def derived(self, compute: Callable[[Trail], T]) -> T:
+        """``compute(self)``, computed once per trail: for what several rules derive."""
+        try:
+            return self._derived[compute]  # type: ignore[return-value]  # keyed by compute
+        except KeyError:
+            value = self._derived[compute] = compute(self)
+            return value
 
     def of(self, *types: str) -> Sequence[AnyEvent]:
         """The events of these types, in log order."""
