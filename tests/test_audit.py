@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from attrs import frozen
 
@@ -212,6 +213,8 @@ def test_bad_logs_are_refused() -> None:
         audit([])
     with pytest.raises(InvalidValueError, match="expected 3"):
         audit([*log[:2], *log[3:]])
+    with pytest.raises(InvalidValueError, match="a second complaint_opened event at seq 2"):
+        audit([log[0], attrs.evolve(log[0], seq=2)])
     with pytest.raises(InvalidValueError, match="not a complaintflow event"):
         audit([log[0], "concern_heard"])  # type: ignore[list-item]  # the point of the test
 

@@ -35,9 +35,10 @@ class Trail:
             if not isinstance(event, Event):
                 raise InvalidValueError(f"{event!r} is not a complaintflow event",
                                         argument="events")
-            if index == 0 and not isinstance(event, ComplaintOpened):
-                raise InvalidValueError("an event log must start with a complaint_opened event",
-                                        argument="events")
+            if (index == 0) != isinstance(event, ComplaintOpened):
+                raise InvalidValueError(
+                    "an event log must start with a complaint_opened event" if index == 0 else
+                    f"a second complaint_opened event at seq {event.seq}", argument="events")
             if event.seq != index + 1:
                 raise InvalidValueError(
                     f"event {event.type} has seq {event.seq}; expected {index + 1}",
