@@ -201,9 +201,15 @@ def test_command_table_arguments_match_the_command(name: str) -> None:
     """
     fields = attrs.fields(COMMAND_TYPES[name])
     actual = {field.name + ("?" if field.default is not attrs.NOTHING else "")
-              for field in fields}
+              for field in fields if field.name != "command_id"}  # every command's; see below
     names = ticked(re.sub(r"\([^)]*\)", "", command_rows()[name][2]))
     assert set(names) == actual
+
+
+def test_the_command_id_every_command_takes_is_documented_once() -> None:
+    assert all(attrs.fields_dict(cls)["command_id"].default is None
+               for cls in COMMAND_TYPES.values())
+    assert "`command_id?`" in concepts()
 
 
 def source_reason_codes() -> set[str]:

@@ -58,6 +58,7 @@ from complaintflow import (
     Policy,
     Prioritize,
     Recap,
+    Receipt,
     RecordFeedback,
     RecordPreventiveAction,
     RecordRootCause,
@@ -134,6 +135,7 @@ POLICIES = st.builds(
     agent_authority_limit=st.sampled_from([Decimal(50), Decimal(0), Decimal("120.50")]),
     reopen_window=st.sampled_from([timedelta(days=30), timedelta(days=7), timedelta(0),
                                    timedelta(days=30), timedelta(days=30)]),
+    remembered_command_ids=st.sampled_from([100, 100, 1, 3]),
 )
 
 # How often each allowed command is picked, given the complaint: the steps that make
@@ -250,6 +252,7 @@ class Walk:
         self.complaint = opened.complaint
         self.log: list[AnyEvent] = list(opened.events)
         self.stages: set[Stage] = {self.complaint.stage}
+        self.requests: list[AnyCommand] = []  # commands sent with a command_id
 
     # drawing helpers
 
@@ -370,7 +373,14 @@ class Walk:
         if allowed:
             options.append((max(1, sum(w for w, _ in options) // 9), ANY_NAME))
         name = self.pick(options or [(1, ANY_NAME)])
-        return self.build(name, now)
+        roll = self.draw(st.integers(0, 9))
+        if roll == 9 and self.requests:  # the host retries an earlier request
+            return self.draw(st.sampled_from(self.requests))
+        command = self.build(name, now)
+        if roll >= 6:  # the host gives this request an id
+            command = attrs.evolve(command, command_id=f"req-{len(self.requests)}")
+            self.requests.append(command)
+        return command
 
     def build(self, name: str, now: datetime) -> AnyCommand:
         d = self.draw
@@ -554,7 +564,17 @@ def test_each_applied_command_adds_one_revision_and_gapless_events(
             assert walk.complaint.seq == before.seq
             continue
         after = result.complaint
+        if result.duplicate is not None:  # a retry: the earlier outcome, nothing new
+            assert after is before
+            assert result.events == ()
+            earlier = [e for e in walk.log if e.command_id == command.command_id]
+            assert earlier[-1].seq == result.duplicate.seq  # its latest application
+            continue
         assert after.revision == before.revision + 1
+        assert result.events[0].command_id == command.command_id
+        if command.command_id is not None:
+            assert after.receipt(command.command_id) == Receipt(
+                command.command_id, result.events[0].seq, after.revision)
         assert len(result.events) >= 1
         assert [e.seq for e in result.events] == list(
             range(before.seq + 1, before.seq + 1 + len(result.events)))
@@ -706,7 +726,8 @@ def test_apply_json_never_raises(data: st.DataObject) -> None:
                 assert_well_formed(result, before)
             else:
                 assert isinstance(result, Applied)
-                assert result.complaint.revision == before.revision + 1
+                added = 0 if result.duplicate else 1
+                assert result.complaint.revision == before.revision + added
         walk.apply(command, at)
     walk.done()
 
@@ -825,6 +846,8 @@ def test_allowed_commands_and_stage_changes(data: st.DataObject) -> None:
         if isinstance(result, Rejection):
             assert result.allowed == before.allowed_commands()
             assert result.stage == before.stage.value
+            continue
+        if result.duplicate is not None:  # a retry, answered from its receipt
             continue
         assert command.command in allowed, "a command that is not allowed now applied"
         stage = before.stage

@@ -7,10 +7,12 @@ classes live in :mod:`complaintflow.events`.
 """
 
 from ._complaint import Applied, Complaint, open_complaint
-from ._errors import ComplaintflowError, InvalidValueError
+from ._errors import ComplaintflowError, InvalidValueError, Problem, SnapshotError
 from ._json import JsonValue, Result, apply_json, parse_command, to_json
 from ._policy import Policy
 from ._rejection import CommandRejected, Reason, Rejection
+from ._snapshot import dump, dump_event, load, load_event, load_events
+from ._upgrade import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
 from ._values import (
     ActionItem,
     Assignment,
@@ -26,6 +28,7 @@ from ._values import (
     Outcome,
     Owner,
     PreventiveAction,
+    Receipt,
     RootCause,
     Severity,
     Stage,
@@ -91,6 +94,8 @@ __version__ = "0.1.0"
 __all__ = [
     "COMMAND_TYPES",
     "EVENT_TYPES",
+    "SNAPSHOT_SCHEMA",
+    "SNAPSHOT_VERSION",
     "ActionItem",
     "AnyCommand",
     "AnyEvent",
@@ -137,8 +142,10 @@ __all__ = [
     "Policy",
     "PreventiveAction",
     "Prioritize",
+    "Problem",
     "Reason",
     "Recap",
+    "Receipt",
     "RecordFeedback",
     "RecordPreventiveAction",
     "RecordRootCause",
@@ -154,6 +161,7 @@ __all__ = [
     "ScheduleFollowUp",
     "SeekClosure",
     "Severity",
+    "SnapshotError",
     "Stage",
     "StartContact",
     "ThankCustomer",
@@ -161,6 +169,11 @@ __all__ = [
     "Withdraw",
     "__version__",
     "apply_json",
+    "dump",
+    "dump_event",
+    "load",
+    "load_event",
+    "load_events",
     "open_complaint",
     "parse_command",
     "stage_commands",

@@ -26,6 +26,7 @@ from ._values import (
     Feedback,
     Outcome,
     PreventiveAction,
+    Receipt,
     RootCause,
     Stage,
     utc,
@@ -72,6 +73,7 @@ class Complaint:
     root_causes: tuple[RootCause, ...] = ()
     preventive_actions: tuple[PreventiveAction, ...] = ()
     feedback: Feedback | None = None
+    receipts: tuple[Receipt, ...] = ()
 
     # --- queries --------------------------------------------------------------------------
 
@@ -115,15 +117,31 @@ class Complaint:
         Raises :class:`CommandRejected` (nothing changes) when a rule is broken, and
         :class:`InvalidValueError` for a naive ``at``.
         """
-        outcome = run(self, command, utc(at))
+        at = utc(at)
+        if getattr(command, "command_id", None) is not None:
+            receipt = self.receipt(command.command_id)
+            if receipt is not None:
+                return Applied(complaint=self, events=(), duplicate=receipt)
+        outcome = run(self, command, at)
         if isinstance(outcome, Rejection):
             raise CommandRejected(outcome)
         return Applied(complaint=outcome[0], events=outcome[1])
 
     def check(self, command: Command, *, at: datetime) -> Rejection | None:
         """The rejection ``apply`` would raise, or ``None`` when the command would apply."""
-        outcome = run(self, command, utc(at))
+        at = utc(at)
+        if getattr(command, "command_id", None) is not None and self.receipt(
+                command.command_id) is not None:
+            return None
+        outcome = run(self, command, at)
         return outcome if isinstance(outcome, Rejection) else None
+
+    def receipt(self, command_id: str | None) -> Receipt | None:
+        """The receipt of the remembered command applied under ``command_id``, or ``None``."""
+        for receipt in self.receipts:
+            if receipt.command_id == command_id:
+                return receipt
+        return None
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> Complaint:
@@ -150,10 +168,16 @@ class Complaint:
 
 @frozen
 class Applied:
-    """An applied command: the next complaint and the events it recorded, in order."""
+    """An applied command: the next complaint and the events it recorded, in order.
+
+    ``duplicate`` is set when the command's ``command_id`` had already been applied: then
+    nothing changed, ``events`` is empty, and the receipt says which event (``seq``) and
+    revision the first application recorded.
+    """
 
     complaint: Complaint
     events: tuple[AnyEvent, ...]
+    duplicate: Receipt | None = None
 
 
 def _in_utc(event: E) -> E:

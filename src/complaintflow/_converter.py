@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from cattrs import Converter
 
 from ._errors import InvalidValueError
-from ._values import to_decimal
+from ._values import StrEnum, to_decimal
 
 T = TypeVar("T")
 
@@ -68,7 +68,8 @@ def _structure_tuple(value: object, cls: Any) -> tuple[Any, ...]:
 
 def make_converter() -> Converter:
     """A fresh strict converter; the module-level ``converter`` is the one the library uses."""
-    conv = Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv = Converter(forbid_extra_keys=True, detailed_validation=True,
+                     unstruct_collection_overrides={tuple: list})  # JSON has arrays only
     conv.register_structure_hook(str, _strict(str, "a string"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
@@ -80,6 +81,7 @@ def make_converter() -> Converter:
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_unstructure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), lambda e: e.value)
+    conv.register_unstructure_hook(StrEnum, lambda e: e.value)  # else str's pass-through wins
     return conv
 
 

@@ -25,6 +25,7 @@ from ._values import (
     Impact,
     Outcome,
     PreventiveAction,
+    Receipt,
     RootCause,
     replace,
 )
@@ -58,7 +59,11 @@ def fold(complaint: Complaint, event: ev.Event) -> Complaint:
     changes["seq"] = event.seq
     changes["updated_at"] = event.at
     if type(event) is not ev.StageChanged:
-        changes["revision"] = complaint.revision + 1
+        changes["revision"] = revision = complaint.revision + 1
+        if event.command_id is not None:
+            receipt = Receipt(event.command_id, event.seq, revision)
+            keep = complaint.policy.remembered_command_ids - 1
+            changes["receipts"] = (*complaint.receipts[len(complaint.receipts) - keep:], receipt)
     return replace(complaint, changes)
 
 

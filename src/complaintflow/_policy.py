@@ -18,6 +18,12 @@ def _non_negative_window(_: object, attribute: Attribute[Any], value: object) ->
                                 argument=attribute.name)
 
 
+def _at_least_one(_: object, attribute: Attribute[Any], value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidValueError(f"{attribute.name} must be a whole number of at least 1",
+                                argument=attribute.name)
+
+
 def _limit(value: Decimal | int | str) -> Decimal:
     return to_decimal(value, "agent_authority_limit")
 
@@ -28,6 +34,8 @@ class Policy:
 
     ``agent_authority_limit`` is the largest compensation a front-line agent may offer
     (in the host's currency unit); ``escalate(authority_limit=...)`` raises it.
+    ``remembered_command_ids`` bounds how many ``command_id`` receipts a complaint keeps
+    for recognising retries (the most recent ones).
     """
 
     apology_before_response: bool = field(default=True, validator=flag)
@@ -35,3 +43,4 @@ class Policy:
     agent_authority_limit: Decimal = field(default=Decimal(50), converter=_limit,
                                            validator=valid_amount)
     reopen_window: timedelta = field(default=timedelta(days=30), validator=_non_negative_window)
+    remembered_command_ids: int = field(default=100, validator=_at_least_one)

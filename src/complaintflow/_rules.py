@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from attrs import evolve
+
 from . import commands as cmd
 from . import events as ev
 from ._errors import InvalidValueError
@@ -114,6 +116,8 @@ def run(complaint: Complaint, command: cmd.Command,
     decision = handler(complaint, command, complaint.seq + 1, at)
     if isinstance(decision, list):
         return reject(complaint, name, decision)
+    if command.command_id is not None:
+        decision = evolve(decision, command_id=command.command_id)
     after = fold(complaint, decision)
     if len(routes) == 1:
         dest = routes[0].dest

@@ -15,14 +15,15 @@ from attrs import Attribute, field, frozen
 from ._errors import InvalidValueError
 
 
-class _Named(str, enum.Enum):
+class StrEnum(str, enum.Enum):
     """A string enum whose ``str()`` is its stable value, on every Python version."""
 
     def __str__(self) -> str:
         return str(self.value)
 
 
-class Stage(_Named):
+
+class Stage(StrEnum):
     """The seven steps of the workflow, plus ``closed``. The string values are stable."""
 
     VERIFYING = "verifying"
@@ -35,7 +36,7 @@ class Stage(_Named):
     CLOSED = "closed"
 
 
-class Severity(_Named):
+class Severity(StrEnum):
     """How badly a concern hurts the customer."""
 
     CRITICAL = "critical"
@@ -44,7 +45,7 @@ class Severity(_Named):
     LOW = "low"
 
 
-class Owner(_Named):
+class Owner(StrEnum):
     """Who must carry out an action item."""
 
     AGENT = "agent"
@@ -52,7 +53,7 @@ class Owner(_Named):
     COMPANY = "company"
 
 
-class CustomerResponse(_Named):
+class CustomerResponse(StrEnum):
     """What the customer said when the agent sought closure."""
 
     SATISFIED = "satisfied"
@@ -60,7 +61,7 @@ class CustomerResponse(_Named):
     DISSATISFIED = "dissatisfied"
 
 
-class Outcome(_Named):
+class Outcome(StrEnum):
     """How a closed complaint ended."""
 
     RESOLVED = "resolved"
@@ -69,7 +70,7 @@ class Outcome(_Named):
     WITHDRAWN = "withdrawn"
 
 
-class ConcernStatus(_Named):
+class ConcernStatus(StrEnum):
     """Where one concern stands."""
 
     OPEN = "open"
@@ -316,3 +317,16 @@ class Feedback:
 
     score: int
     comment: str | None = None
+
+
+@frozen
+class Receipt:
+    """A command the complaint applied under the host's ``command_id``.
+
+    ``seq`` is the sequence number of the event it recorded and ``revision`` the revision
+    it produced; a retry of the same id gets this receipt back instead of a second apply.
+    """
+
+    command_id: str
+    seq: int
+    revision: int

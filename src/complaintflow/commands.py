@@ -84,11 +84,17 @@ def _score(_: object, attribute: object, value: int) -> None:
         raise InvalidValueError("score must be a whole number from 1 to 5", argument="score")
 
 
+@frozen(kw_only=True)
 class Command:
-    """Base of every command; ``command`` is its stable JSON name."""
+    """Base of every command; ``command`` is its stable JSON name.
 
-    __slots__ = ()
+    ``command_id`` is the host's id for this request (a webhook delivery, an agent's tool
+    call). A complaint that has already applied a command with that id returns the earlier
+    outcome instead of applying it twice; see :attr:`Applied.duplicate`.
+    """
+
     command: ClassVar[str]
+    command_id: str | None = field(default=None, validator=optional_non_blank)
 
 
 # --- verifying --------------------------------------------------------------------------

@@ -19,11 +19,17 @@ from ._values import CustomerResponse, Outcome, Owner, Severity, Stage
 
 @frozen(kw_only=True)
 class Event:
-    """Base of every event."""
+    """Base of every event.
+
+    ``version`` is the version of the event's JSON shape (see the upgrade policy);
+    ``command_id`` is the host's id of the command that recorded it, when it gave one.
+    """
 
     type: ClassVar[str]
+    version: ClassVar[int] = 1
     seq: int
     at: datetime
+    command_id: str | None = None
 
 
 @final

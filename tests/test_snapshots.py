@@ -1,0 +1,262 @@
+"""Snapshots and events as JSON: round trips, and strict loading with JSON paths."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from complaintflow import (
+    SNAPSHOT_SCHEMA,
+    SNAPSHOT_VERSION,
+    Complaint,
+    Problem,
+    SnapshotError,
+    dump,
+    dump_event,
+    load,
+    load_event,
+    load_events,
+)
+from complaintflow.events import ConcernHeard, StageChanged
+from tests.support import Clock, closed, following_up, opened, responding
+from tests.test_properties import WALK, Walk
+
+
+def as_json(data: object) -> Any:
+    """``data`` through JSON text and back, as a host's database would return it."""
+    return json.loads(json.dumps(data))
+
+
+def problems(data: object, **kwargs: Any) -> list[Problem]:
+    with pytest.raises(SnapshotError) as raised:
+        load(data, **kwargs)
+    return list(raised.value.problems)
+
+
+@pytest.fixture
+def snapshot() -> dict[str, Any]:
+    """A followed-up complaint's snapshot: concerns, actions and a follow-up time."""
+    data: dict[str, Any] = as_json(dump(following_up(Clock())))
+    return data
+
+
+# --- round trips ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("build", [opened, responding, following_up, closed])
+def test_a_snapshot_loads_back_equal(build: Any) -> None:
+    complaint = build(Clock())
+    data = dump(complaint)
+    assert list(data)[:4] == ["schema", "schema_version", "revision", "stage"]
+    assert data["schema"] == SNAPSHOT_SCHEMA
+    assert data["schema_version"] == SNAPSHOT_VERSION
+    assert data["revision"] == complaint.revision
+    assert data["stage"] == complaint.stage.value
+    assert load(as_json(data)) == complaint
+
+
+def test_a_snapshot_holds_json_primitives_only(snapshot: dict[str, Any]) -> None:
+    def leaves(value: object) -> list[object]:
+        if isinstance(value, dict):
+            assert all(isinstance(key, str) for key in value)
+            return [leaf for item in value.values() for leaf in leaves(item)]
+        if isinstance(value, list):
+            return [leaf for item in value for leaf in leaves(item)]
+        return [value]
+
+    complaint = following_up(Clock())
+    assert all(type(leaf) in (str, int, bool, type(None)) for leaf in leaves(dump(complaint)))
+    assert snapshot["policy"]["agent_authority_limit"] == "50"
+    assert snapshot["policy"]["reopen_window"] == "P30D"
+    assert snapshot["received_at"].endswith("+00:00")
+
+
+def test_loading_does_not_change_its_input(snapshot: dict[str, Any]) -> None:
+    before = copy.deepcopy(snapshot)
+    load(snapshot)
+    assert snapshot == before
+
+
+def test_times_in_other_offsets_load_as_the_same_instants_in_utc(
+        snapshot: dict[str, Any]) -> None:
+    complaint = load(snapshot)
+    snapshot["updated_at"] = complaint.updated_at.astimezone(
+        timezone(timedelta(hours=-5))).isoformat()
+    moved = load(snapshot)
+    assert moved.updated_at == complaint.updated_at
+    assert moved.updated_at.tzinfo is timezone.utc
+
+
+@WALK
+@given(st.data())
+def test_every_reachable_complaint_round_trips(data: st.DataObject) -> None:
+    walk = Walk(data)
+    for _ in walk.steps():
+        walk.apply(*walk.step())
+        assert load(as_json(dump(walk.complaint))) == walk.complaint
+    log = as_json([dump_event(event) for event in walk.log])
+    assert load_events(log) == tuple(walk.log)
+    assert Complaint.from_events(load_events(log)) == load(dump(walk.complaint))
+    assert load(dump(walk.complaint), events=log) == walk.complaint
+
+
+# --- events -----------------------------------------------------------------------------
+
+
+def test_an_event_dumps_with_its_tag_version_seq_and_time() -> None:
+    event = ConcernHeard(seq=3, at=Clock().now, concern_id="K1", text="the fee",
+                         command_id="req-7")
+    data = dump_event(event)
+    assert data == {"type": "concern_heard", "version": 1, "seq": 3,
+                    "at": "2026-03-02T09:00:00+00:00", "command_id": "req-7",
+                    "concern_id": "K1", "text": "the fee"}
+    assert load_event(as_json(data)) == event
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ([], [Problem("$", "expected an object, got an array")]),
+    ({"seq": 1}, [Problem("$.type", "missing field")]),
+    ({"type": "concern_herd"}, [Problem("$.type", "unknown event type 'concern_herd'")]),
+    ({"type": "concern_heard"}, [Problem("$.version", "missing field")]),
+    ({"type": "concern_heard", "version": 2}, [Problem(
+        "$.version", "event concern_heard version 2 is newer than this complaintflow reads "
+                     "(up to 1); upgrade complaintflow to load it")]),
+    ({"type": "concern_heard", "version": 1, "seq": "3", "at": "2026-03-02T09:00:00",
+      "command_id": None, "concern_id": "K1", "text": "x", "colour": "red"}, [
+        Problem("$.seq", "expected a whole number, got str"),
+        Problem("$.at", "expected a time with a UTC offset, got naive '2026-03-02T09:00:00'"),
+        Problem("$.colour", "unknown field")]),
+    ({"type": "concern_heard", "version": 1, "seq": 3, "at": "2026-03-02T09:00:00Z",
+      "concern_id": "K1", "text": "x"}, [Problem("$.command_id", "missing field")]),
+])
+def test_a_bad_event_lists_its_problems(data: object, expected: list[Problem]) -> None:
+    with pytest.raises(SnapshotError) as raised:
+        load_event(data)
+    assert list(raised.value.problems) == expected
+
+
+def test_an_event_log_starts_with_the_opening_and_has_no_gaps() -> None:
+    log = [dump_event(event) for event in _log()]
+    with pytest.raises(SnapshotError) as raised:
+        load_events(log[1:3] + log[4:5])
+    assert list(raised.value.problems) == [
+        Problem("$[0].type", "an event log starts with complaint_opened"),
+        Problem("$[0].seq", "expected 1, got 2"),
+        Problem("$[1].seq", "expected 2, got 3"),
+        Problem("$[2].seq", "expected 3, got 5"),
+    ]
+    bad: object
+    for bad in ("[]", {}, 5, []):
+        with pytest.raises(SnapshotError):
+            load_events(bad)  # type: ignore[arg-type]  # deliberately not an iterable of events
+
+
+def _log() -> list[Any]:
+    from complaintflow import HearConcern, open_complaint
+
+    clock = Clock()
+    opened_ = open_complaint("C-9", at=clock.now)
+    events = list(opened_.events)
+    complaint = opened_.complaint
+    from complaintflow import VerifyCustomer
+    for command in (VerifyCustomer(name="Ann", callback="555"), HearConcern(text="a"),
+                    HearConcern(text="b"), HearConcern(text="c")):
+        applied = complaint.apply(command, at=clock.tick())
+        complaint = applied.complaint
+        events += applied.events
+    assert any(isinstance(event, StageChanged) for event in events)
+    return events
+
+
+# --- strict loading ---------------------------------------------------------------------
+
+
+def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None:
+    snapshot["stage"] = "shipping"
+    del snapshot["concerns"][0]["text"]
+    snapshot["concerns"][0]["colour"] = "red"
+    snapshot["actions"][0]["due"] = "2026-03-05T10:00:00"
+    snapshot["policy"]["agent_authority_limit"] = 50.5
+    snapshot["revision"] = "17"
+    found = problems(snapshot)
+    assert Problem("$.revision", "expected a whole number, got str") in found
+    assert Problem("$.stage", "expected one of 'verifying', 'listening', 'prioritizing', "
+                              "'assessing_impact', 'responding', 'following_up', "
+                              "'recapping', 'closed', got 'shipping'") in found
+    assert Problem("$.concerns[0].text", "missing field") in found
+    assert Problem("$.concerns[0].colour", "unknown field") in found
+    assert Problem("$.actions[0].due", "expected a time with a UTC offset, got naive "
+                                       "'2026-03-05T10:00:00'") in found
+    assert [p.path for p in found if p.path.startswith("$.policy")] == [
+        "$.policy.agent_authority_limit"]
+    assert len(found) == 6
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda s: s.update(schema="acme/ticket"),
+     Problem("$.schema", "expected 'complaintflow/complaint', got 'acme/ticket'")),
+    (lambda s: s.pop("schema"), Problem("$.schema", "missing field")),
+    (lambda s: s.pop("schema_version"), Problem("$.schema_version", "missing field")),
+    (lambda s: s.update(schema_version=True),
+     Problem("$.schema_version", "expected a whole number, got True")),
+    (lambda s: s.update(schema_version=0), Problem(
+        "$.schema_version", "snapshot version 0 is no longer supported (the oldest readable "
+                            "is 1)")),
+    (lambda s: s.update(schema_version=SNAPSHOT_VERSION + 1), Problem(
+        "$.schema_version", f"snapshot version {SNAPSHOT_VERSION + 1} is newer than this "
+                            f"complaintflow reads (up to {SNAPSHOT_VERSION}); upgrade "
+                            "complaintflow to load it")),
+    (lambda s: s.pop("policy"), Problem("$.policy", "missing field")),
+    (lambda s: s.update(concerns={}), Problem("$.concerns", "expected an array, got an object")),
+    (lambda s: s["policy"].update(reopen_window="30 days"), Problem(
+        "$.policy.reopen_window", "expected an ISO-8601 duration such as 'P30D', got "
+                                  "'30 days'")),
+    (lambda s: s.update(priority=["K9"]), Problem("$.priority[0]", "unknown concern 'K9'")),
+    (lambda s: s["actions"][0].update(concern_ids=["K1", "K7"]),
+     Problem("$.actions[0].concern_ids[1]", "unknown concern 'K7'")),
+    (lambda s: s["concerns"].append(s["concerns"][0]),
+     Problem("$.concerns[1].id", "duplicate id 'K1'")),
+    (lambda s: s.update(seq=2), Problem(
+        "$.seq", "is 2, below the revision 13: every command records at least one event")),
+    (lambda s: s.update(outcome="resolved"), Problem(
+        "$.outcome", "a closed complaint, and only a closed one, has an outcome and a "
+                     "closed_at time")),
+])
+def test_each_kind_of_damage_is_named(snapshot: dict[str, Any], change: Any,
+                                      expected: Problem) -> None:
+    change(snapshot)
+    assert problems(snapshot) == [expected]
+
+
+@pytest.mark.parametrize("data", [None, [], "{}", 5, b"{}"])
+def test_a_snapshot_is_an_object(data: object) -> None:
+    assert [p.path for p in problems(data)] == ["$"]
+
+
+def test_a_snapshot_must_agree_with_its_event_log() -> None:
+    log = _log()
+    complaint = Complaint.from_events(log)
+    events = [dump_event(event) for event in log]
+    assert load(dump(complaint), events=events) == complaint
+    assert problems(dump(complaint), events=events[:-2]) == [
+        Problem("$.revision", "is 5, but the event log records 3 commands")]
+    changed: dict[str, Any] = as_json(dump(complaint))
+    changed["concerns"][0]["text"] = "something else"
+    assert problems(changed, events=events) == [Problem("$.concerns", "differs from the event log")]
+
+
+def test_snapshot_errors_pickle_and_read_well(snapshot: dict[str, Any]) -> None:
+    import pickle
+
+    snapshot["stage"] = 5
+    with pytest.raises(SnapshotError) as raised:
+        load(snapshot)
+    again = pickle.loads(pickle.dumps(raised.value))
+    assert again.problems == raised.value.problems
+    assert str(raised.value).splitlines()[1].startswith("  $.stage: expected one of")
