@@ -1,9 +1,9 @@
 """``complaintflow audit FILE``: audit every complaint of a JSON-lines event export.
 
-Each line is one event as a JSON object. Lines are grouped by complaint: a line's
-``complaint_id`` key if it has one, else the complaint of the last ``complaint_opened``
-line before it. Unreadable lines are reported with their number and reason, and the rest
-of the file is still audited.
+Each line is one event as :func:`~complaintflow.dump_event` writes it. Lines are grouped
+by complaint: a line's ``complaint_id`` key if it has one, else the complaint of the last
+``complaint_opened`` line before it. Unreadable lines are reported with their number and
+reason (as :func:`~complaintflow.load_event` found it), and the rest is still audited.
 
 Exit status: 0 when no critical rule failed, 1 when one did, 2 when any input was
 unreadable (2 wins over 1).
@@ -20,10 +20,10 @@ from typing import IO, Any
 
 from attrs import frozen
 
-from .._errors import ComplaintflowError
+from .._errors import ComplaintflowError, SnapshotError
+from .._snapshot import load_event
 from ..events import AnyEvent
 from ._engine import checked_rules, run_rules
-from ._events_json import _read_event
 from ._model import AuditPolicy, Scorecard
 from ._presets import AUDIT_POLICIES
 from ._report import scorecard_table, scorecard_to_dict
@@ -88,9 +88,9 @@ def read_logs(lines: Iterable[str], progress: _Progress,
         if owner is not None:
             data = {key: value for key, value in data.items() if key != "complaint_id"}
         try:
-            event = _read_event(data)
-        except (ComplaintflowError, ValueError, TypeError) as error:
-            problems.append(Problem(str(error), line=number))
+            event = load_event(data)
+        except SnapshotError as error:
+            problems.append(Problem("; ".join(map(str, error.problems)), line=number))
             continue
         complaint_id = getattr(event, "complaint_id", None)
         if data.get("type") == "complaint_opened" and isinstance(complaint_id, str):
