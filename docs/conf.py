@@ -124,32 +124,10 @@ def write_workflow_diagram(app: Sphinx | None = None) -> Path:
 # -- the generated rules reference ---------------------------------------------------------
 
 
-def rules_reference() -> str:
-    """The audit's rule registry as Markdown: a table, then each policy preset."""
-    from complaintflow.audit import AUDIT_POLICIES, BUILTIN_RULES
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    lines = ["| rule id | severity | source | what it checks |", "|---|---|---|---|"]
-    lines += [f"| `{rule.id}` | {rule.severity.value} | {cell(rule.source)} | "
-              f"{cell(rule.checks)} |" for rule in BUILTIN_RULES]
-    lines += ["", "Named audit policies ({data}`~complaintflow.audit.AUDIT_POLICIES`):", ""]
-    for name, policy in AUDIT_POLICIES.items():
-        changes = [f"disables {', '.join(f'`{r}`' for r in policy.disabled)}"] if (
-            policy.disabled) else []
-        if len(policy.regrade) == len(BUILTIN_RULES) and len(
-                {r.severity for r in policy.regrade}) == 1:
-            changes.append(f"grades every rule {policy.regrade[0].severity.value}")
-        else:
-            changes += [f"grades `{r.rule_id}` {r.severity.value}" for r in policy.regrade]
-        lines.append(f"- `{name}`: " + ("; ".join(changes) if changes else
-                                       "every rule at its own severity") + ".")
-    return "\n".join(lines) + "\n"
-
-
 def write_rules_reference(app: Sphinx | None = None) -> Path:
     """Write ``_generated/rules.md`` from the registry; rewrite only when it changed."""
+    from complaintflow.audit._report import rules_reference
+
     GENERATED.mkdir(exist_ok=True)
     target = GENERATED / "rules.md"
     text = rules_reference()

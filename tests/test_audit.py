@@ -3,8 +3,10 @@ audit policy, host rules and bad input."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -36,6 +38,7 @@ from complaintflow.audit import (
     scorecard_to_dict,
     timeline,
 )
+from complaintflow.audit._report import rules_reference
 from complaintflow.events import Event
 
 from .scenario_logs import (
@@ -379,3 +382,26 @@ def test_timeline_lists_every_event() -> None:
     assert len(text.splitlines()) == len(log)
     assert f"     {seq['compensation']}  2026-03-02 09:" in text
     assert "compensation_offered  kind=refund description=Refund and goodwill." in text
+
+
+# --- the documentation of the audit -----------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_the_rules_reference_is_generated_from_the_registry() -> None:
+    rows = [line for line in rules_reference().splitlines() if line.startswith("| `")]
+    assert rows == [f"| `{rule.id}` | {rule.severity.value} | {rule.source} | {rule.checks} |"
+                    for rule in BUILTIN_RULES]
+    assert "from complaintflow.audit._report import rules_reference" in (
+        DOCS / "conf.py").read_text(encoding="utf-8")
+    assert "```{include} _generated/rules.md" in (DOCS / "rules.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("module", ["complaintflow.audit", "complaintflow.testing"])
+def test_the_api_page_documents_every_public_name(module: str) -> None:
+    page = (DOCS / "api_audit.md").read_text(encoding="utf-8")
+    names = importlib.import_module(module).__all__
+    missing = [name for name in names
+               if not re.search(rf"^\.\. [\w:]+:: {re.escape(module)}\.{name}$", page, re.M)]
+    assert missing == []

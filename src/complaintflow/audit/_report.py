@@ -10,7 +10,9 @@ import attrs
 from .._converter import make_converter
 from .._errors import InvalidValueError
 from ..events import Event
+from ._builtin import BUILTIN_RULES
 from ._model import Scorecard, Verdict
+from ._presets import AUDIT_POLICIES
 
 _converter = make_converter()
 
@@ -74,3 +76,27 @@ def timeline(events: Iterable[Event]) -> str:
         lines.append(f"  {event.seq:>4}  {when}  {event.type}"
                      + (f"  {' '.join(fields)}" if fields else ""))
     return "\n".join(lines)
+
+
+def rules_reference() -> str:
+    """The rule registry as Markdown (a table, then each named policy): what the docs'
+    rules reference includes."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| rule id | severity | source | what it checks |", "|---|---|---|---|"]
+    lines += [f"| `{rule.id}` | {rule.severity.value} | {cell(rule.source)} | "
+              f"{cell(rule.checks)} |" for rule in BUILTIN_RULES]
+    lines += ["", "Named audit policies ({data}`~complaintflow.audit.AUDIT_POLICIES`):", ""]
+    for name, policy in AUDIT_POLICIES.items():
+        changes = [f"disables {', '.join(f'`{r}`' for r in policy.disabled)}"] if (
+            policy.disabled) else []
+        if len(policy.regrade) == len(BUILTIN_RULES) and len(
+                {r.severity for r in policy.regrade}) == 1:
+            changes.append(f"grades every rule {policy.regrade[0].severity.value}")
+        else:
+            changes += [f"grades `{r.rule_id}` {r.severity.value}" for r in policy.regrade]
+        lines.append(f"- `{name}`: " + ("; ".join(changes) if changes else
+                                       "every rule at its own severity") + ".")
+    return "\n".join(lines) + "\n"
