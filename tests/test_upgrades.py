@@ -27,8 +27,8 @@ from complaintflow import (
     BeginResponse,
     Close,
     Complaint,
-    CompleteAction,
     ComplaintflowError,
+    CompleteAction,
     ConfirmConcern,
     ConfirmImpact,
     ConfirmNextSteps,
@@ -63,7 +63,7 @@ from complaintflow import (
     open_complaint,
 )
 from complaintflow._upgrade import EVENT_UPCASTERS, SNAPSHOT_UPCASTERS, UpcasterChain
-from complaintflow.events import EVENT_TYPES, AnyEvent
+from complaintflow.events import EVENT_TYPES, Event
 
 from .support import Clock, play
 
@@ -71,13 +71,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 WRITE = os.environ.get("COMPLAINTFLOW_WRITE_FIXTURES") == "1"
 
 
-def golden() -> tuple[Complaint, list[AnyEvent]]:
+def golden() -> tuple[Complaint, list[Event]]:
     """A complaint that uses every part of the snapshot: closed, escalated, compensated."""
     clock = Clock()
     opened = open_complaint("CMP-GOLDEN", at=clock.now,
                             policy=Policy(agent_authority_limit=Decimal("25.00"),
                                           reopen_window=timedelta(days=14, seconds=90)))
-    log: list[AnyEvent] = list(opened.events)
+    log: list[Event] = list(opened.events)
     c = play(opened.complaint, [
         VerifyCustomer(name="Priya Shah", callback="+44 20 7946 0321", customer_id="ACME-4471",
                        service="Payroll Plus", command_id="wh-1"),
