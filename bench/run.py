@@ -18,7 +18,8 @@ guarded by the same rule everywhere: the concern exists and is not yet confirmed
 4. python-statemachine, with only the eight stages and the one guarded transition (so its
    numbers flatter it): (a) the trigger alone, (b) build the machine, then trigger.
 
-Then the memory each fresh complaint (or competitor object) keeps alive, by tracemalloc.
+Then the memory each fresh complaint (or competitor object) keeps alive, by tracemalloc,
+and the persistence benchmark of ``bench/persistence.py`` (round trip, replay, SQLite).
 
 Every timing is the median of many repeats of a loop, in microseconds per operation, with
 the garbage collector enabled as in a real process (the per-object machines create reference
@@ -43,6 +44,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import persistence  # bench/persistence.py: the round trip and replay
 from statemachine import State, StateMachine
 from transitions import Machine
 
@@ -473,10 +475,11 @@ def main(argv: list[str] | None = None) -> int:
     ratio = ratios(times)
     checks = targets(ratio, memory)
     print_report(times, ratio, memory, memory_count, checks)
+    persisted = persistence.run(args.quick)
     if args.json is not None:
         report = {"environment": env, "quick": args.quick, "timings": times, "ratios": ratio,
                   "memory_bytes_per_object": memory, "memory_objects": memory_count,
-                  "targets": checks}
+                  "targets": checks, "persistence": persisted}
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"\nJSON written to {args.json}")
     return 0

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from ._complaint import Complaint
+from ._json import JsonValue
 from ._upgrade import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
 
 Schema = dict[str, Any]
@@ -39,7 +40,7 @@ _PRIMITIVES: dict[object, Schema] = {
 }
 
 
-def snapshot_schema() -> Schema:
+def snapshot_schema() -> dict[str, JsonValue]:
     """The JSON Schema (draft 2020-12) of the snapshots this release writes."""
     definitions: dict[str, Schema] = {}
     body = _object(Complaint, definitions)
@@ -61,10 +62,10 @@ def snapshot_schema() -> Schema:
     }
 
 
-def shipped_schema() -> Schema:
+def shipped_schema() -> dict[str, JsonValue]:
     """The schema file shipped in the package."""
     text = resources.files("complaintflow").joinpath("snapshot.schema.json").read_text("utf-8")
-    loaded: Schema = json.loads(text)
+    loaded: dict[str, JsonValue] = json.loads(text)
     return loaded
 
 
