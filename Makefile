@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint typecheck docs bench clean
+.PHONY: demo test lint typecheck docs bench schema clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) bench/run.py
+
+# regenerate the snapshot's JSON Schema shipped in the package (a test says when it is due)
+schema: $(VENV)/.runtime
+	$(PY) -c "from complaintflow._schema import schema_text; print(schema_text(), end='')" \
+		> src/complaintflow/snapshot.schema.json
 
 clean:
 	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache .hypothesis

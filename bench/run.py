@@ -18,7 +18,8 @@ guarded by the same rule everywhere: the concern exists and is not yet confirmed
 4. python-statemachine, with only the eight stages and the one guarded transition (so its
    numbers flatter it): (a) the trigger alone, (b) build the machine, then trigger.
 
-Then the memory each fresh complaint (or competitor object) keeps alive, by tracemalloc.
+Then the memory each fresh complaint (or competitor object) keeps alive, by tracemalloc,
+and the persistence benchmark of ``bench/persistence.py`` (round trip, replay, SQLite).
 
 Finally the compliance audit: ``complaintflow.audit.audit`` over 10,000 complaints of 60
 events each (the first 60 events of the longest model-based covering path: verification,
@@ -48,6 +49,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import persistence  # bench/persistence.py: the round trip and replay
 from statemachine import State, StateMachine
 from transitions import Machine
 
@@ -522,13 +524,14 @@ def main(argv: list[str] | None = None) -> int:
     ratio = ratios(times)
     checks = targets(ratio, memory)
     print_report(times, ratio, memory, memory_count, checks)
+    persisted = persistence.run(args.quick)
     audited = time_audit(args.quick)
     print_audit(audited)
     checks.append(audited["target"])
     if args.json is not None:
         report = {"environment": env, "quick": args.quick, "timings": times, "ratios": ratio,
                   "memory_bytes_per_object": memory, "memory_objects": memory_count,
-                  "audit": audited, "targets": checks}
+                  "targets": checks, "persistence": persisted, "audit": audited}
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"\nJSON written to {args.json}")
     return 0

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from complaintflow import Complaint, Outcome
 from complaintflow.__main__ import main
+from complaintflow.stores.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
@@ -52,8 +54,10 @@ def test_qa_audit_example_fails_only_the_legacy_call(capsys: pytest.CaptureFixtu
     assert out.splitlines()[-1] == "exit status 1"
 
 
-def test_demo_narrates_the_payroll_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
+def test_demo_narrates_the_payroll_scenario(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    assert main(["demo", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     for expected in [
         "stage verifying -> listening",
@@ -65,15 +69,25 @@ def test_demo_narrates_the_payroll_scenario(capsys: pytest.CaptureFixture[str]) 
         "3 of 3 promises kept on time",
         "closed, outcome resolved",
         "stage recapping -> closed",
+        f"Saved in {db}: revision 29, 34 events.",
+        f"Resumed CMP-2026-0042 from {db}: following_up, revision 29",
+        "a retry of billing-webhook-A1: answered from its receipt (event #33), nothing changed",
     ]:
         assert expected in out, expected
+    with SQLiteStore(db) as store:
+        closed = store.get("CMP-2026-0042")
+        assert closed.outcome is Outcome.RESOLVED
+        assert Complaint.from_events(store.events("CMP-2026-0042")) == closed
+    assert main(["demo", "--db", str(db)]) == 0  # a second run adds a second complaint
+    assert "CMP-2026-0043" in capsys.readouterr().out
 
 
-def test_python_dash_m_complaintflow_demo() -> None:
+def test_python_dash_m_complaintflow_demo(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "complaintflow", "demo"], capture_output=True,
-                          text=True, check=True, timeout=120)
+                          text=True, check=True, timeout=120, cwd=tmp_path)
     assert "complaintflow demo" in done.stdout
     assert done.stderr == ""
+    assert (tmp_path / "complaintflow-demo.db").exists()  # the default file, where it runs
 
 
 def test_cli_requires_a_subcommand(capsys: pytest.CaptureFixture[str]) -> None:

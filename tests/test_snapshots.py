@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import timedelta, timezone
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import complaintflow
 from complaintflow import (
     SNAPSHOT_SCHEMA,
     SNAPSHOT_VERSION,
@@ -22,7 +26,9 @@ from complaintflow import (
     load,
     load_event,
     load_events,
+    snapshot_schema,
 )
+from complaintflow._schema import shipped_schema
 from complaintflow.events import ConcernHeard, StageChanged
 from tests.support import Clock, closed, following_up, opened, responding
 from tests.test_properties import WALK, Walk
@@ -260,3 +266,151 @@ def test_snapshot_errors_pickle_and_read_well(snapshot: dict[str, Any]) -> None:
     again = pickle.loads(pickle.dumps(raised.value))
     assert again.problems == raised.value.problems
     assert str(raised.value).splitlines()[1].startswith("  $.stage: expected one of")
+
+
+# --- the JSON Schema --------------------------------------------------------------------
+
+VALIDATOR = jsonschema.Draft202012Validator(snapshot_schema())
+
+
+def test_the_shipped_schema_is_the_generated_one() -> None:
+    assert shipped_schema() == snapshot_schema(), (
+        "the snapshot's types changed: run `make schema` and commit the file (and raise "
+        "SNAPSHOT_VERSION with an upcaster if old snapshots no longer load)")
+    jsonschema.Draft202012Validator.check_schema(snapshot_schema())
+
+
+@pytest.mark.parametrize("build", [opened, responding, following_up, closed])
+def test_dumped_snapshots_are_valid_under_the_schema(build: Any) -> None:
+    VALIDATOR.validate(as_json(dump(build(Clock()))))
+
+
+@WALK
+@given(st.data())
+def test_every_reachable_snapshot_is_valid_under_the_schema(data: st.DataObject) -> None:
+    walk = Walk(data)
+    for _ in walk.steps():
+        walk.apply(*walk.step())
+        VALIDATOR.validate(as_json(dump(walk.complaint)))
+
+
+@pytest.mark.parametrize("change", [
+    lambda s: s.update(schema="acme/ticket"),
+    lambda s: s.pop("receipts"),
+    lambda s: s.update(stage="shipping"),
+    lambda s: s.update(extra=1),
+    lambda s: s["concerns"][0].pop("text"),
+    lambda s: s["actions"][0].update(due="2026-03-05T10:00:00"),
+    lambda s: s["policy"].update(agent_authority_limit=50.5),
+    lambda s: s["policy"].update(reopen_window="30 days"),
+])
+def test_the_schema_refuses_what_loading_refuses(snapshot: dict[str, Any],
+                                                 change: Any) -> None:
+    change(snapshot)
+    assert not VALIDATOR.is_valid(snapshot)
+    with pytest.raises(SnapshotError):
+        load(snapshot)
+
+
+# --- fuzzing: damaged snapshots raise SnapshotError and nothing else --------------------
+
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
+                        st.text(max_size=5),
+                        st.sampled_from(["", "2026-03-02T09:00:00", "2026-03-02T09:00:00Z",
+                                         "P30D", "closed", "K1", "A1", "50", "NaN"]))
+JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+    max_leaves=8)
+
+
+def _containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The paths of every object and array inside ``value``, ``value`` itself first."""
+    found = [path] if isinstance(value, (dict, list)) else []
+    items = (value.items() if isinstance(value, dict)
+             else enumerate(value) if isinstance(value, list) else [])
+    for key, item in items:
+        found += _containers(item, (*path, key))
+    return found
+
+
+def _at(value: Any, path: tuple[Any, ...]) -> Any:
+    for key in path:
+        value = value[key]
+    return value
+
+
+@st.composite
+def damaged(draw: st.DrawFn, snapshot: dict[str, Any]) -> Any:
+    """``snapshot`` with a few random fields dropped, added, retyped or renamed."""
+    data = copy.deepcopy(snapshot)
+    for _ in range(draw(st.integers(1, 3))):
+        target = _at(data, draw(st.sampled_from(_containers(data))))
+        keys = list(target) if isinstance(target, dict) else list(range(len(target)))
+        how = draw(st.sampled_from(["drop", "add", "retype", "rename"]))
+        if not keys or how == "add":
+            if isinstance(target, dict):
+                target[draw(st.text(max_size=6))] = draw(JSON_VALUES)
+            else:
+                target.append(draw(JSON_VALUES))
+            continue
+        key = draw(st.sampled_from(keys))
+        if how == "drop":
+            del target[key]
+        elif how == "retype":
+            target[key] = draw(JSON_VALUES)
+        elif isinstance(target, dict):
+            target[draw(st.text(min_size=1, max_size=6))] = target.pop(key)
+        else:
+            target.insert(draw(st.integers(0, len(target))), target.pop(key))
+    return data
+
+
+SNAPSHOTS = st.sampled_from([
+    as_json(dump(build(Clock()))) for build in (opened, responding, following_up, closed)])
+
+
+def attempt(loader: Any, data: Any) -> Any:
+    """What ``loader(data)`` returns, or the :class:`SnapshotError` it raised."""
+    try:
+        return loader(data)
+    except SnapshotError as error:
+        return error
+
+
+@settings(max_examples=300, deadline=None)
+@given(SNAPSHOTS.flatmap(damaged))
+def test_damaged_snapshots_raise_only_snapshot_error(data: Any) -> None:
+    result = attempt(load, data)
+    if isinstance(result, SnapshotError):
+        assert result.problems
+        assert all(p.path.startswith("$") and p.message for p in result.problems)
+    else:
+        assert load(dump(result)) == result  # what loads, loads the same again
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON_VALUES)
+def test_random_json_raises_only_snapshot_error(data: Any) -> None:
+    for attempt in (load, load_event, lambda d: load_events([d])):
+        with pytest.raises(SnapshotError):
+            attempt(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_log()).map(lambda e: as_json(dump_event(e))).flatmap(damaged))
+def test_damaged_events_raise_only_snapshot_error(data: Any) -> None:
+    result = attempt(load_event, data)
+    if isinstance(result, SnapshotError):
+        assert result.problems
+    else:
+        assert load_event(dump_event(result)) == result
+
+
+def test_no_pickle_eval_or_import_by_name_in_the_library() -> None:
+    source = Path(complaintflow.__file__).parent
+    forbidden = re.compile(r"\bimport pickle\b|\bpickle\.|\beval\(|\bexec\(|import_module|"
+                           r"__import__|\bmarshal\b|\bshelve\b")
+    offenders = [f"{path.name}:{number}" for path in sorted(source.rglob("*.py"))
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if forbidden.search(line)]
+    assert offenders == []

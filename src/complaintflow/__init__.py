@@ -11,6 +11,7 @@ from ._errors import ComplaintflowError, InvalidValueError, Problem, SnapshotErr
 from ._json import JsonValue, Result, apply_json, parse_command, to_json
 from ._policy import Policy
 from ._rejection import CommandRejected, Reason, Rejection
+from ._schema import snapshot_schema
 from ._snapshot import dump, dump_event, load, load_event, load_events
 from ._upgrade import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
 from ._values import (
@@ -176,6 +177,7 @@ __all__ = [
     "load_events",
     "open_complaint",
     "parse_command",
+    "snapshot_schema",
     "stage_commands",
     "to_json",
     "workflow_diagram",

@@ -15,7 +15,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="complaintflow",
                                      description="Handle customer complaints, step by step.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="play the payroll-outage scenario and print its transcript")
+    demo = sub.add_parser("demo", help="play the payroll-outage scenario and print its "
+                                       "transcript, keeping the complaint in a SQLite file")
+    demo.add_argument("--db", default="complaintflow-demo.db",
+                      help="the SQLite file to keep complaints in (default: %(default)s)")
     audit = sub.add_parser(
         "audit", help="audit every complaint of a JSON-lines event export",
         description="Audit every complaint of a JSON-lines event export (one event per "
@@ -38,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._demo import run_demo
 
         try:
-            run_demo(sys.stdout)
+            run_demo(sys.stdout, args.db)
             sys.stdout.flush()
         except BrokenPipeError:  # e.g. `complaintflow demo | head`: stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -9,7 +9,10 @@ as :class:`Problem` values with JSON paths, read off cattrs' validation notes.
 from __future__ import annotations
 
 import enum
+import functools
 import re
+import types
+import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -68,13 +71,28 @@ def _iso(kind: type[date] | type[time], label: str) -> Callable[[object, object]
     return structure
 
 
+@functools.cache
+def _members(cls: type[enum.Enum]) -> dict[object, enum.Enum]:
+    return {member.value: member for member in cls}
+
+
 def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
-    if isinstance(value, str):
-        for member in cls:
-            if member.value == value:
-                return member
-    names = ", ".join(repr(member.value) for member in cls)
-    raise InvalidValueError(f"expected one of {names}, got {value!r}")
+    member = _members(cls).get(value) if isinstance(value, str) else None
+    if member is None:
+        names = ", ".join(repr(value) for value in _members(cls))
+        raise InvalidValueError(f"expected one of {names}, got {value!r}")
+    return member
+
+
+def _optionals(tp: Any, conv: Converter) -> Callable[[object, object], Any]:
+    """``X | None``: the hook of ``X``, looked up once rather than on every call."""
+    (inner_type,) = [arg for arg in tp.__args__ if arg is not type(None)]
+    inner = conv.get_structure_hook(inner_type)
+
+    def structure(value: object, _: object) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return structure
 
 
 def _annotated(error: Exception, note: str) -> Exception:
@@ -83,40 +101,47 @@ def _annotated(error: Exception, note: str) -> Exception:
     return error
 
 
-def _tuples(conv: Converter) -> Callable[[object, Any], tuple[Any, ...]]:
-    """Tuples from JSON arrays, with the index of every bad item in the error."""
+def _tuples(tp: Any, conv: Converter) -> Callable[[object, Any], tuple[Any, ...]]:
+    """Tuples from JSON arrays; with detailed validation, the index of every bad item."""
+    item_type = tp.__args__[0]
+    hook = conv.get_structure_hook(item_type)
 
-    def structure(value: object, cls: Any) -> tuple[Any, ...]:
+    def fast(value: object, _: object) -> tuple[Any, ...]:
         if not isinstance(value, list):
             raise InvalidValueError(f"expected an array, got {json_type(value)}")
-        item_type = cls.__args__[0]
+        return tuple([hook(item, item_type) for item in value])
+
+    def detailed(value: object, _: object) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise InvalidValueError(f"expected an array, got {json_type(value)}")
         items: list[Any] = []
         errors: list[Exception] = []
         for index, item in enumerate(value):
             try:
-                items.append(conv.structure(item, item_type))
+                items.append(hook(item, item_type))
             except Exception as error:  # every problem is reported, with its path
                 note = IterableValidationNote(f"Structuring item @ index {index}", index,
                                               item_type)
                 errors.append(_annotated(error, note))
         if errors:
-            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+            raise IterableValidationError(f"While structuring {tp!r}", errors, tp)
         return tuple(items)
 
-    return structure
+    return detailed if conv.detailed_validation else fast
 
 
 def _complete(cls: type[Any], conv: Converter) -> Callable[[object, Any], Any]:
     """An attrs class from a JSON object that must hold every field, defaulted or not."""
     generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
     defaulted = [a for a in attrs.fields(cls) if a.init and a.default is not attrs.NOTHING]
+    required = frozenset(a.name for a in defaulted)
 
     def structure(value: object, _: object) -> Any:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise InvalidValueError(f"expected an object, got {json_type(value)}")
-        missing = [a for a in defaulted if a.name not in value]
-        if not missing:
+        if required <= value.keys():
             return generated(value, cls)
+        missing = [a for a in defaulted if a.name not in value]
         errors: list[Exception] = [
             _annotated(KeyError(a.name), AttributeValidationNote(
                 f"Structuring class {cls.__qualname__} @ attribute {a.name}", a.name, a.type))
@@ -132,9 +157,25 @@ def _complete(cls: type[Any], conv: Converter) -> Callable[[object, Any], Any]:
     return structure
 
 
-def make_persistence_converter() -> Converter:
-    """The converter behind snapshots and events."""
-    conv = make_converter()
+def _unstructure_optional(tp: Any, conv: Converter) -> Callable[[Any], Any]:
+    (inner_type,) = [arg for arg in tp.__args__ if arg is not type(None)]
+    inner = conv.get_unstructure_hook(inner_type)
+    return lambda value: None if value is None else inner(value)
+
+
+def _is_optional(tp: Any) -> bool:
+    arguments = getattr(tp, "__args__", ())
+    return (typing.get_origin(tp) in (typing.Union, types.UnionType) and len(arguments) == 2
+            and type(None) in arguments)
+
+
+def make_persistence_converter(*, detailed: bool = True) -> Converter:
+    """The converter behind snapshots and events.
+
+    ``detailed=False`` gives the fast one, which only says *that* data is bad: loading
+    tries it first and asks the detailed one *where* only when something is wrong.
+    """
+    conv = make_converter(detailed=detailed)
     conv.register_structure_hook(datetime, lambda value, _: utc(parse_time(value)))
     conv.register_structure_hook(timedelta, lambda value, _: parse_duration(value))
     conv.register_unstructure_hook(timedelta, format_duration)
@@ -142,17 +183,20 @@ def make_persistence_converter() -> Converter:
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(time, _iso(time, "an ISO-8601 time of day such as '17:30'"))
     conv.register_unstructure_hook(time, time.isoformat)
-    # a str-valued enum is also a str: the strict str hook would pass its raw value through
-    conv.register_structure_hook(StrEnum, _structure_enum)
     conv.register_structure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _structure_enum)
-    conv.register_structure_hook_func(
-        lambda cls: getattr(cls, "__origin__", None) is tuple, _tuples(conv))
+    # a str-valued enum is also a str: the strict str hook would pass its raw value through
+    conv.register_structure_hook(StrEnum, _structure_enum)
+    conv.register_structure_hook_factory(_is_optional, lambda tp: _optionals(tp, conv))
+    conv.register_unstructure_hook_factory(_is_optional, lambda tp: _unstructure_optional(tp, conv))
+    conv.register_structure_hook_factory(
+        lambda cls: getattr(cls, "__origin__", None) is tuple, lambda tp: _tuples(tp, conv))
     conv.register_structure_hook_factory(attrs.has, lambda cls: _complete(cls, conv))
     return conv
 
 
 converter = make_persistence_converter()
+fast_converter = make_persistence_converter(detailed=False)
 
 
 def json_type(value: object) -> str:

@@ -8,6 +8,7 @@ amounts are decimal strings, tuples are JSON arrays.
 from __future__ import annotations
 
 import enum
+import operator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -47,6 +48,8 @@ def parse_time(value: object, argument: str | None = None) -> datetime:
 
 def _strict(kind: type[T], label: str) -> Any:
     def structure(value: object, _: object) -> T:
+        if type(value) is kind:  # what JSON gives: the quick answer
+            return value
         # bool is an int subclass, and JSON's true must not count as 1
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
             raise InvalidValueError(f"expected {label}, got {type(value).__name__}")
@@ -66,9 +69,12 @@ def _structure_tuple(value: object, cls: Any) -> tuple[Any, ...]:
     return tuple(converter.structure(item, item_type) for item in value)
 
 
-def make_converter() -> Converter:
-    """A fresh strict converter; the module-level ``converter`` is the one the library uses."""
-    conv = Converter(forbid_extra_keys=True, detailed_validation=True,
+def make_converter(*, detailed: bool = True) -> Converter:
+    """A fresh strict converter; the module-level ``converter`` is the one the library uses.
+
+    ``detailed`` is cattrs' ``detailed_validation``: errors that carry where they happened.
+    """
+    conv = Converter(forbid_extra_keys=True, detailed_validation=detailed,
                      unstruct_collection_overrides={tuple: list})  # JSON has arrays only
     conv.register_structure_hook(str, _strict(str, "a string"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
@@ -81,7 +87,8 @@ def make_converter() -> Converter:
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_unstructure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), lambda e: e.value)
-    conv.register_unstructure_hook(StrEnum, lambda e: e.value)  # else str's pass-through wins
+    # else str's pass-through wins; _value_ is what the .value property reads, minus its cost
+    conv.register_unstructure_hook(StrEnum, operator.attrgetter("_value_"))
     return conv
 
 

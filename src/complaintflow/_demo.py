@@ -8,8 +8,8 @@ final summary. It shows the library; it is not part of the library's API.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from os import PathLike
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from . import events as ev
 from ._complaint import Complaint, open_complaint
 from ._rejection import CommandRejected
 from ._values import Owner, Severity
+from .stores.sqlite import SQLiteStore
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)  # a Monday morning
@@ -70,12 +71,22 @@ def _clock(when: datetime) -> str:
 
 
 class Transcript:
-    """Applies commands one after another and narrates each, rejected ones included."""
+    """Sends commands one after another to a store and narrates each, rejected ones too.
 
-    def __init__(self, complaint: Complaint, start: datetime, out: TextIO):
-        self.complaint = complaint
+    Each command is a stateless worker's job: load the complaint from the SQLite file,
+    apply, save (``store.handle``). Nothing is kept in memory between commands but the
+    narrator's clock.
+    """
+
+    def __init__(self, store: SQLiteStore, complaint_id: str, start: datetime, out: TextIO):
+        self.store = store
+        self.complaint_id = complaint_id
         self.now = start
         self.out = out
+
+    @property
+    def complaint(self) -> Complaint:
+        return self.store.get(self.complaint_id)
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -85,13 +96,17 @@ class Transcript:
         self.now += timedelta(minutes=minutes)
         stamp = self.now.astimezone(LONDON).strftime("%a %H:%M")
         try:
-            applied = self.complaint.apply(command, at=self.now)
+            applied = self.store.handle(self.complaint_id, command, at=self.now)
         except CommandRejected as rejected:
             self.say(f"  {stamp}  {command.command:<20} REJECTED")
             for reason in rejected.rejection.reasons:
                 self.say(f"{'':33}[{reason.code}] {reason.message}")
             return False
-        self.complaint = applied.complaint
+        if applied.duplicate is not None:
+            self.say(f"  {stamp}  {command.command:<20} a retry of {command.command_id}: "
+                     f"answered from its receipt (event #{applied.duplicate.seq}), "
+                     "nothing changed")
+            return True
         details = [describe(event) for event in applied.events]
         self.say(f"  {stamp}  {command.command:<20} {details[0]}")
         for detail in details[1:]:
@@ -151,7 +166,12 @@ def _between_contacts(t: Transcript) -> None:
             ("A1", "Billing profile updated; invoices reissued.", 5 * 60 + 30),
             ("A3", "Fix released to production.", 47 * 60))
     for action_id, note, minutes in done:
-        t.do(cmd.CompleteAction(action_id=action_id, note=note), minutes=minutes)
+        # the billing system's webhook reports each completion, with its delivery id
+        complete = cmd.CompleteAction(action_id=action_id, note=note,
+                                      command_id=f"billing-webhook-{action_id}")
+        t.do(complete, minutes=minutes)
+        if action_id == "A1":  # ... and delivers this one twice
+            t.do(complete, minutes=0)
 
 
 def _second_contact(t: Transcript) -> None:
@@ -193,18 +213,32 @@ def _summary(t: Transcript) -> None:
           f"vented={c.vented}, thanked={c.thanked}")
 
 
-def run_demo(out: TextIO) -> Complaint:
-    """Play the payroll scenario, narrating to ``out``; returns the closed complaint."""
-    opened = open_complaint("CMP-2026-0042", at=START)
-    t = Transcript(opened.complaint, START, out)
-    t.say("complaintflow demo: the payroll outage, in IBM's seven steps")
-    t.say("(verify, listen, prioritize, assess impact, respond, follow up, recap and close)")
-    t.say()
-    t.say("Each line is a command, its time and what it recorded; K1, K2 are the concerns and")
-    t.say("A1, A2, A3 the action items, numbered as they are heard and planned.")
-    t.say()
-    steps: Sequence[Callable[[Transcript], None]] = (_first_contact, _between_contacts,
-                                                        _second_contact, _summary)
-    for step in steps:
-        step(t)
-    return t.complaint
+def run_demo(out: TextIO, db: str | PathLike[str] = "complaintflow-demo.db") -> Complaint:
+    """Play the payroll scenario, keeping the complaint in the SQLite file ``db`` and
+    narrating to ``out``; returns the closed complaint."""
+    with SQLiteStore(db) as store:
+        complaint_id = f"CMP-2026-{42 + len(store.ids()):04d}"  # a new one on each run
+        opened = open_complaint(complaint_id, at=START)
+        store.add(opened.complaint, opened.events)
+        t = Transcript(store, complaint_id, START, out)
+        t.say("complaintflow demo: the payroll outage, in IBM's seven steps")
+        t.say("(verify, listen, prioritize, assess impact, respond, follow up, recap and close)")
+        t.say()
+        t.say("Each line is a command, its time and what it recorded; K1, K2 are the concerns")
+        t.say("and A1, A2, A3 the action items, numbered as they are heard and planned. Each")
+        t.say(f"command loads complaint {complaint_id} from {db}, applies and saves it.")
+        t.say()
+        _first_contact(t)
+        _between_contacts(t)
+        saved = t.complaint
+        t.say()
+        t.say(f"Saved in {db}: revision {saved.revision}, {saved.seq} events. "
+              "The process could stop here.")
+    with SQLiteStore(db) as store:  # the next contact, in a new process for all it knows
+        t = Transcript(store, complaint_id, t.now, out)
+        resumed = t.complaint
+        t.say(f"Resumed {complaint_id} from {db}: {resumed.stage}, revision {resumed.revision}, "
+              f"follow-up due {_clock(resumed.follow_up_at or t.now)}.")
+        _second_contact(t)
+        _summary(t)
+        return t.complaint

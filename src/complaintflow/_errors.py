@@ -53,3 +53,46 @@ class SnapshotError(ComplaintflowError, ValueError):
 
     def __reduce__(self) -> tuple[type[SnapshotError], tuple[tuple[Problem, ...]]]:
         return (SnapshotError, (self.problems,))
+
+
+class StoreError(ComplaintflowError):
+    """A complaint store could not do what was asked."""
+
+
+class ComplaintNotFound(StoreError, KeyError):
+    """No complaint with this id is stored."""
+
+    def __init__(self, complaint_id: str):
+        super().__init__(complaint_id)
+        self.complaint_id = complaint_id
+
+    def __str__(self) -> str:
+        return f"no complaint {self.complaint_id!r} is stored"
+
+
+class ComplaintExists(StoreError):
+    """A complaint with this id is already stored; ``add`` is for new complaints only."""
+
+    def __init__(self, complaint_id: str):
+        super().__init__(f"complaint {complaint_id!r} is already stored")
+        self.complaint_id = complaint_id
+
+    def __reduce__(self) -> tuple[type[ComplaintExists], tuple[str]]:
+        return (ComplaintExists, (self.complaint_id,))
+
+
+class ConcurrencyConflict(StoreError):
+    """Another writer saved the complaint since it was loaded: load it again and retry.
+
+    ``expected`` is the revision the writer loaded; ``actual`` the one stored now.
+    """
+
+    def __init__(self, complaint_id: str, expected: int, actual: int):
+        super().__init__(f"complaint {complaint_id!r} is at revision {actual}, not the "
+                         f"expected {expected}: another writer saved it first")
+        self.complaint_id = complaint_id
+        self.expected = expected
+        self.actual = actual
+
+    def __reduce__(self) -> tuple[type[ConcurrencyConflict], tuple[str, int, int]]:
+        return (ConcurrencyConflict, (self.complaint_id, self.expected, self.actual))

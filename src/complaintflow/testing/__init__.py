@@ -1,5 +1,5 @@
-"""The test kit: drive complaints in tests, assert compliance and event order, and walk
-the workflow by model-based paths.
+"""The test kit: drive complaints in tests, assert compliance and event order, walk the
+workflow by model-based paths, and check a complaint store with :class:`StoreContract`.
 
 The pytest plugin (registered as ``complaintflow`` through the ``pytest11`` entry point)
 adds the ``complaint_clock`` and ``complaint_factory`` fixtures and readable scorecard
@@ -31,6 +31,7 @@ from ._recording import (
     ManualClock,
     Recording,
 )
+from ._stores import StoreContract
 
 __all__ = [
     "DEFAULT_START",
@@ -42,6 +43,7 @@ __all__ = [
     "ManualClock",
     "Recording",
     "Step",
+    "StoreContract",
     "Trace",
     "TraceError",
     "TraceMatch",

@@ -1,0 +1,18 @@
+"""Where hosts keep complaints: the store contract, and :func:`handle` for any store.
+
+:mod:`complaintflow.stores.sqlite` is the embedded store on the standard library's
+``sqlite3``; a host with its own database implements :class:`ComplaintStore` and checks it
+with :class:`complaintflow.testing.StoreContract`.
+"""
+
+from .._errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
+from ._store import ComplaintStore, handle
+
+__all__ = [
+    "ComplaintExists",
+    "ComplaintNotFound",
+    "ComplaintStore",
+    "ConcurrencyConflict",
+    "StoreError",
+    "handle",
+]
