@@ -15,6 +15,7 @@ The workflow diagram is not written by hand: on ``builder-inited`` this file wri
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -100,6 +101,7 @@ def _public_module_names() -> None:
                 obj.__module__ = "complaintflow"
 
 
+_SNAPSHOT_SCHEMA = complaintflow.snapshot_schema()  # before the renaming: it reads hints
 _public_module_names()
 
 # -- html ----------------------------------------------------------------------------------
@@ -116,6 +118,68 @@ def write_workflow_diagram(app: Sphinx | None = None) -> Path:
     GENERATED.mkdir(exist_ok=True)
     target = GENERATED / "workflow.mmd"
     text = complaintflow.workflow_diagram()
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _type_name(schema: dict[str, object]) -> str:
+    """A JSON Schema type, in words and links to the other tables."""
+    if "$ref" in schema:
+        name = str(schema["$ref"]).rsplit("/", 1)[-1]
+        return f"[{name}](#{name.lower()})"
+    if "anyOf" in schema:
+        options = schema["anyOf"]
+        assert isinstance(options, list)
+        return " or ".join(_type_name(option) for option in options)
+    if "const" in schema:
+        return f"`{json.dumps(schema['const'])}`"
+    if "enum" in schema:
+        values = schema["enum"]
+        assert isinstance(values, list)
+        return "one of " + ", ".join(f"`{value}`" for value in values)
+    kind = str(schema.get("type"))
+    if kind == "array":
+        items = schema["items"]
+        assert isinstance(items, dict)
+        return f"array of {_type_name(items)}"
+    return {"string": "string", "integer": "integer", "boolean": "boolean",
+            "null": "`null`"}.get(kind, kind) + _format(schema)
+
+
+def _format(schema: dict[str, object]) -> str:
+    description = str(schema.get("description", ""))
+    if "ISO-8601 time" in description:
+        return " (time)"
+    if "duration" in description:
+        return " (duration)"
+    if "decimal" in description:
+        return " (decimal)"
+    return " (date)" if schema.get("format") == "date" else ""
+
+
+def write_snapshot_reference(app: Sphinx | None = None) -> Path:
+    """Write ``_generated/snapshot-reference.md``: one table per object of the schema."""
+    schema = _SNAPSHOT_SCHEMA
+    lines: list[str] = []
+
+    def table(title: str, node: dict[str, object]) -> None:
+        lines.extend([f"## {title}", "", str(node.get("description", "")), ""])
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            lines.extend(["| field | type |", "|---|---|"])
+            lines.extend(f"| `{name}` | {_type_name(sub)} |" for name, sub in properties.items())
+        lines.append("")
+
+    table("Complaint", schema)
+    definitions = schema["$defs"]
+    assert isinstance(definitions, dict)
+    for name, node in definitions.items():
+        if name != "Complaint":
+            table(name, node)
+    GENERATED.mkdir(exist_ok=True)
+    target = GENERATED / "snapshot-reference.md"
+    text = "\n".join(lines)
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target
@@ -138,6 +202,7 @@ def write_rules_reference(app: Sphinx | None = None) -> Path:
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", write_workflow_diagram)
+    app.connect("builder-inited", write_snapshot_reference)
     app.connect("builder-inited", write_rules_reference)
     app.connect("autodoc-process-signature", _alias_names)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

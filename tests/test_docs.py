@@ -91,6 +91,20 @@ def test_code_blocks_run_and_print_what_they_say(page: Path) -> None:
     run_page(page)
 
 
+SKETCH = re.compile(r"^```\{code-block\} python[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
+SKETCHES = [(page, match.group(1)) for page in PAGES
+            for match in SKETCH.finditer(page.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize(("page", "code"), SKETCHES,
+                         ids=[f"{p.relative_to(DOCS).as_posix()}-{n}"
+                              for n, (p, _) in enumerate(SKETCHES)])
+def test_sketches_for_other_libraries_are_valid_python(page: Path, code: str) -> None:
+    """Blocks that need a library complaintflow does not install (SQLAlchemy, Django) are
+    ``{code-block} python``: not run, but they must at least compile."""
+    compile(code, str(page), "exec")
+
+
 def test_the_output_convention_is_enforced() -> None:
     block = Block(DOCS / "x.md", 1, 'print("a")\nprint()\n# -> a\n# ->\n')
     assert block.expected == ["a", ""]
