@@ -17,14 +17,18 @@ from ._rules import allowed_commands, run
 from ._values import (
     ActionItem,
     Assignment,
+    Communication,
     Compensation,
     Concern,
     Contact,
+    ContactRecord,
     Customer,
     CustomerResponse,
     Escalation,
     Feedback,
+    FollowUp,
     Outcome,
+    PauseInterval,
     PreventiveAction,
     RootCause,
     Stage,
@@ -72,6 +76,12 @@ class Complaint:
     root_causes: tuple[RootCause, ...] = ()
     preventive_actions: tuple[PreventiveAction, ...] = ()
     feedback: Feedback | None = None
+    # what the clocks read (see deadlines()): histories, each entry with its event's seq
+    stage_since: datetime | None = None
+    communications: tuple[Communication, ...] = ()
+    contact_log: tuple[ContactRecord, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    pauses: tuple[PauseInterval, ...] = ()
 
     # --- queries --------------------------------------------------------------------------
 
@@ -170,6 +180,7 @@ def _opened(event: ComplaintOpened) -> Complaint:
         seq=event.seq,
         updated_at=event.at,
         authority_limit=event.policy.agent_authority_limit,
+        stage_since=event.at,
     )
 
 

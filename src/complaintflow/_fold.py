@@ -15,15 +15,20 @@ from ._errors import InvalidValueError
 from ._values import (
     ActionItem,
     Assignment,
+    Communication,
     Compensation,
     Concern,
     ConcernStatus,
     Contact,
+    ContactRecord,
     Customer,
     Escalation,
     Feedback,
+    FollowUp,
     Impact,
     Outcome,
+    Owner,
+    PauseInterval,
     PreventiveAction,
     RootCause,
     replace,
@@ -86,7 +91,7 @@ for _marker in (ev.ConcernsComplete, ev.ResponseBegun, ev.NextStepsConfirmed, ev
 
 @_folds(ev.StageChanged)
 def _stage(c: Complaint, e: ev.StageChanged) -> Changes:
-    return dict(stage=e.dest)
+    return dict(stage=e.dest, stage_since=e.at)
 
 
 @_folds(ev.CustomerVerified)
@@ -174,6 +179,9 @@ def _relief(c: Complaint, e: ev.ReliefGiven) -> Changes:
 def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
     action = ActionItem(id=e.action_id, description=e.description, owner=e.owner, due=e.due,
                         concern_ids=e.concern_ids)
+    if e.owner is Owner.CUSTOMER:  # waiting on the customer: clocks with a pause rule stop
+        pause = PauseInterval(action_id=e.action_id, start=e.at, start_seq=e.seq)
+        return dict(actions=(*c.actions, action), pauses=(*c.pauses, pause))
     return dict(actions=(*c.actions, action))
 
 
@@ -181,6 +189,11 @@ def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
 def _completed(c: Complaint, e: ev.ActionCompleted) -> Changes:
     done = {"completed_at": e.at, "note": e.note}
     actions = tuple([replace(a, done) if a.id == e.action_id else a for a in c.actions])
+    for index, pause in enumerate(c.pauses):
+        if pause.action_id == e.action_id and pause.end is None:
+            ended = replace(pause, {"end": e.at, "end_seq": e.seq})
+            return dict(actions=actions,
+                        pauses=(*c.pauses[:index], ended, *c.pauses[index + 1:]))
     return dict(actions=actions)
 
 
@@ -207,12 +220,15 @@ def _compensated(c: Complaint, e: ev.CompensationOffered) -> Changes:
 
 @_folds(ev.FollowUpScheduled)
 def _follow_up(c: Complaint, e: ev.FollowUpScheduled) -> Changes:
-    return dict(follow_up_at=e.follow_up_at)
+    follow_up = FollowUp(seq=e.seq, scheduled_at=e.at, due=e.follow_up_at)
+    return dict(follow_up_at=e.follow_up_at, follow_ups=(*c.follow_ups, follow_up))
 
 
 @_folds(ev.ContactStarted)
 def _contact_started(c: Complaint, e: ev.ContactStarted) -> Changes:
-    return dict(contact=Contact(channel=e.channel, started_at=e.at))
+    record = ContactRecord(seq=e.seq, at=e.at, channel=e.channel)
+    return dict(contact=Contact(channel=e.channel, started_at=e.at),
+                contact_log=(*c.contact_log, record))
 
 
 @_folds(ev.OpenItemsReviewed)
@@ -280,3 +296,10 @@ def _preventive(c: Complaint, e: ev.PreventiveActionRecorded) -> Changes:
 @_folds(ev.FeedbackRecorded)
 def _feedback(c: Complaint, e: ev.FeedbackRecorded) -> Changes:
     return dict(feedback=Feedback(score=e.score, comment=e.comment))
+
+
+@_folds(ev.CommunicationRecorded)
+def _communication(c: Complaint, e: ev.CommunicationRecorded) -> Changes:
+    communication = Communication(seq=e.seq, at=e.at, kind=e.kind, channel=e.channel,
+                                  summary=e.summary)
+    return dict(communications=(*c.communications, communication))
