@@ -82,6 +82,10 @@ class BusinessCalendar:
     business hours of every working day, in local time (``closes_at`` is the close of
     business); ``holidays`` are whole days off, given as dates. Build one from the
     ``holidays`` package with :func:`calendar_from_holidays`.
+
+    Business time is counted by the wall clock within ``opens_at`` to ``closes_at``, which
+    assumes that no daylight-saving change falls inside business hours (they happen at
+    night in the zones that have them).
     """
 
     time_zone: str = field(validator=_zone_key)

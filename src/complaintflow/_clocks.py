@@ -26,7 +26,6 @@ from ._values import (
 )
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
-_NAIVE_EPOCH = datetime(2000, 1, 1)
 _ENDED_BY_LEAVING = (Outcome.WITHDRAWN, Outcome.REFERRED)
 _NO_PAUSES: tuple[PauseInterval, ...] = ()
 
@@ -107,21 +106,19 @@ def _scale(calendar: BusinessCalendar, unit: Unit) -> tuple[Callable[[datetime],
                                                              Callable[[timedelta], datetime]]:
     """The clock's time scale for ``unit``: a monotone position of an instant, and back.
     Pauses are measured on it, so a pause extends a deadline by the time it takes from it:
-    wall-clock time for hours, business time for business units, local calendar time for
-    days and weeks."""
-    if unit is Unit.HOURS:
-        return (lambda t: t - _EPOCH), (lambda p: _EPOCH + p)
+    business time for business units, elapsed time for the others (a wall-clock scale would
+    run backwards in the hour repeated when daylight saving ends)."""
     if unit in (Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS):
         return calendar.business_position, calendar.at_business_position
-    zone = calendar.zone
+    return _elapsed, _at_elapsed
 
-    def local_position(t: datetime) -> timedelta:
-        return t.astimezone(zone).replace(tzinfo=None) - _NAIVE_EPOCH
 
-    def at_local_position(p: timedelta) -> datetime:
-        return (_NAIVE_EPOCH + p).replace(tzinfo=zone).astimezone(timezone.utc)
+def _elapsed(t: datetime) -> timedelta:
+    return t - _EPOCH
 
-    return local_position, at_local_position
+
+def _at_elapsed(p: timedelta) -> datetime:
+    return _EPOCH + p
 
 
 def _merged(pauses: Sequence[PauseInterval], start: datetime,
