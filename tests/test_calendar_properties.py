@@ -146,7 +146,8 @@ def test_pausing_never_shortens_a_deadline(calendar: BusinessCalendar, received:
                       end=None if length is None else received + timedelta(minutes=begin + length),
                       end_seq=None if length is None else n + 10)
         for n, (begin, length) in enumerate(spans))
-    paused_complaint = attrs.evolve(complaint, pauses=pauses)
+    paused_complaint = attrs.evolve(
+        complaint, timeline=attrs.evolve(complaint.timeline, pauses=pauses))
     at = received + timedelta(minutes=later)
     paused, unpaused = deadlines(paused_complaint, at=at)
     assert paused.due_at is not None
@@ -159,7 +160,7 @@ def test_pausing_never_shortens_a_deadline(calendar: BusinessCalendar, received:
         first = pauses[0]
         longer = attrs.evolve(first, end=None if first.end is None
                               else first.end + timedelta(hours=5))
-        (more, _) = deadlines(attrs.evolve(paused_complaint, pauses=(longer, *pauses[1:])),
-                              at=at)
+        timeline = attrs.evolve(complaint.timeline, pauses=(longer, *pauses[1:]))
+        (more, _) = deadlines(attrs.evolve(complaint, timeline=timeline), at=at)
         assert more.due_at is not None
         assert more.due_at >= paused.due_at

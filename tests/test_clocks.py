@@ -469,10 +469,10 @@ def test_keep_in_loop_only_while_following_up() -> None:
     before = responding(clock_, policy=policy)
     assert clock(before, "keep_in_loop", clock_.now).state is ClockState.NOT_APPLICABLE
     complaint = attrs.evolve(following_up(Clock()), policy=policy)
-    assert complaint.stage_since is not None
+    assert complaint.timeline.stage_since is not None
     status = clock(complaint, "keep_in_loop", complaint.updated_at)
     assert (status.state, status.started_at, status.started_by) == (
-        ClockState.RUNNING, complaint.stage_since, None)
+        ClockState.RUNNING, complaint.timeline.stage_since, None)
     assert status.due_at == end_of(date(2026, 3, 5), LONDON)  # Monday 2 March + 3 days
     assert clock(complaint, "keep_in_loop", end_of(date(2026, 3, 5), LONDON)
                  + timedelta(seconds=1)).state is ClockState.BREACHED
@@ -488,7 +488,7 @@ def test_a_customer_action_pauses_the_first_response_clock() -> None:
     complaint = complaint.apply(PlanAction(description="send the bank statement",
                                            owner=Owner.CUSTOMER, due=london(2026, 3, 9, 9, 0),
                                            concern_ids=("K1",)), at=start).complaint
-    assert complaint.pauses == (PauseInterval(action_id="A1", start=start.astimezone(UTC),
+    assert complaint.timeline.pauses == (PauseInterval(action_id="A1", start=start.astimezone(UTC),
                                               start_seq=complaint.seq),)
     paused = clock(complaint, "first_response", london(2026, 3, 2, 15, 0))
     assert paused.state is ClockState.PAUSED
@@ -503,7 +503,7 @@ def test_a_customer_action_pauses_the_first_response_clock() -> None:
     # 8h - m remain: 6h on Tuesday to 17:00, and 2h - m on Wednesday from 09:00
     ran = start - london(2026, 3, 2, 9, 0)
     assert status.due_at == london(2026, 3, 4, 11, 0) - ran
-    assert status.pauses == complaint.pauses
+    assert status.pauses == complaint.timeline.pauses
     assert status.pauses[0].end_seq == complaint.seq
 
 
@@ -514,7 +514,7 @@ def test_an_agent_action_does_not_pause() -> None:
     complaint = play(complaint, [PlanAction(description="refund", owner=Owner.AGENT,
                                             due=london(2026, 3, 9, 9, 0),
                                             concern_ids=("K1",))], clock_)
-    assert complaint.pauses == ()
+    assert complaint.timeline.pauses == ()
     assert clock(complaint, "first_response", clock_.now).state is ClockState.RUNNING
 
 

@@ -444,14 +444,14 @@ def test_record_communication_in_every_stage(stage: Stage) -> None:
                    clock, stage, "communication_recorded")
     first = Communication(seq=after.seq, at=clock.now.astimezone(UTC),
                           kind=CommunicationKind.ACKNOWLEDGEMENT, channel="email")
-    assert after.communications == (first,)
+    assert after.timeline.communications == (first,)
     after = accept(after, RecordCommunication(kind=CommunicationKind.FINAL_RESPONSE,
                                               channel="letter", summary="refund of 40 GBP"),
                    clock, stage, "communication_recorded")
-    assert after.communications == (first, Communication(
+    assert after.timeline.communications == (first, Communication(
         seq=after.seq, at=clock.now.astimezone(UTC), kind=CommunicationKind.FINAL_RESPONSE,
         channel="letter", summary="refund of 40 GBP"))
-    assert after.communications[1].at.utcoffset() == timedelta(0)
+    assert after.timeline.communications[1].at.utcoffset() == timedelta(0)
 
 
 @pytest.mark.parametrize(("arguments", "argument"), [

@@ -39,6 +39,7 @@ from ._values import (
     RootCause,
     Severity,
     Stage,
+    Timeline,
 )
 from ._workflow import WORKFLOW as _WORKFLOW
 from .commands import (
@@ -184,6 +185,7 @@ __all__ = [
     "StartContact",
     "StopWhen",
     "ThankCustomer",
+    "Timeline",
     "Unit",
     "VerifyCustomer",
     "Withdraw",

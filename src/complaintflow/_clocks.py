@@ -1,7 +1,8 @@
 """Evaluate a complaint's clocks at a given time: :func:`deadlines`.
 
 Nothing here runs when a command is applied: the complaint keeps the histories the clocks
-need (communications, contacts, follow-ups, pause intervals, when the stage last changed),
+need (its ``timeline``: communications, contacts, follow-ups, pause intervals, when the
+stage last changed),
 and a clock is computed from them, lazily, when a host asks. Only what happened at or
 before ``at`` counts, so a clock can be evaluated at any past time too.
 """
@@ -203,7 +204,7 @@ def _left(complaint: Complaint, at: datetime, since: datetime) -> bool:
 
 def _deadline(complaint: Complaint, regime: Regime, rule: ClockRule, at: datetime,
               met: Callable[[str], bool]) -> ClockStatus:
-    sent = [c for c in complaint.communications if c.at <= at]
+    sent = [c for c in complaint.timeline.communications if c.at <= at]
     if rule.applies_after and not any(c.kind in rule.applies_after for c in sent):
         return _not_applicable(regime, rule, at)
     if any(met(name) for name in rule.unless_met):
@@ -229,7 +230,7 @@ def _deadline(complaint: Complaint, regime: Regime, rule: ClockRule, at: datetim
     if rule.paused_by_customer_actions:
         horizon = at if stopped_at is None else stopped_at
         due, paused, counted = _with_pauses(calendar, rule.limit.unit, start, due,
-                                            complaint.pauses, horizon)
+                                            complaint.timeline.pauses, horizon)
     return _decide(regime, rule, at, started_at=start, started_by=1, due=due,
                    stopped_at=stopped_at, stopped_by=stopped_by, paused=paused,
                    pauses=counted)
@@ -237,13 +238,13 @@ def _deadline(complaint: Complaint, regime: Regime, rule: ClockRule, at: datetim
 
 def _next_contact(complaint: Complaint, regime: Regime, rule: ClockRule,
                   at: datetime) -> ClockStatus:
-    scheduled = [f for f in complaint.follow_ups if f.scheduled_at <= at]
+    scheduled = [f for f in complaint.timeline.follow_ups if f.scheduled_at <= at]
     if not scheduled:
         return _not_applicable(regime, rule, at)
     follow_up = scheduled[-1]
     start = follow_up.scheduled_at
-    touches = [(c.at, c.seq) for c in complaint.contact_log if start <= c.at <= at]
-    touches += [(c.at, c.seq) for c in complaint.communications if start <= c.at <= at]
+    touches = [(c.at, c.seq) for c in complaint.timeline.contacts if start <= c.at <= at]
+    touches += [(c.at, c.seq) for c in complaint.timeline.communications if start <= c.at <= at]
     stopped_at, stop_seq = min(touches) if touches else (None, None)
     closed_at = complaint.closed_at
     if stopped_at is None and closed_at is not None and start <= closed_at <= at:
@@ -256,7 +257,7 @@ def _next_contact(complaint: Complaint, regime: Regime, rule: ClockRule,
     if rule.paused_by_customer_actions:
         unit = rule.limit.unit if rule.limit is not None else Unit.HOURS
         horizon = at if stopped_at is None else stopped_at
-        due, paused, counted = _with_pauses(calendar, unit, start, due, complaint.pauses,
+        due, paused, counted = _with_pauses(calendar, unit, start, due, complaint.timeline.pauses,
                                             horizon)
     return _decide(regime, rule, at, started_at=start, started_by=follow_up.seq, due=due,
                    stopped_at=stopped_at, stopped_by=() if stop_seq is None else (stop_seq,),
@@ -265,13 +266,13 @@ def _next_contact(complaint: Complaint, regime: Regime, rule: ClockRule,
 
 def _keep_in_loop(complaint: Complaint, regime: Regime, rule: ClockRule,
                   at: datetime) -> ClockStatus:
-    since = complaint.stage_since
-    if complaint.stage is not Stage.FOLLOWING_UP or since is None or since > at:
+    since = complaint.timeline.stage_since or complaint.received_at
+    if complaint.stage is not Stage.FOLLOWING_UP or since > at:
         return _not_applicable(regime, rule, at)
     start: datetime = since
     started_by: int | None = None
-    touches = [(c.at, c.seq) for c in complaint.contact_log if since <= c.at <= at]
-    touches += [(c.at, c.seq) for c in complaint.communications if since <= c.at <= at]
+    touches = [(c.at, c.seq) for c in complaint.timeline.contacts if since <= c.at <= at]
+    touches += [(c.at, c.seq) for c in complaint.timeline.communications if since <= c.at <= at]
     if touches:
         start, started_by = max(touches)
     assert rule.limit is not None  # a keep-in-loop clock has a limit (checked by ClockRule)
@@ -280,7 +281,7 @@ def _keep_in_loop(complaint: Complaint, regime: Regime, rule: ClockRule,
     paused, counted = False, _NO_PAUSES
     if rule.paused_by_customer_actions:
         due, paused, counted = _with_pauses(calendar, rule.limit.unit, start, due,
-                                            complaint.pauses, at)
+                                            complaint.timeline.pauses, at)
     return _decide(regime, rule, at, started_at=start, started_by=started_by, due=due,
                    stopped_at=None, stopped_by=(), paused=paused, pauses=counted)
 

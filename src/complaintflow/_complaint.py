@@ -17,27 +17,25 @@ from ._rules import allowed_commands, run
 from ._values import (
     ActionItem,
     Assignment,
-    Communication,
     Compensation,
     Concern,
     Contact,
-    ContactRecord,
     Customer,
     CustomerResponse,
     Escalation,
     Feedback,
-    FollowUp,
     Outcome,
-    PauseInterval,
     PreventiveAction,
     RootCause,
     Stage,
+    Timeline,
     utc,
 )
 from .commands import Command
 from .events import AnyEvent, ComplaintOpened, Event
 
 E = TypeVar("E", bound=Event)
+_NO_TIMELINE = Timeline()
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -76,12 +74,9 @@ class Complaint:
     root_causes: tuple[RootCause, ...] = ()
     preventive_actions: tuple[PreventiveAction, ...] = ()
     feedback: Feedback | None = None
-    # what the clocks read (see deadlines()): histories, each entry with its event's seq
-    stage_since: datetime | None = None
-    communications: tuple[Communication, ...] = ()
-    contact_log: tuple[ContactRecord, ...] = ()
-    follow_ups: tuple[FollowUp, ...] = ()
-    pauses: tuple[PauseInterval, ...] = ()
+    # what the clocks read (see deadlines()); one field, so that a fresh complaint keeps
+    # CPython's compact shared-key instance dict (it holds at most 30 keys)
+    timeline: Timeline = _NO_TIMELINE
 
     # --- queries --------------------------------------------------------------------------
 
@@ -180,7 +175,6 @@ def _opened(event: ComplaintOpened) -> Complaint:
         seq=event.seq,
         updated_at=event.at,
         authority_limit=event.policy.agent_authority_limit,
-        stage_since=event.at,
     )
 
 

@@ -91,7 +91,7 @@ for _marker in (ev.ConcernsComplete, ev.ResponseBegun, ev.NextStepsConfirmed, ev
 
 @_folds(ev.StageChanged)
 def _stage(c: Complaint, e: ev.StageChanged) -> Changes:
-    return dict(stage=e.dest, stage_since=e.at)
+    return dict(stage=e.dest, timeline=replace(c.timeline, {"stage_since": e.at}))
 
 
 @_folds(ev.CustomerVerified)
@@ -181,7 +181,9 @@ def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
                         concern_ids=e.concern_ids)
     if e.owner is Owner.CUSTOMER:  # waiting on the customer: clocks with a pause rule stop
         pause = PauseInterval(action_id=e.action_id, start=e.at, start_seq=e.seq)
-        return dict(actions=(*c.actions, action), pauses=(*c.pauses, pause))
+        pauses = (*c.timeline.pauses, pause)
+        return dict(actions=(*c.actions, action),
+                    timeline=replace(c.timeline, {"pauses": pauses}))
     return dict(actions=(*c.actions, action))
 
 
@@ -189,11 +191,12 @@ def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
 def _completed(c: Complaint, e: ev.ActionCompleted) -> Changes:
     done = {"completed_at": e.at, "note": e.note}
     actions = tuple([replace(a, done) if a.id == e.action_id else a for a in c.actions])
-    for index, pause in enumerate(c.pauses):
+    pauses = c.timeline.pauses
+    for index, pause in enumerate(pauses):
         if pause.action_id == e.action_id and pause.end is None:
             ended = replace(pause, {"end": e.at, "end_seq": e.seq})
-            return dict(actions=actions,
-                        pauses=(*c.pauses[:index], ended, *c.pauses[index + 1:]))
+            changed = (*pauses[:index], ended, *pauses[index + 1:])
+            return dict(actions=actions, timeline=replace(c.timeline, {"pauses": changed}))
     return dict(actions=actions)
 
 
@@ -221,14 +224,16 @@ def _compensated(c: Complaint, e: ev.CompensationOffered) -> Changes:
 @_folds(ev.FollowUpScheduled)
 def _follow_up(c: Complaint, e: ev.FollowUpScheduled) -> Changes:
     follow_up = FollowUp(seq=e.seq, scheduled_at=e.at, due=e.follow_up_at)
-    return dict(follow_up_at=e.follow_up_at, follow_ups=(*c.follow_ups, follow_up))
+    follow_ups = (*c.timeline.follow_ups, follow_up)
+    return dict(follow_up_at=e.follow_up_at,
+                timeline=replace(c.timeline, {"follow_ups": follow_ups}))
 
 
 @_folds(ev.ContactStarted)
 def _contact_started(c: Complaint, e: ev.ContactStarted) -> Changes:
     record = ContactRecord(seq=e.seq, at=e.at, channel=e.channel)
     return dict(contact=Contact(channel=e.channel, started_at=e.at),
-                contact_log=(*c.contact_log, record))
+                timeline=replace(c.timeline, {"contacts": (*c.timeline.contacts, record)}))
 
 
 @_folds(ev.OpenItemsReviewed)
@@ -302,4 +307,5 @@ def _feedback(c: Complaint, e: ev.FeedbackRecorded) -> Changes:
 def _communication(c: Complaint, e: ev.CommunicationRecorded) -> Changes:
     communication = Communication(seq=e.seq, at=e.at, kind=e.kind, channel=e.channel,
                                   summary=e.summary)
-    return dict(communications=(*c.communications, communication))
+    communications = (*c.timeline.communications, communication)
+    return dict(timeline=replace(c.timeline, {"communications": communications}))

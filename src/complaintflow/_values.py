@@ -379,3 +379,17 @@ class PauseInterval:
     start_seq: int
     end: datetime | None = None
     end_seq: int | None = None
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class Timeline:
+    """What the clocks read, kept on the complaint (``complaint.timeline``) so that a clock
+    can be evaluated from the complaint alone, at any time: every regulated communication,
+    every follow-up contact, every scheduled follow-up, the pause intervals, and when the
+    stage last changed (``None``: not since the complaint was opened)."""
+
+    communications: tuple[Communication, ...] = ()
+    contacts: tuple[ContactRecord, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    pauses: tuple[PauseInterval, ...] = ()
+    stage_since: datetime | None = None
