@@ -14,7 +14,10 @@ import attrs
 import pytest
 
 from complaintflow import (
+    Apologize,
     AsicComplaintType,
+    AssessImpact,
+    BeginResponse,
     BusinessCalendar,
     ClockKind,
     ClockRule,
@@ -22,18 +25,27 @@ from complaintflow import (
     ClockStatus,
     Complaint,
     CompleteAction,
+    ConfirmConcern,
+    ConfirmImpact,
+    ConfirmNextSteps,
+    Event,
+    HearConcern,
     InvalidValueError,
     Limit,
+    NoMoreConcerns,
     Owner,
     PauseInterval,
     PlanAction,
     Policy,
     RecordCommunication,
     Regime,
+    RestateConcern,
+    ReviewOpenItems,
     ScheduleFollowUp,
     StartContact,
     StopWhen,
     Unit,
+    VerifyCustomer,
     Withdraw,
     asic_rg271,
     breaches,
@@ -243,6 +255,41 @@ def test_a_withdrawn_complaint_needs_no_response() -> None:
     # but before the withdrawal, the clocks ran
     assert clock(complaint, "final_response_8_weeks",
                  london(2026, 12, 21, 9, 0)).state is ClockState.RUNNING
+
+
+def test_before_receipt_nothing_applies() -> None:
+    complaint = opened(RECEIVED_UK, fca_disp(UK))
+    statuses = deadlines(complaint, at=RECEIVED_UK - timedelta(seconds=1))
+    assert [s.state for s in statuses] == [ClockState.NOT_APPLICABLE] * 2
+
+
+def test_a_complaint_rebuilt_from_its_events_has_the_same_clocks() -> None:
+    clock_ = Clock()
+    policy = Policy(regimes=(fca_disp(UK), service_clocks(
+        UK, first_response=Limit(amount=4, unit=Unit.BUSINESS_HOURS),
+        keep_in_loop=Limit(amount=2, unit=Unit.BUSINESS_DAYS))))
+    opening = open_complaint("C-1", at=clock_.now, policy=policy)
+    log: list[Event] = list(opening.events)
+    complaint = play(opening.complaint, [
+        VerifyCustomer(name="Dana Reyes", callback="+44 20 7946 0000"),
+        RecordCommunication(kind="acknowledgement", channel="email"),
+        HearConcern(text="charged twice"),
+        RestateConcern(concern_id="K1", restatement="a double charge"),
+        ConfirmConcern(concern_id="K1"), NoMoreConcerns(),
+        AssessImpact(concern_id="K1", description="overdrawn", severity="high"),
+        ConfirmImpact(concern_id="K1"), Apologize(), BeginResponse(),
+        PlanAction(description="send the statement", owner=Owner.CUSTOMER,
+                   due=clock_.now + timedelta(days=3), concern_ids=("K1",)),
+        ScheduleFollowUp(at=clock_.now + timedelta(days=1)), ConfirmNextSteps(),
+        StartContact(channel="phone"), ReviewOpenItems(), CompleteAction(action_id="A1"),
+    ], clock_, log)
+    timeline = complaint.timeline
+    assert [len(timeline.communications), len(timeline.contacts), len(timeline.follow_ups),
+            len(timeline.pauses)] == [1, 1, 1, 1]
+    assert timeline.pauses[0].end is not None
+    for days in (0, 1, 3, 30, 90):
+        at = clock_.now + timedelta(days=days)
+        assert deadlines(Complaint.from_events(log), at=at) == deadlines(complaint, at=at)
 
 
 def test_only_what_happened_by_the_evaluation_time_counts() -> None:

@@ -159,11 +159,12 @@ def _with_pauses(calendar: BusinessCalendar, unit: Unit, start: datetime, due: d
         due_position += position(end) - position(begin)
         extended = True
         paused_now = still
-    counted = tuple(p for p in pauses if p.start <= horizon and p.start < due
-                    and (p.end is None or p.end > start))
     if not extended:
-        return due, False, counted
-    return max(due, at_position(due_position)), paused_now, counted
+        return due, False, ()
+    extended_due = max(due, at_position(due_position))
+    counted = tuple(p for p in pauses if p.start <= horizon and p.start < extended_due
+                    and (p.end is None or p.end > start))
+    return extended_due, paused_now, counted
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -325,7 +326,10 @@ def deadlines(complaint: Complaint, *, at: datetime) -> tuple[ClockStatus, ...]:
     when = utc(at)
     statuses: list[ClockStatus] = []
     for regime in complaint.policy.regimes:
-        statuses += _evaluate(complaint, regime, when)
+        if when < complaint.received_at:  # before the complaint existed, nothing applies
+            statuses += [_not_applicable(regime, rule, when) for rule in regime.clocks]
+        else:
+            statuses += _evaluate(complaint, regime, when)
     return tuple(statuses)
 
 
