@@ -606,6 +606,19 @@ def test_statuses_come_in_policy_order_and_name_their_regime_and_rule() -> None:
     assert statuses[2].due_at == london(2026, 12, 21, 13, 0)
 
 
+def test_unless_met_rules_that_name_each_other_do_not_loop() -> None:
+    def rule(name: str, other: str) -> ClockRule:
+        return ClockRule(name=name, rule="r", description="d",
+                         limit=Limit(amount=1, unit=Unit.CALENDAR_DAYS),
+                         stop_on=(StopWhen(all_of=("final_response",)),), unless_met=(other,))
+
+    regime = Regime(name="r", title="t", calendar=UK, clocks=(rule("a", "b"), rule("b", "a")))
+    complaint = send(opened(RECEIVED_UK, regime), "final_response", RECEIVED_UK)
+    # "b" is evaluated first (for "a"), sees "a" unevaluated, and is met; so "a" is waived
+    assert [(s.clock, s.state) for s in deadlines(complaint, at=RECEIVED_UK)] == [
+        ("a", ClockState.NOT_APPLICABLE), ("b", ClockState.MET)]
+
+
 def test_the_policy_and_its_regimes_are_values() -> None:
     assert fca_disp(UK) == fca_disp(UK)
     assert Policy(regimes=[fca_disp(UK)]).regimes == (fca_disp(UK),)

@@ -138,11 +138,11 @@ class BusinessCalendar:
 
     def local(self, at: datetime) -> datetime:
         """``at`` (aware) as a local time in the calendar's zone."""
-        return utc(at).astimezone(self.zone)
+        return utc(at).astimezone(_index(self).zone)
 
     def at_local(self, day: date, clock: time) -> datetime:
         """The instant (in UTC) of the local wall-clock time ``clock`` on ``day``."""
-        local = datetime.combine(day, clock, tzinfo=self.zone)
+        local = datetime.combine(day, clock, tzinfo=_index(self).zone)
         return local.astimezone(timezone.utc)
 
     def end_of_day(self, day: date) -> datetime:
@@ -169,31 +169,27 @@ class BusinessCalendar:
     @property
     def business_day_length(self) -> timedelta:
         """The business hours of one working day, by the wall clock."""
-        today = date(2000, 1, 3)
-        return (datetime.combine(today, self.closes_at)
-                - datetime.combine(today, self.opens_at))
+        return _index(self).length
 
     def business_position(self, at: datetime) -> timedelta:
         """Business time from the calendar's epoch to ``at``: monotone, flat outside
         business hours. Differences of positions are business durations."""
         index = _index(self)
-        local = self.local(at)
-        ordinal = local.date().toordinal()
-        length = self.business_day_length
+        local = utc(at).astimezone(index.zone)
+        day = local.date()
+        ordinal = day.toordinal()
+        length = index.length
         before = index.rank(ordinal - 1)
         if not (index.weekday_works[(ordinal - 1) % 7] and not index.is_holiday(ordinal)):
             return length * before
-        wall = local.replace(tzinfo=None)
-        opens = datetime.combine(local.date(), self.opens_at)
-        into = min(max(wall - opens, timedelta(0)), length)
-        return length * before + into
+        into = local.replace(tzinfo=None) - datetime.combine(day, self.opens_at)
+        return length * before + min(max(into, timedelta(0)), length)
 
     def at_business_position(self, position: timedelta) -> datetime:
         """The earliest instant (UTC) whose :meth:`business_position` is ``position``;
         a position at a day's boundary is that day's close of business."""
-        length = self.business_day_length
-        days, into = divmod(position, length)
         index = _index(self)
+        days, into = divmod(position, index.length)
         if into == timedelta(0) and days > 0:
             day = date.fromordinal(index.nth(days))
             return self.at_local(day, self.closes_at)
@@ -215,9 +211,14 @@ class _Index:
     """A calendar's arithmetic tables: which weekdays work, and its holidays that fall on
     working weekdays as sorted ordinals (the others change nothing)."""
 
-    __slots__ = ("holidays", "per_week", "positions", "prefix", "weekday_works")
+    __slots__ = ("holidays", "length", "per_week", "positions", "prefix", "weekday_works",
+                 "zone")
 
     def __init__(self, calendar: BusinessCalendar):
+        today = date(2000, 1, 3)
+        self.length = (datetime.combine(today, calendar.closes_at)
+                       - datetime.combine(today, calendar.opens_at))
+        self.zone = _zone(calendar.time_zone)
         works = tuple(d in calendar.working_days for d in range(7))
         self.weekday_works = works
         self.per_week = sum(works)
@@ -252,10 +253,12 @@ class _Index:
         that weekday, and that test is monotone in ``j``, so it is found by bisection.
         """
         holidays = self.holidays
+        per_week, positions = self.per_week, self.positions
         low, high = 0, len(holidays)
         while low < high:
             middle = (low + high) // 2
-            if holidays[middle] > self.weekday_with_count(count + middle):
+            weeks, rest = divmod(count + middle - 1, per_week)  # weekday_with_count, inlined
+            if holidays[middle] > weeks * 7 + positions[rest] + 1:
                 high = middle
             else:
                 low = middle + 1

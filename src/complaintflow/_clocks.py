@@ -9,6 +9,7 @@ before ``at`` counts, so a clock can be evaluated at any past time too.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 
@@ -287,34 +288,40 @@ def _keep_in_loop(complaint: Complaint, regime: Regime, rule: ClockRule,
                    stopped_at=None, stopped_by=(), paused=paused, pauses=counted)
 
 
+@functools.lru_cache(maxsize=256)
+def _order(regime: Regime) -> tuple[ClockRule, ...]:
+    """The regime's clocks, each after the clocks its ``unless_met`` names (a cycle keeps the
+    regime's order, and a clock not yet evaluated counts as not met)."""
+    ordered: dict[str, ClockRule] = {}
+    rules = {rule.name: rule for rule in regime.clocks}
+
+    def visit(rule: ClockRule, path: frozenset[str]) -> None:
+        if rule.name in ordered or rule.name in path:
+            return
+        for name in rule.unless_met:
+            visit(rules[name], path | {rule.name})
+        ordered[rule.name] = rule
+
+    for rule in regime.clocks:
+        visit(rule, frozenset())
+    return tuple(ordered.values())
+
+
 def _evaluate(complaint: Complaint, regime: Regime, at: datetime) -> list[ClockStatus]:
     results: dict[str, ClockStatus] = {}
-    rules = {rule.name: rule for rule in regime.clocks}
-    evaluating: set[str] = set()
-
-    def evaluate(name: str) -> ClockStatus:
-        found = results.get(name)
-        if found is not None:
-            return found
-        rule = rules[name]
-        evaluating.add(name)
-        if rule.kind is ClockKind.DEADLINE:
-            status = _deadline(complaint, regime, rule, at, met)
-        elif rule.kind is ClockKind.NEXT_CONTACT:
-            status = _next_contact(complaint, regime, rule, at)
-        else:
-            status = _keep_in_loop(complaint, regime, rule, at)
-        evaluating.discard(name)
-        results[name] = status
-        return status
 
     def met(name: str) -> bool:
-        # a cycle of unless_met rules is broken by treating a clock in progress as unmet
-        if name in evaluating:
-            return False
-        return evaluate(name).state is ClockState.MET
+        found = results.get(name)
+        return found is not None and found.state is ClockState.MET
 
-    return [evaluate(rule.name) for rule in regime.clocks]
+    for rule in _order(regime):
+        if rule.kind is ClockKind.DEADLINE:
+            results[rule.name] = _deadline(complaint, regime, rule, at, met)
+        elif rule.kind is ClockKind.NEXT_CONTACT:
+            results[rule.name] = _next_contact(complaint, regime, rule, at)
+        else:
+            results[rule.name] = _keep_in_loop(complaint, regime, rule, at)
+    return [results[rule.name] for rule in regime.clocks]
 
 
 def deadlines(complaint: Complaint, *, at: datetime) -> tuple[ClockStatus, ...]:
