@@ -24,6 +24,7 @@ from complaintflow import (
     ClockState,
     ClockStatus,
     Complaint,
+    ComplaintflowError,
     CompleteAction,
     ConfirmConcern,
     ConfirmImpact,
@@ -662,6 +663,15 @@ def test_bad_clock_values_name_their_argument(build: object, argument: str) -> N
     with pytest.raises(InvalidValueError) as raised:
         build()
     assert raised.value.argument == argument
+
+
+def test_without_the_holidays_extra_the_error_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "holidays", None)  # import holidays -> ImportError
+    with pytest.raises(ComplaintflowError, match=r"complaintflow\[holidays\]"):
+        uk_calendar([2027])
 
 
 def test_importing_complaintflow_does_not_import_holidays() -> None:

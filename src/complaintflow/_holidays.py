@@ -30,7 +30,7 @@ def calendar_from_holidays(
     """
     try:
         import holidays
-    except ImportError:  # pragma: no cover - the test environment has the extra
+    except ImportError:
         raise ComplaintflowError("calendar_from_holidays needs the holidays package: "
                                  "pip install 'complaintflow[holidays]'") from None
     year_list = list(years)
