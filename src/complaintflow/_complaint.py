@@ -29,12 +29,14 @@ from ._values import (
     Receipt,
     RootCause,
     Stage,
+    Timeline,
     utc,
 )
 from .commands import Command
 from .events import AnyEvent, ComplaintOpened, Event
 
 E = TypeVar("E", bound=Event)
+_NO_TIMELINE = Timeline()
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -74,6 +76,9 @@ class Complaint:
     preventive_actions: tuple[PreventiveAction, ...] = ()
     feedback: Feedback | None = None
     receipts: tuple[Receipt, ...] = ()
+    # what the clocks read (see deadlines()); one field, so that a fresh complaint keeps
+    # CPython's compact shared-key instance dict (it holds at most 30 keys)
+    timeline: Timeline = _NO_TIMELINE
 
     # --- queries --------------------------------------------------------------------------
 
