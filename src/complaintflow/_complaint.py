@@ -61,7 +61,6 @@ class Complaint:
     actions: tuple[ActionItem, ...] = ()
     compensations: tuple[Compensation, ...] = ()
     escalations: tuple[Escalation, ...] = ()
-    authority_limit: Decimal
     follow_up_at: datetime | None = None
     contact: Contact | None = None
     apologized: bool = False
@@ -105,6 +104,16 @@ class Complaint:
     def open_actions(self) -> tuple[ActionItem, ...]:
         """Action items not yet completed."""
         return tuple(action for action in self.actions if action.is_open)
+
+    @property
+    def authority_limit(self) -> Decimal:
+        """The largest compensation that may be offered now: the policy's agent limit,
+        raised (never lowered) by escalations."""
+        limit = self.policy.agent_authority_limit
+        for escalation in self.escalations:
+            if escalation.authority_limit is not None and escalation.authority_limit > limit:
+                limit = escalation.authority_limit
+        return limit
 
     @property
     def is_closed(self) -> bool:
@@ -198,7 +207,6 @@ def _opened(event: ComplaintOpened) -> Complaint:
         received_at=event.at,
         seq=event.seq,
         updated_at=event.at,
-        authority_limit=event.policy.agent_authority_limit,
     )
 
 

@@ -284,10 +284,7 @@ def _vented(c: Complaint, e: ev.CustomerVented) -> Changes:
 @_folds(ev.Escalated)
 def _escalated(c: Complaint, e: ev.Escalated) -> Changes:
     escalation = Escalation(to=e.to, reason=e.reason, authority_limit=e.authority_limit)
-    limit = c.authority_limit
-    if e.authority_limit is not None and e.authority_limit > limit:
-        limit = e.authority_limit  # escalation never lowers the authority in force
-    return dict(escalations=(*c.escalations, escalation), authority_limit=limit)
+    return dict(escalations=(*c.escalations, escalation))  # see Complaint.authority_limit
 
 
 @_folds(ev.RootCauseRecorded)
