@@ -21,6 +21,12 @@ guarded by the same rule everywhere: the concern exists and is not yet confirmed
 Then the memory each fresh complaint (or competitor object) keeps alive, by tracemalloc,
 and the persistence benchmark of ``bench/persistence.py`` (round trip, replay, SQLite).
 
+Then the clocks: ``deadlines(complaint, at=t)`` for every one of 10,000 complaints at one
+time, under a policy of the FCA DISP preset and service clocks (first response in business
+hours, next contact, keep in the loop) on the UK calendar, the complaints in a mix of
+states (new, acknowledged, answered, following up with a scheduled follow-up and a pause
+while the customer owes an action). Target: under 1 s for all of them.
+
 Finally the compliance audit: ``complaintflow.audit.audit`` over 10,000 complaints of 60
 events each (the first 60 events of the longest model-based covering path: verification,
 two concerns, a response, follow-up contacts, recap, close, reopen), typed events in
@@ -41,10 +47,11 @@ import json
 import platform
 import statistics
 import sys
+import time
 import timeit
 import tracemalloc
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -54,11 +61,30 @@ from statemachine import State, StateMachine
 from transitions import Machine
 
 from complaintflow import (
+    Apologize,
+    AssessImpact,
+    BeginResponse,
+    BusinessCalendar,
     Complaint,
+    ComplaintflowError,
+    ConfirmConcern,
+    ConfirmImpact,
+    ConfirmNextSteps,
     HearConcern,
+    Limit,
+    NoMoreConcerns,
+    Owner,
+    PlanAction,
+    Policy,
+    RecordCommunication,
     RestateConcern,
+    ScheduleFollowUp,
+    Unit,
     VerifyCustomer,
+    deadlines,
+    fca_disp,
     open_complaint,
+    service_clocks,
 )
 from complaintflow._workflow import _DEFINITION  # the same definition, for a fair Machine
 
@@ -74,6 +100,8 @@ RESTATEMENT = "Your card was charged twice for the same order."
 MAX_FLOOR_RATIO = 25.0
 MIN_SPEEDUP = 10.0
 MAX_BYTES_PER_COMPLAINT = 2048
+CLOCK_COMPLAINTS = 10_000
+MAX_CLOCKS_SECONDS = 1.0
 
 
 # --- 1. complaintflow -------------------------------------------------------------------
@@ -355,6 +383,86 @@ def fresh_statemachine(i: int) -> object:
     return ComplaintMachine(f"C-{i}")
 
 
+# --- 5. clocks: every clock of 10,000 complaints at one time ---------------------------
+
+
+def clock_calendar() -> BusinessCalendar:
+    """The UK calendar of FCA DISP (bank holidays of every part of the UK), from the
+    ``holidays`` extra; without it, the same zone and hours with no holidays."""
+    try:
+        from complaintflow import uk_calendar
+
+        return uk_calendar(range(2026, 2029))
+    except ComplaintflowError:  # the extra is missing; the report shows 0 holidays
+        return BusinessCalendar(time_zone="Europe/London")
+
+
+def clock_policy(calendar: BusinessCalendar) -> Policy:
+    return Policy(regimes=(
+        fca_disp(calendar),
+        service_clocks(calendar, first_response=Limit(amount=4, unit=Unit.BUSINESS_HOURS),
+                       keep_in_loop=Limit(amount=3, unit=Unit.BUSINESS_DAYS)),
+    ))
+
+
+def clock_complaints(count: int, policy: Policy) -> list[Complaint]:
+    """``count`` complaints received over ~50 days, in a mix of states."""
+    start = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+    minute = timedelta(minutes=1)
+    complaints = []
+    for i in range(count):
+        t = start + timedelta(minutes=7 * i)
+        complaint = open_complaint(f"C-{i}", at=t, policy=policy).complaint
+        if i % 3:
+            complaint = complaint.apply(RecordCommunication(kind="acknowledgement",
+                                                            channel="email"),
+                                        at=t + timedelta(hours=2)).complaint
+        if i % 5 == 0:
+            complaint = complaint.apply(RecordCommunication(kind="final_response",
+                                                            channel="letter"),
+                                        at=t + timedelta(days=9)).complaint
+        elif i % 4 == 1:  # following up, waiting on the customer, a follow-up scheduled
+            t += timedelta(hours=3)
+            for command in (VerifyCustomer(name="Ada", callback="+44 20 7946 0000"),
+                            HearConcern(text="charged twice"),
+                            RestateConcern(concern_id="K1", restatement="a double charge"),
+                            ConfirmConcern(concern_id="K1"), NoMoreConcerns(),
+                            AssessImpact(concern_id="K1", description="overdrawn",
+                                         severity="high"),
+                            ConfirmImpact(concern_id="K1"), Apologize(), BeginResponse(),
+                            PlanAction(description="send the statement", owner=Owner.CUSTOMER,
+                                       due=t + timedelta(days=5), concern_ids=("K1",)),
+                            ScheduleFollowUp(at=t + timedelta(days=2)), ConfirmNextSteps()):
+                t += minute
+                complaint = complaint.apply(command, at=t).complaint
+        complaints.append(complaint)
+    return complaints
+
+
+def time_clocks(complaints: list[Complaint], at: datetime, repeats: int) -> dict[str, Any]:
+    """Seconds to evaluate every clock of every complaint at ``at``: median and min."""
+    samples = []
+    clocks = 0
+    for _ in range(repeats):
+        began = time.perf_counter()
+        clocks = sum(len(deadlines(complaint, at=at)) for complaint in complaints)
+        samples.append(time.perf_counter() - began)
+    median = statistics.median(samples)
+    return {"complaints": len(complaints), "clocks": clocks, "repeats": repeats,
+            "median_s": median, "min_s": min(samples),
+            "us_per_complaint": median / len(complaints) * 1e6,
+            "us_per_clock": median / clocks * 1e6}
+
+
+def print_clocks(result: dict[str, Any], calendar: BusinessCalendar) -> None:
+    print(f"\nClocks: deadlines() of {result['complaints']:,} complaints at one time "
+          f"({result['clocks']:,} clocks, {len(calendar.holidays)} holidays in the calendar; "
+          f"median of {result['repeats']} repeats)")
+    print(f"  all of them{result['median_s']:>41.3f} s (min {result['min_s']:.3f} s)")
+    print(f"  per complaint{result['us_per_complaint']:>39.1f} µs")
+    print(f"  per clock{result['us_per_clock']:>43.1f} µs")
+
+
 # --- report -----------------------------------------------------------------------------
 
 ROWS = (
@@ -390,7 +498,8 @@ def ratios(times: dict[str, dict[str, float]]) -> dict[str, float]:
     }
 
 
-def targets(ratio: dict[str, float], memory: dict[str, float]) -> list[dict[str, Any]]:
+def targets(ratio: dict[str, float], memory: dict[str, float],
+            clocks: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target with its measured value, its limit and whether it passes."""
     return [
         {"name": f"complaintflow <= {MAX_FLOOR_RATIO:g}x the dict floor",
@@ -407,12 +516,17 @@ def targets(ratio: dict[str, float], memory: dict[str, float]) -> list[dict[str,
         {"name": f"<= {MAX_BYTES_PER_COMPLAINT} bytes per fresh complaint",
          "value": memory["complaintflow"], "limit": MAX_BYTES_PER_COMPLAINT,
          "passed": memory["complaintflow"] <= MAX_BYTES_PER_COMPLAINT},
+        {"name": f"every clock of {clocks['complaints']:,} complaints in < "
+                 f"{MAX_CLOCKS_SECONDS:g} s",
+         "value": clocks["median_s"], "limit": MAX_CLOCKS_SECONDS,
+         "passed": clocks["median_s"] < MAX_CLOCKS_SECONDS},
     ]
 
 
 def print_report(times: dict[str, dict[str, float]], ratio: dict[str, float],
                  memory: dict[str, float], memory_count: int,
-                 checks: list[dict[str, Any]]) -> None:
+                 checks: list[dict[str, Any]], clocks: dict[str, Any],
+                 calendar: BusinessCalendar) -> None:
     """The table, the ratios, memory, and each target with PASS/FAIL."""
     cf = times["complaintflow"]["median_us"]
     print(f"\nOne guarded transition (restate_concern in listening), median of "
@@ -431,6 +545,7 @@ def print_report(times: dict[str, dict[str, float]], ratio: dict[str, float],
                        ("transitions", "transitions: model + its own Machine"),
                        ("statemachine", "python-statemachine: one instance")):
         print(f"  {label:<52}{memory[key]:>10,.0f} B")
+    print_clocks(clocks, calendar)
     print("\nTargets")
     for check in checks:
         verdict = "PASS" if check["passed"] else "FAIL"
@@ -521,9 +636,13 @@ def main(argv: list[str] | None = None) -> int:
         "transitions": bytes_per_object(fresh_transitions, memory_count),
         "statemachine": bytes_per_object(fresh_statemachine, memory_count),
     }
+    calendar = clock_calendar()
+    complaints = clock_complaints(CLOCK_COMPLAINTS, clock_policy(calendar))
+    clocks = time_clocks(complaints, datetime(2027, 1, 4, 12, 0, tzinfo=timezone.utc),
+                         repeats=3 if args.quick else 7)
     ratio = ratios(times)
-    checks = targets(ratio, memory)
-    print_report(times, ratio, memory, memory_count, checks)
+    checks = targets(ratio, memory, clocks)
+    print_report(times, ratio, memory, memory_count, checks, clocks, calendar)
     persisted = persistence.run(args.quick)
     audited = time_audit(args.quick)
     print_audit(audited)
@@ -531,7 +650,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json is not None:
         report = {"environment": env, "quick": args.quick, "timings": times, "ratios": ratio,
                   "memory_bytes_per_object": memory, "memory_objects": memory_count,
-                  "targets": checks, "persistence": persisted, "audit": audited}
+                  "clocks": clocks, "targets": checks, "persistence": persisted,
+                  "audit": audited}
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"\nJSON written to {args.json}")
     return 0

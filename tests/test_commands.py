@@ -24,6 +24,8 @@ from complaintflow import (
     BeginResponse,
     Close,
     CommandRejected,
+    Communication,
+    CommunicationKind,
     Compensation,
     Complaint,
     CompleteAction,
@@ -55,6 +57,7 @@ from complaintflow import (
     PreventiveAction,
     Prioritize,
     Recap,
+    RecordCommunication,
     RecordFeedback,
     RecordPreventiveAction,
     RecordRootCause,
@@ -144,6 +147,7 @@ TABLE: dict[str, frozenset[Stage]] = {
     "record_root_cause": ANY,
     "record_preventive_action": ANY,
     "record_feedback": _only(Stage.CLOSED),
+    "record_communication": ANY,
 }
 
 FAR = T0 + timedelta(days=400)
@@ -191,6 +195,8 @@ SAMPLES: dict[str, AnyCommand] = {
     "record_preventive_action": RecordPreventiveAction(description="idempotent batch",
                                                        owner="billing team"),
     "record_feedback": RecordFeedback(score=4),
+    "record_communication": RecordCommunication(kind=CommunicationKind.FINAL_RESPONSE,
+                                                channel="letter"),
 }
 
 # --- builders and helpers ---------------------------------------------------------------
@@ -428,6 +434,36 @@ def test_root_cause_and_preventive_action_in_every_stage(stage: Stage) -> None:
                    clock, stage, "preventive_action_recorded")
     assert after.preventive_actions == (PreventiveAction(description="make the batch idempotent",
                                                          owner="billing team"),)
+
+
+@pytest.mark.parametrize("stage", list(Stage), ids=str)
+def test_record_communication_in_every_stage(stage: Stage) -> None:
+    clock = Clock()
+    complaint = STAGE_BUILDERS[stage](clock)
+    after = accept(complaint, RecordCommunication(kind="acknowledgement", channel="email"),
+                   clock, stage, "communication_recorded")
+    first = Communication(seq=after.seq, at=clock.now.astimezone(UTC),
+                          kind=CommunicationKind.ACKNOWLEDGEMENT, channel="email")
+    assert after.timeline.communications == (first,)
+    after = accept(after, RecordCommunication(kind=CommunicationKind.FINAL_RESPONSE,
+                                              channel="letter", summary="refund of 40 GBP"),
+                   clock, stage, "communication_recorded")
+    assert after.timeline.communications == (first, Communication(
+        seq=after.seq, at=clock.now.astimezone(UTC), kind=CommunicationKind.FINAL_RESPONSE,
+        channel="letter", summary="refund of 40 GBP"))
+    assert after.timeline.communications[1].at.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(("arguments", "argument"), [
+    ({"kind": "postcard", "channel": "letter"}, "kind"),
+    ({"kind": "final_response", "channel": " "}, "channel"),
+    ({"kind": "final_response", "channel": "letter", "summary": ""}, "summary"),
+])
+def test_record_communication_validates_its_arguments(arguments: dict[str, Any],
+                                                      argument: str) -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        RecordCommunication(**arguments)
+    assert raised.value.argument == argument
 
 
 # --- listening --------------------------------------------------------------------------
@@ -1041,6 +1077,7 @@ BEFORE_REVIEW_OK: list[tuple[AnyCommand, str]] = [
     (RecordRootCause(category="x", description="x", company_at_fault=False),
      "root_cause_recorded"),
     (RecordPreventiveAction(description="x", owner="x"), "preventive_action_recorded"),
+    (RecordCommunication(kind="holding_response", channel="email"), "communication_recorded"),
 ]
 
 
@@ -1080,6 +1117,7 @@ def test_allowed_commands_before_the_review() -> None:
     assert set(unreviewed(clock).allowed_commands()) == {
         "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent", "assign",
         "escalate", "withdraw", "record_root_cause", "record_preventive_action",
+        "record_communication",
     }
 
 

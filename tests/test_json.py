@@ -21,6 +21,7 @@ from complaintflow import (
     BeginRecap,
     BeginResponse,
     Close,
+    CommunicationKind,
     Complaint,
     CompleteAction,
     ConfirmConcern,
@@ -41,6 +42,7 @@ from complaintflow import (
     Prioritize,
     Reason,
     Recap,
+    RecordCommunication,
     RecordFeedback,
     RecordPreventiveAction,
     RecordRootCause,
@@ -401,6 +403,10 @@ SCENARIO: list[tuple[dict[str, Any], AnyCommand]] = [
     ({"command": "apologize"}, Apologize()),
     ({"command": "express_empathy", "note": "I see"}, ExpressEmpathy(note="I see")),
     ({"command": "begin_response"}, BeginResponse()),
+    ({"command": "record_communication", "kind": "acknowledgement", "channel": "email",
+      "summary": "We are looking into it"},
+     RecordCommunication(kind=CommunicationKind.ACKNOWLEDGEMENT, channel="email",
+                         summary="We are looking into it")),
     ({"command": "give_relief", "concern_id": "K1", "description": "fee waived"},
      GiveRelief(concern_id="K1", description="fee waived")),
     ({"command": "plan_action", "description": "refund", "owner": "company", "due": DUE,
@@ -571,6 +577,9 @@ def test_parse_command_fills_defaults() -> None:
     ({"command": "record_feedback", "score": "5"}, "invalid_argument"),
     ({"command": "schedule_follow_up", "at": "later"}, "invalid_time"),
     ({"command": "schedule_follow_up", "at": "2026-04-01T10:00:00"}, "naive_time"),
+    ({"command": "record_communication", "kind": "postcard", "channel": "x"},
+     "invalid_argument"),
+    ({"command": "record_communication", "kind": "final_response"}, "missing_argument"),
 ], ids=lambda v: v if isinstance(v, str) and "_" in v else "")
 def test_parse_command_returns_reasons(payload: object, code: str) -> None:
     parsed = parse_command(payload)

@@ -116,3 +116,13 @@ def test_an_empty_set_of_logs_covers_nothing() -> None:
     assert report.covered == ()
     assert report.ratio == 0.0
     assert not report.complete
+
+
+def test_the_audit_knows_what_may_precede_a_review() -> None:
+    """The contacts rule's list of events allowed before a review is the workflow's."""
+    from complaintflow._rules import _BEFORE_REVIEW
+    from complaintflow.audit._builtin import _BEFORE_REVIEW as AUDIT_BEFORE_REVIEW
+
+    commands = {_COMMAND_OF_EVENT[cls.type] for cls in AUDIT_BEFORE_REVIEW
+                if cls.type != "stage_changed"}
+    assert commands == set(_BEFORE_REVIEW)

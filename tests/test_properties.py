@@ -37,6 +37,7 @@ from complaintflow import (
     BeginResponse,
     Close,
     CommandRejected,
+    CommunicationKind,
     Complaint,
     CompleteAction,
     ConfirmConcern,
@@ -59,6 +60,7 @@ from complaintflow import (
     Prioritize,
     Recap,
     Receipt,
+    RecordCommunication,
     RecordFeedback,
     RecordPreventiveAction,
     RecordRootCause,
@@ -144,6 +146,7 @@ POLICIES = st.builds(
 # Every allowed command keeps a weight of at least 1.
 RARE = {"withdraw": 1, "refer": 1, "assign": 2, "express_empathy": 2, "let_vent": 2,
         "escalate": 3, "record_root_cause": 2, "record_preventive_action": 2,
+        "record_communication": 2,
         "offer_compensation": 4, "mark_unresolvable": 4, "give_relief": 5}
 
 
@@ -476,6 +479,9 @@ class Walk:
                                    company_at_fault=d(st.booleans()))
         if name == "record_preventive_action":
             return RecordPreventiveAction(description=d(TEXT), owner=d(TEXT))
+        if name == "record_communication":
+            return RecordCommunication(kind=d(st.sampled_from(CommunicationKind)),
+                                       channel=d(TEXT), summary=d(OPTIONAL_TEXT))
         if name == "record_feedback":
             return RecordFeedback(score=d(st.integers(1, 5)), comment=d(OPTIONAL_TEXT))
         raise AssertionError(f"no builder for {name}")

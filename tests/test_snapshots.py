@@ -226,6 +226,10 @@ def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None
     (lambda s: s.update(priority=["K9"]), Problem("$.priority[0]", "unknown concern 'K9'")),
     (lambda s: s["actions"][0].update(concern_ids=["K1", "K7"]),
      Problem("$.actions[0].concern_ids[1]", "unknown concern 'K7'")),
+    (lambda s: s["timeline"]["pauses"].append({
+        "action_id": "A9", "start": s["updated_at"], "start_seq": 3, "end": None,
+        "end_seq": None}),
+     Problem("$.timeline.pauses[0].action_id", "unknown action 'A9'")),
     (lambda s: s["concerns"].append(s["concerns"][0]),
      Problem("$.concerns[1].id", "duplicate id 'K1'")),
     (lambda s: s.update(seq=2), Problem(

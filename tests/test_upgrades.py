@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from complaintflow import (
     AssessImpact,
     BeginRecap,
     BeginResponse,
+    BusinessCalendar,
     Close,
     Complaint,
     ComplaintflowError,
@@ -37,6 +38,7 @@ from complaintflow import (
     ExpressEmpathy,
     GiveRelief,
     HearConcern,
+    Limit,
     NoMoreConcerns,
     OfferCompensation,
     Owner,
@@ -44,6 +46,7 @@ from complaintflow import (
     Policy,
     Prioritize,
     Recap,
+    RecordCommunication,
     RecordFeedback,
     RecordPreventiveAction,
     RecordRootCause,
@@ -58,9 +61,11 @@ from complaintflow import (
     VerifyCustomer,
     dump,
     dump_event,
+    fca_disp,
     load,
     load_events,
     open_complaint,
+    service_clocks,
 )
 from complaintflow._upgrade import EVENT_UPCASTERS, SNAPSHOT_UPCASTERS, UpcasterChain
 from complaintflow.events import EVENT_TYPES, Event
@@ -74,13 +79,19 @@ WRITE = os.environ.get("COMPLAINTFLOW_WRITE_FIXTURES") == "1"
 def golden() -> tuple[Complaint, list[Event]]:
     """A complaint that uses every part of the snapshot: closed, escalated, compensated."""
     clock = Clock()
-    opened = open_complaint("CMP-GOLDEN", at=clock.now,
-                            policy=Policy(agent_authority_limit=Decimal("25.00"),
-                                          reopen_window=timedelta(days=14, seconds=90)))
+    calendar = BusinessCalendar(time_zone="Europe/London", opens_at=time(8, 30),
+                                holidays=(date(2026, 4, 3), date(2026, 4, 6)))
+    policy = Policy(agent_authority_limit=Decimal("25.00"),
+                    reopen_window=timedelta(days=14, seconds=90),
+                    regimes=(fca_disp(calendar), service_clocks(
+                        calendar, first_response=Limit(amount=4, unit="business_hours"))))
+    opened = open_complaint("CMP-GOLDEN", at=clock.now, policy=policy)
     log: list[Event] = list(opened.events)
     c = play(opened.complaint, [
         VerifyCustomer(name="Priya Shah", callback="+44 20 7946 0321", customer_id="ACME-4471",
                        service="Payroll Plus", command_id="wh-1"),
+        RecordCommunication(kind="acknowledgement", channel="email",
+                            summary="We have your complaint."),
         HearConcern(text="Payroll won't run.", command_id="wh-2"),
         RestateConcern(concern_id="K1", restatement="Payroll stops before paying anyone."),
         ConfirmConcern(concern_id="K1"),
@@ -120,6 +131,7 @@ def golden() -> tuple[Complaint, list[Event]]:
         Recap(summary="Both fixed."),
         SeekClosure(customer_response="satisfied"),
         ThankCustomer(),
+        RecordCommunication(kind="final_response", channel="letter"),
         Close(command_id="wh-3"),
         RecordRootCause(category="release", description="A bad payroll release.",
                         company_at_fault=True),

@@ -29,12 +29,14 @@ from ._values import (
     Receipt,
     RootCause,
     Stage,
+    Timeline,
     utc,
 )
 from .commands import Command
 from .events import AnyEvent, ComplaintOpened, Event
 
 E = TypeVar("E", bound=Event)
+_NO_TIMELINE = Timeline()
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -59,7 +61,6 @@ class Complaint:
     actions: tuple[ActionItem, ...] = ()
     compensations: tuple[Compensation, ...] = ()
     escalations: tuple[Escalation, ...] = ()
-    authority_limit: Decimal
     follow_up_at: datetime | None = None
     contact: Contact | None = None
     apologized: bool = False
@@ -74,6 +75,9 @@ class Complaint:
     preventive_actions: tuple[PreventiveAction, ...] = ()
     feedback: Feedback | None = None
     receipts: tuple[Receipt, ...] = ()
+    # what the clocks read (see deadlines()); one field, so that a fresh complaint keeps
+    # CPython's compact shared-key instance dict (it holds at most 30 keys)
+    timeline: Timeline = _NO_TIMELINE
 
     # --- queries --------------------------------------------------------------------------
 
@@ -100,6 +104,16 @@ class Complaint:
     def open_actions(self) -> tuple[ActionItem, ...]:
         """Action items not yet completed."""
         return tuple(action for action in self.actions if action.is_open)
+
+    @property
+    def authority_limit(self) -> Decimal:
+        """The largest compensation that may be offered now: the policy's agent limit,
+        raised (never lowered) by escalations."""
+        limit = self.policy.agent_authority_limit
+        for escalation in self.escalations:
+            if escalation.authority_limit is not None and escalation.authority_limit > limit:
+                limit = escalation.authority_limit
+        return limit
 
     @property
     def is_closed(self) -> bool:
@@ -193,7 +207,6 @@ def _opened(event: ComplaintOpened) -> Complaint:
         received_at=event.at,
         seq=event.seq,
         updated_at=event.at,
-        authority_limit=event.policy.agent_authority_limit,
     )
 
 

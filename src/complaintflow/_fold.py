@@ -15,15 +15,20 @@ from ._errors import InvalidValueError
 from ._values import (
     ActionItem,
     Assignment,
+    Communication,
     Compensation,
     Concern,
     ConcernStatus,
     Contact,
+    ContactRecord,
     Customer,
     Escalation,
     Feedback,
+    FollowUp,
     Impact,
     Outcome,
+    Owner,
+    PauseInterval,
     PreventiveAction,
     Receipt,
     RootCause,
@@ -91,7 +96,7 @@ for _marker in (ev.ConcernsComplete, ev.ResponseBegun, ev.NextStepsConfirmed, ev
 
 @_folds(ev.StageChanged)
 def _stage(c: Complaint, e: ev.StageChanged) -> Changes:
-    return dict(stage=e.dest)
+    return dict(stage=e.dest, timeline=replace(c.timeline, {"stage_since": e.at}))
 
 
 @_folds(ev.CustomerVerified)
@@ -179,6 +184,11 @@ def _relief(c: Complaint, e: ev.ReliefGiven) -> Changes:
 def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
     action = ActionItem(id=e.action_id, description=e.description, owner=e.owner, due=e.due,
                         concern_ids=e.concern_ids)
+    if e.owner is Owner.CUSTOMER:  # waiting on the customer: clocks with a pause rule stop
+        pause = PauseInterval(action_id=e.action_id, start=e.at, start_seq=e.seq)
+        pauses = (*c.timeline.pauses, pause)
+        return dict(actions=(*c.actions, action),
+                    timeline=replace(c.timeline, {"pauses": pauses}))
     return dict(actions=(*c.actions, action))
 
 
@@ -186,6 +196,12 @@ def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
 def _completed(c: Complaint, e: ev.ActionCompleted) -> Changes:
     done = {"completed_at": e.at, "note": e.note}
     actions = tuple([replace(a, done) if a.id == e.action_id else a for a in c.actions])
+    pauses = c.timeline.pauses
+    for index, pause in enumerate(pauses):
+        if pause.action_id == e.action_id and pause.end is None:
+            ended = replace(pause, {"end": e.at, "end_seq": e.seq})
+            changed = (*pauses[:index], ended, *pauses[index + 1:])
+            return dict(actions=actions, timeline=replace(c.timeline, {"pauses": changed}))
     return dict(actions=actions)
 
 
@@ -212,12 +228,17 @@ def _compensated(c: Complaint, e: ev.CompensationOffered) -> Changes:
 
 @_folds(ev.FollowUpScheduled)
 def _follow_up(c: Complaint, e: ev.FollowUpScheduled) -> Changes:
-    return dict(follow_up_at=e.follow_up_at)
+    follow_up = FollowUp(seq=e.seq, scheduled_at=e.at, due=e.follow_up_at)
+    follow_ups = (*c.timeline.follow_ups, follow_up)
+    return dict(follow_up_at=e.follow_up_at,
+                timeline=replace(c.timeline, {"follow_ups": follow_ups}))
 
 
 @_folds(ev.ContactStarted)
 def _contact_started(c: Complaint, e: ev.ContactStarted) -> Changes:
-    return dict(contact=Contact(channel=e.channel, started_at=e.at))
+    record = ContactRecord(seq=e.seq, at=e.at, channel=e.channel)
+    return dict(contact=Contact(channel=e.channel, started_at=e.at),
+                timeline=replace(c.timeline, {"contacts": (*c.timeline.contacts, record)}))
 
 
 @_folds(ev.OpenItemsReviewed)
@@ -263,10 +284,7 @@ def _vented(c: Complaint, e: ev.CustomerVented) -> Changes:
 @_folds(ev.Escalated)
 def _escalated(c: Complaint, e: ev.Escalated) -> Changes:
     escalation = Escalation(to=e.to, reason=e.reason, authority_limit=e.authority_limit)
-    limit = c.authority_limit
-    if e.authority_limit is not None and e.authority_limit > limit:
-        limit = e.authority_limit  # escalation never lowers the authority in force
-    return dict(escalations=(*c.escalations, escalation), authority_limit=limit)
+    return dict(escalations=(*c.escalations, escalation))  # see Complaint.authority_limit
 
 
 @_folds(ev.RootCauseRecorded)
@@ -285,3 +303,11 @@ def _preventive(c: Complaint, e: ev.PreventiveActionRecorded) -> Changes:
 @_folds(ev.FeedbackRecorded)
 def _feedback(c: Complaint, e: ev.FeedbackRecorded) -> Changes:
     return dict(feedback=Feedback(score=e.score, comment=e.comment))
+
+
+@_folds(ev.CommunicationRecorded)
+def _communication(c: Complaint, e: ev.CommunicationRecorded) -> Changes:
+    communication = Communication(seq=e.seq, at=e.at, kind=e.kind, channel=e.channel,
+                                  summary=e.summary)
+    communications = (*c.timeline.communications, communication)
+    return dict(timeline=replace(c.timeline, {"communications": communications}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from ._errors import InvalidValueError
+from ._regime import Regime
 from ._values import flag, to_decimal, valid_amount
 
 
@@ -28,6 +30,22 @@ def _limit(value: Decimal | int | str) -> Decimal:
     return to_decimal(value, "agent_authority_limit")
 
 
+def _regimes(value: Iterable[Regime]) -> tuple[Regime, ...]:
+    if isinstance(value, Regime):
+        return (value,)
+    try:
+        regimes = tuple(value)
+    except TypeError:
+        raise InvalidValueError(f"regimes must be a list of Regime values, got {value!r}",
+                                argument="regimes") from None
+    if not all(isinstance(regime, Regime) for regime in regimes):
+        raise InvalidValueError("regimes must hold Regime values", argument="regimes")
+    names = [regime.name for regime in regimes]
+    if len(set(names)) != len(names):
+        raise InvalidValueError("regime names must be unique", argument="regimes")
+    return regimes
+
+
 @frozen(kw_only=True)
 class Policy:
     """Data the host passes in when it opens a complaint; it travels with the complaint.
@@ -36,6 +54,9 @@ class Policy:
     (in the host's currency unit); ``escalate(authority_limit=...)`` raises it.
     ``remembered_command_ids`` bounds how many ``command_id`` receipts a complaint keeps
     for recognising retries (the most recent ones).
+    ``regimes`` are the clock regimes the complaint is handled under (regulators' presets
+    such as :func:`fca_disp`, or the host's :func:`service_clocks`); :func:`deadlines`
+    evaluates them. None by default.
     """
 
     apology_before_response: bool = field(default=True, validator=flag)
@@ -44,3 +65,4 @@ class Policy:
                                            validator=valid_amount)
     reopen_window: timedelta = field(default=timedelta(days=30), validator=_non_negative_window)
     remembered_command_ids: int = field(default=100, validator=_at_least_one)
+    regimes: tuple[Regime, ...] = field(default=(), converter=_regimes)

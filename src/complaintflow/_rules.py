@@ -35,6 +35,7 @@ _HANDLERS: dict[type[cmd.Command], _Handler] = {}
 _BEFORE_REVIEW = frozenset({
     "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent", "assign",
     "escalate", "withdraw", "record_root_cause", "record_preventive_action",
+    "record_communication",
 })
 
 
@@ -519,3 +520,10 @@ def _feedback(c: Complaint, command: cmd.RecordFeedback, seq: int, at: datetime)
     if c.feedback is not None:
         return [Reason("feedback_already_recorded", "The customer's feedback is already recorded.")]
     return ev.FeedbackRecorded(seq=seq, at=at, score=command.score, comment=command.comment)
+
+
+@_handles(cmd.RecordCommunication)
+def _communication(c: Complaint, command: cmd.RecordCommunication,
+                   seq: int, at: datetime) -> Decision:
+    return ev.CommunicationRecorded(seq=seq, at=at, kind=command.kind, channel=command.channel,
+                                    summary=command.summary)

@@ -108,7 +108,10 @@ def _inconsistencies(c: Complaint) -> list[Problem]:
     for index, receipt in enumerate(c.receipts):
         if receipt.seq > c.seq or receipt.revision > c.revision:
             found.append(Problem(f"$.receipts[{index}]", "is later than the complaint"))
-    del action_ids  # ids of actions are only checked for duplicates
+    for index, pause in enumerate(c.timeline.pauses):
+        if pause.action_id not in action_ids:
+            found.append(Problem(f"$.timeline.pauses[{index}].action_id",
+                                 f"unknown action {pause.action_id!r}"))
     return found
 
 

@@ -78,6 +78,22 @@ class ConcernStatus(StrEnum):
     UNRESOLVABLE = "unresolvable"
 
 
+class CommunicationKind(StrEnum):
+    """A regulated written communication to the customer; the clocks stop on them."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"
+    """Receipt of the complaint acknowledged."""
+    HOLDING_RESPONSE = "holding_response"
+    """Not yet a final answer: why, and when it will come ("in progress")."""
+    FINAL_RESPONSE = "final_response"
+    """The firm's final answer to the complaint."""
+    SUMMARY_RESOLUTION = "summary_resolution"
+    """The complaint was resolved quickly (FCA DISP 1.5: a summary resolution
+    communication; ASIC RG 271: resolved within 5 business days)."""
+    REFERRAL_RIGHTS = "referral_rights"
+    """The customer was told of their right to refer the complaint to the ombudsman."""
+
+
 # --- validators and converters ----------------------------------------------------------
 # attrs validators with the library's own error, naming the argument at fault. The JSON
 # entry point reuses them, so a typed command and a JSON one fail alike.
@@ -330,3 +346,64 @@ class Receipt:
     command_id: str
     seq: int
     revision: int
+
+
+# --- what the clocks read ---------------------------------------------------------------
+# Kept in the complaint's state so that a clock can be evaluated from a complaint alone, at
+# any time: each records the ``seq`` of the event it comes from.
+
+
+@frozen(kw_only=True)
+class Communication:
+    """A regulated communication sent to the customer (``record_communication``)."""
+
+    seq: int
+    at: datetime
+    kind: CommunicationKind
+    channel: str
+    summary: str | None = None
+
+
+@frozen(kw_only=True)
+class ContactRecord:
+    """A follow-up contact that took place (``start_contact``)."""
+
+    seq: int
+    at: datetime
+    channel: str
+
+
+@frozen(kw_only=True)
+class FollowUp:
+    """A scheduled follow-up: when it was scheduled (``seq``, ``scheduled_at``) and for
+    when (``due``)."""
+
+    seq: int
+    scheduled_at: datetime
+    due: datetime
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class PauseInterval:
+    """A span during which clocks with a pause rule stand still: an action owned by the
+    customer was open from ``start`` until ``end`` (``None``: still open)."""
+
+    action_id: str
+    start: datetime
+    start_seq: int
+    end: datetime | None = None
+    end_seq: int | None = None
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class Timeline:
+    """What the clocks read, kept on the complaint (``complaint.timeline``) so that a clock
+    can be evaluated from the complaint alone, at any time: every regulated communication,
+    every follow-up contact, every scheduled follow-up, the pause intervals, and when the
+    stage last changed (``None``: not since the complaint was opened)."""
+
+    communications: tuple[Communication, ...] = ()
+    contacts: tuple[ContactRecord, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    pauses: tuple[PauseInterval, ...] = ()
+    stage_since: datetime | None = None

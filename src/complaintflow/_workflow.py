@@ -89,6 +89,7 @@ _DEFINITION: tuple[tuple[str, tuple[Stage, ...], Stage | None, Branch | None], .
     ("record_root_cause", _ANY, None, None),
     ("record_preventive_action", _ANY, None, None),
     ("record_feedback", (_C,), None, None),
+    ("record_communication", _ANY, None, None),
 )
 
 

@@ -16,6 +16,7 @@ from attrs import field, frozen
 
 from ._errors import InvalidValueError
 from ._values import (
+    CommunicationKind,
     CustomerResponse,
     Owner,
     Severity,
@@ -43,6 +44,10 @@ def _severity(value: Severity | str) -> Severity:
 
 def _owner(value: Owner | str) -> Owner:
     return as_member(Owner, value, "owner")
+
+
+def _communication_kind(value: CommunicationKind | str) -> CommunicationKind:
+    return as_member(CommunicationKind, value, "kind")
 
 
 def _customer_response(value: CustomerResponse | str) -> CustomerResponse:
@@ -469,6 +474,19 @@ class RecordFeedback(Command):
     comment: str | None = field(default=None, validator=optional_non_blank)
 
 
+@final
+@frozen(kw_only=True)
+class RecordCommunication(Command):
+    """A regulated communication was sent to the customer: an acknowledgement, a holding or
+    final response, a summary resolution, or their referral rights. The regulatory clocks
+    (:func:`deadlines`) stop on them."""
+
+    command: ClassVar[str] = "record_communication"
+    kind: CommunicationKind = field(converter=_communication_kind)
+    channel: str = field(validator=non_blank)
+    summary: str | None = field(default=None, validator=optional_non_blank)
+
+
 AnyCommand = (
     VerifyCustomer | Refer | Assign | HearConcern | RestateConcern | ConfirmConcern |
     RejectRestatement | NoMoreConcerns | Prioritize | AssessImpact | ConfirmImpact |
@@ -476,7 +494,7 @@ AnyCommand = (
     MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
     ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
     Reopen | Apologize | ExpressEmpathy | LetVent | Escalate | Withdraw | RecordRootCause |
-    RecordPreventiveAction | RecordFeedback
+    RecordPreventiveAction | RecordFeedback | RecordCommunication
 )
 """Every command class; the workflow handles each of them."""
 
@@ -509,6 +527,7 @@ __all__ = [
     "PlanAction",
     "Prioritize",
     "Recap",
+    "RecordCommunication",
     "RecordFeedback",
     "RecordPreventiveAction",
     "RecordRootCause",

@@ -14,7 +14,7 @@ from typing import ClassVar, final, get_args
 from attrs import frozen
 
 from ._policy import Policy
-from ._values import CustomerResponse, Outcome, Owner, Severity, Stage
+from ._values import CommunicationKind, CustomerResponse, Outcome, Owner, Severity, Stage
 
 
 @frozen(kw_only=True)
@@ -409,6 +409,17 @@ class FeedbackRecorded(Event):
     comment: str | None = None
 
 
+@final
+@frozen(kw_only=True)
+class CommunicationRecorded(Event):
+    """A regulated communication was sent to the customer."""
+
+    type: ClassVar[str] = "communication_recorded"
+    kind: CommunicationKind
+    channel: str
+    summary: str | None = None
+
+
 AnyEvent = (
     ComplaintOpened | StageChanged | CustomerVerified | ComplaintReferred | ComplaintAssigned |
     ConcernHeard | ConcernRestated | ConcernConfirmed | RestatementRejected |
@@ -418,7 +429,7 @@ AnyEvent = (
     OpenItemsReviewed | ContactEnded | RecapBegun | Recapped | ClosureSought |
     CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
     CustomerVented | Escalated | ComplaintWithdrawn | RootCauseRecorded |
-    PreventiveActionRecorded | FeedbackRecorded
+    PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded
 )
 """Every event class: the closed set."""
 
@@ -432,6 +443,7 @@ __all__ = [
     "AnyEvent",
     "Apologized",
     "ClosureSought",
+    "CommunicationRecorded",
     "CompensationOffered",
     "ComplaintAssigned",
     "ComplaintClosed",

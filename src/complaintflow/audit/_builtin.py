@@ -46,7 +46,8 @@ _MOVED_ON = (ev.ConcernsComplete, ev.ConcernsPrioritized, ev.ImpactAssessed, ev.
 
 _BEFORE_REVIEW = (ev.OpenItemsReviewed, ev.ContactEnded, ev.Apologized, ev.EmpathyExpressed,
                   ev.CustomerVented, ev.ComplaintAssigned, ev.Escalated, ev.ComplaintWithdrawn,
-                  ev.RootCauseRecorded, ev.PreventiveActionRecorded, ev.StageChanged)
+                  ev.RootCauseRecorded, ev.PreventiveActionRecorded, ev.CommunicationRecorded,
+                  ev.StageChanged)
 """Events that may happen in a follow-up contact before its open items are reviewed."""
 
 _SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}

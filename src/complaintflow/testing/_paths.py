@@ -211,6 +211,8 @@ _RECIPES: dict[str, _Recipe] = {
         description="Add the step to the checklist.", owner="team lead")),
     "record_feedback": lambda c, at: [] if c.feedback is not None else [
         cmd.RecordFeedback(score=5)],
+    "record_communication": _always(cmd.RecordCommunication(kind="acknowledgement",
+                                                            channel="email")),
 }
 
 
@@ -377,6 +379,7 @@ _COMMAND_OF_EVENT: dict[str, str] = {
     "root_cause_recorded": "record_root_cause",
     "preventive_action_recorded": "record_preventive_action",
     "feedback_recorded": "record_feedback",
+    "communication_recorded": "record_communication",
 }
 """The command that records each event (``complaint_opened`` and ``stage_changed`` have none)."""
 

@@ -1,0 +1,684 @@
+"""Regulatory and service clocks, as golden tables with every date spelled out.
+
+The holidays come from the ``holidays`` package (the ``complaintflow[holidays]`` extra); the
+expected dates were worked out by hand from the published rules and the bank holiday lists,
+and each table says why.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+
+from complaintflow import (
+    Apologize,
+    AsicComplaintType,
+    AssessImpact,
+    BeginResponse,
+    BusinessCalendar,
+    ClockKind,
+    ClockRule,
+    ClockState,
+    ClockStatus,
+    Complaint,
+    ComplaintflowError,
+    CompleteAction,
+    ConfirmConcern,
+    ConfirmImpact,
+    ConfirmNextSteps,
+    Event,
+    HearConcern,
+    InvalidValueError,
+    Limit,
+    NoMoreConcerns,
+    Owner,
+    PauseInterval,
+    PlanAction,
+    Policy,
+    RecordCommunication,
+    Regime,
+    RestateConcern,
+    ReviewOpenItems,
+    ScheduleFollowUp,
+    StartContact,
+    StopWhen,
+    Unit,
+    VerifyCustomer,
+    Withdraw,
+    asic_rg271,
+    breaches,
+    calendar_from_holidays,
+    cfpb,
+    deadlines,
+    fca_disp,
+    open_complaint,
+    psd2,
+    service_clocks,
+    uk_calendar,
+)
+from tests.support import Clock, play, responding
+
+UTC = timezone.utc
+LONDON = ZoneInfo("Europe/London")
+SYDNEY = ZoneInfo("Australia/Sydney")
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+
+UK = uk_calendar(range(2026, 2029))
+ENGLAND = calendar_from_holidays("GB", subdivisions=["ENG"], years=range(2026, 2029),
+                                 time_zone="Europe/London")
+NSW = calendar_from_holidays("AU", subdivisions=["NSW"], years=range(2026, 2029),
+                             time_zone="Australia/Sydney")
+GERMANY = calendar_from_holidays("DE", years=range(2026, 2029), time_zone="Europe/Berlin")
+US = calendar_from_holidays("US", years=range(2026, 2029), time_zone="America/New_York")
+PLAIN_LONDON = BusinessCalendar(time_zone="Europe/London")
+
+
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+def end_of(day: date, zone: ZoneInfo) -> datetime:
+    """The end of ``day`` in ``zone`` (local midnight that ends it), in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+
+
+def opened(at: datetime, *regimes: Regime) -> Complaint:
+    return open_complaint("C-1", at=at, policy=Policy(regimes=regimes)).complaint
+
+
+def clock(complaint: Complaint, name: str, at: datetime) -> ClockStatus:
+    (status,) = [s for s in deadlines(complaint, at=at) if s.clock == name]
+    return status
+
+
+def send(complaint: Complaint, kind: str, at: datetime) -> Complaint:
+    return complaint.apply(RecordCommunication(kind=kind, channel="letter"), at=at).complaint
+
+
+# --- the calendars themselves ---------------------------------------------------------------
+
+
+def test_the_uk_calendar_has_a_bank_holiday_of_any_part_of_the_uk() -> None:
+    # England: Boxing Day falls on Saturday 26 December 2026, substitute Monday 28th;
+    # Scotland: 2 January 2027 is a Saturday, substitute Monday 4 January; Northern
+    # Ireland: St Patrick's Day, Wednesday 17 March 2027; Scotland: St Andrew's Day,
+    # Monday 30 November 2026.
+    for day in (date(2026, 12, 25), date(2026, 12, 28), date(2027, 1, 1), date(2027, 1, 4),
+                date(2027, 3, 17), date(2026, 11, 30), date(2027, 3, 26), date(2027, 3, 29)):
+        assert not UK.is_working_day(day), day
+    assert ENGLAND.is_working_day(date(2027, 1, 4))
+    assert ENGLAND.is_working_day(date(2027, 3, 17))
+    assert UK.is_working_day(date(2026, 12, 24))  # Christmas Eve is no bank holiday
+    assert not UK.is_working_day(date(2026, 12, 19))  # a Saturday
+
+
+@pytest.mark.parametrize(("calendar", "start", "count", "expected"), [
+    # from Monday 21 December 2026: 22, 23, 24 December are business days 1 to 3
+    (UK, date(2026, 12, 21), 3, date(2026, 12, 24)),
+    # then Christmas (Fri 25), the weekend and the Boxing Day substitute (Mon 28) are skipped
+    (UK, date(2026, 12, 21), 4, date(2026, 12, 29)),
+    # 29, 30, 31 December are 4 to 6; New Year's Day (Fri 1) and Mon 4 January (Scotland) off
+    (UK, date(2026, 12, 21), 7, date(2027, 1, 5)),
+    (UK, date(2026, 12, 21), 15, date(2027, 1, 15)),
+    (ENGLAND, date(2026, 12, 21), 15, date(2027, 1, 14)),  # 4 January works in England
+    (UK, date(2026, 12, 21), 35, date(2027, 2, 12)),
+    # Easter 2027: Good Friday 26 March, Easter Monday 29 March
+    (UK, date(2027, 3, 25), 1, date(2027, 3, 30)),
+    (UK, date(2027, 3, 25), 3, date(2027, 4, 1)),
+    # from a Saturday, the first business day is the Monday
+    (UK, date(2027, 1, 9), 1, date(2027, 1, 11)),
+    # 29 February 2028 is a Tuesday and an ordinary business day
+    (UK, date(2028, 2, 28), 1, date(2028, 2, 29)),
+    # 0 days: the day itself if it works, else the next working day
+    (UK, date(2026, 12, 24), 0, date(2026, 12, 24)),
+    (UK, date(2026, 12, 25), 0, date(2026, 12, 29)),
+], ids=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+def test_adding_working_days(calendar: BusinessCalendar, start: date, count: int,
+                             expected: date) -> None:
+    assert calendar.add_working_days(start, count) == expected
+    if count:
+        assert calendar.working_days_between(start, expected) == count
+
+
+@pytest.mark.parametrize(("received", "expected"), [
+    (london(2026, 12, 18, 17, 45), date(2026, 12, 21)),  # Friday after close: Monday
+    (london(2026, 12, 18, 16, 59), date(2026, 12, 18)),  # Friday before close
+    (london(2026, 12, 18, 17, 0), date(2026, 12, 21)),  # at the close: next business day
+    (london(2026, 12, 24, 18, 0), date(2026, 12, 29)),  # Christmas Eve evening: Tuesday 29th
+    (london(2026, 12, 26, 11, 0), date(2026, 12, 29)),  # Boxing Day (a Saturday)
+    (london(2027, 3, 26, 10, 0), date(2027, 3, 30)),  # Good Friday: Tuesday after Easter
+], ids=lambda v: v.isoformat())
+def test_receipt_day(received: datetime, expected: date) -> None:
+    assert UK.receipt_day(received) == expected
+
+
+# --- FCA DISP: Friday 18 December 2026, 17:45 in London --------------------------------------
+
+RECEIVED_UK = london(2026, 12, 18, 17, 45)
+
+
+@pytest.mark.parametrize(("regime", "name", "due"), [
+    # received after close of business: counts as received on Monday 21 December 2026
+    (fca_disp(UK), "summary_resolution", london(2026, 12, 24, 17, 0)),  # Thu 24, 17:00
+    (fca_disp(UK), "final_response_8_weeks", end_of(date(2027, 2, 15), LONDON)),  # Mon 15 Feb
+    (fca_disp(UK, payment_services=True), "final_response_15_business_days",
+     end_of(date(2027, 1, 15), LONDON)),  # Fri 15 January (4 January off in Scotland)
+    (fca_disp(ENGLAND, payment_services=True), "final_response_15_business_days",
+     end_of(date(2027, 1, 14), LONDON)),  # with English bank holidays only: Thu 14 January
+    # counted from the calendar day of receipt, Friday 18 December, instead
+    (fca_disp(UK, next_business_day_after_close=False), "summary_resolution",
+     london(2026, 12, 23, 17, 0)),  # Wed 23 December
+    (fca_disp(UK, next_business_day_after_close=False), "final_response_8_weeks",
+     end_of(date(2027, 2, 12), LONDON)),  # Fri 12 February
+    (fca_disp(UK, acknowledgement=Limit(amount=1, unit=Unit.BUSINESS_DAYS)),
+     "acknowledgement", end_of(date(2026, 12, 22), LONDON)),  # Tue 22 December
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_fca_due_times_over_christmas(regime: Regime, name: str, due: datetime) -> None:
+    status = clock(opened(RECEIVED_UK, regime), name, london(2026, 12, 21, 9, 0))
+    assert status.state is ClockState.RUNNING
+    assert status.due_at == due
+    assert status.remaining == due - london(2026, 12, 21, 9, 0)
+    assert status.started_at == RECEIVED_UK.astimezone(UTC)
+    assert status.started_by == 1
+
+
+def test_fca_payment_services_holding_reply_then_final_response() -> None:
+    regime = fca_disp(UK, payment_services=True)
+    complaint = send(opened(RECEIVED_UK, regime), "holding_response", london(2027, 1, 13, 10, 0))
+    fifteen = clock(complaint, "final_response_15_business_days", london(2027, 1, 20))
+    assert (fifteen.state, fifteen.stopped_by) == (ClockState.MET, (2,))
+    assert fifteen.stopped_at == london(2027, 1, 13, 10, 0)
+    thirty_five = clock(complaint, "final_response_35_business_days", london(2027, 1, 20))
+    assert thirty_five.state is ClockState.RUNNING
+    assert thirty_five.due_at == end_of(date(2027, 2, 12), LONDON)  # Fri 12 February
+    # before the holding reply, the 35-day limit did not apply
+    assert clock(complaint, "final_response_35_business_days",
+                 london(2027, 1, 12)).state is ClockState.NOT_APPLICABLE
+    late = send(complaint, "final_response", london(2027, 2, 15, 9, 0))
+    status = clock(late, "final_response_35_business_days", london(2027, 3, 1))
+    assert (status.state, status.stopped_by) == (ClockState.BREACHED, (3,))
+
+
+def test_fca_eight_weeks_met_by_holding_response_with_referral_rights() -> None:
+    complaint = opened(RECEIVED_UK, fca_disp(UK))
+    complaint = send(complaint, "holding_response", london(2027, 2, 10, 12, 0))
+    at = london(2027, 2, 11)
+    assert clock(complaint, "final_response_8_weeks", at).state is ClockState.RUNNING
+    complaint = send(complaint, "referral_rights", london(2027, 2, 15, 23, 59))
+    status = clock(complaint, "final_response_8_weeks", london(2027, 3, 1))
+    assert status.state is ClockState.MET
+    assert status.stopped_at == london(2027, 2, 15, 23, 59)  # the later of the two
+    assert status.stopped_by == (2, 3)
+
+
+def test_fca_eight_weeks_breached_at_midnight_that_ends_the_last_day() -> None:
+    complaint = opened(RECEIVED_UK, fca_disp(UK))
+    name = "final_response_8_weeks"
+    last_moment = london(2027, 2, 16, 0, 0)
+    assert clock(complaint, name, last_moment).state is ClockState.RUNNING
+    overdue = clock(complaint, name, last_moment + timedelta(microseconds=1))
+    assert overdue.state is ClockState.BREACHED
+    assert overdue.remaining == timedelta(microseconds=-1)
+    assert [b.clock for b in breaches(complaint, at=london(2027, 3, 1))] == [name]
+    met = send(complaint, "final_response", last_moment)
+    assert clock(met, name, london(2027, 3, 1)).state is ClockState.MET
+
+
+def test_fca_summary_resolution_within_the_window_waives_the_time_limits() -> None:
+    complaint = send(opened(RECEIVED_UK, fca_disp(UK)), "summary_resolution",
+                     london(2026, 12, 24, 16, 59))
+    statuses = {s.clock: s.state for s in deadlines(complaint, at=london(2027, 6, 1))}
+    assert statuses == {"summary_resolution": ClockState.MET,
+                        "final_response_8_weeks": ClockState.NOT_APPLICABLE}
+
+
+def test_fca_summary_resolution_after_the_window() -> None:
+    complaint = opened(RECEIVED_UK, fca_disp(UK))
+    # unused, the window lapses at 17:00 on Thursday 24 December: not a breach
+    lapsed = clock(complaint, "summary_resolution", london(2026, 12, 24, 17, 1))
+    assert lapsed.state is ClockState.NOT_APPLICABLE
+    late = send(complaint, "summary_resolution", london(2026, 12, 29, 10, 0))
+    statuses = {s.clock: s.state for s in deadlines(late, at=london(2027, 1, 5))}
+    assert statuses == {"summary_resolution": ClockState.BREACHED,
+                        "final_response_8_weeks": ClockState.RUNNING}
+
+
+def test_a_withdrawn_complaint_needs_no_response() -> None:
+    complaint = opened(RECEIVED_UK, fca_disp(UK))
+    complaint = complaint.apply(Withdraw(reason="sorted out"), at=london(2026, 12, 21, 10, 0)
+                                ).complaint
+    assert {s.state for s in deadlines(complaint, at=london(2027, 6, 1))} == {
+        ClockState.NOT_APPLICABLE}
+    # but before the withdrawal, the clocks ran
+    assert clock(complaint, "final_response_8_weeks",
+                 london(2026, 12, 21, 9, 0)).state is ClockState.RUNNING
+
+
+def test_before_receipt_nothing_applies() -> None:
+    complaint = opened(RECEIVED_UK, fca_disp(UK))
+    statuses = deadlines(complaint, at=RECEIVED_UK - timedelta(seconds=1))
+    assert [s.state for s in statuses] == [ClockState.NOT_APPLICABLE] * 2
+
+
+def test_a_complaint_rebuilt_from_its_events_has_the_same_clocks() -> None:
+    clock_ = Clock()
+    policy = Policy(regimes=(fca_disp(UK), service_clocks(
+        UK, first_response=Limit(amount=4, unit=Unit.BUSINESS_HOURS),
+        keep_in_loop=Limit(amount=2, unit=Unit.BUSINESS_DAYS))))
+    opening = open_complaint("C-1", at=clock_.now, policy=policy)
+    log: list[Event] = list(opening.events)
+    complaint = play(opening.complaint, [
+        VerifyCustomer(name="Dana Reyes", callback="+44 20 7946 0000"),
+        RecordCommunication(kind="acknowledgement", channel="email"),
+        HearConcern(text="charged twice"),
+        RestateConcern(concern_id="K1", restatement="a double charge"),
+        ConfirmConcern(concern_id="K1"), NoMoreConcerns(),
+        AssessImpact(concern_id="K1", description="overdrawn", severity="high"),
+        ConfirmImpact(concern_id="K1"), Apologize(), BeginResponse(),
+        PlanAction(description="send the statement", owner=Owner.CUSTOMER,
+                   due=clock_.now + timedelta(days=3), concern_ids=("K1",)),
+        ScheduleFollowUp(at=clock_.now + timedelta(days=1)), ConfirmNextSteps(),
+        StartContact(channel="phone"), ReviewOpenItems(), CompleteAction(action_id="A1"),
+    ], clock_, log)
+    timeline = complaint.timeline
+    assert [len(timeline.communications), len(timeline.contacts), len(timeline.follow_ups),
+            len(timeline.pauses)] == [1, 1, 1, 1]
+    assert timeline.pauses[0].end is not None
+    for days in (0, 1, 3, 30, 90):
+        at = clock_.now + timedelta(days=days)
+        assert deadlines(Complaint.from_events(log), at=at) == deadlines(complaint, at=at)
+
+
+def test_only_what_happened_by_the_evaluation_time_counts() -> None:
+    complaint = send(opened(RECEIVED_UK, fca_disp(UK)), "final_response",
+                     london(2027, 1, 20, 10, 0))
+    before = clock(complaint, "final_response_8_weeks", london(2027, 1, 19))
+    assert before.state is ClockState.RUNNING
+    assert before.stopped_at is None
+
+
+# --- ASIC RG 271: Friday 22 January 2027, 15:00 in Sydney ------------------------------------
+
+RECEIVED_AU = datetime(2027, 1, 22, 15, 0, tzinfo=SYDNEY)
+
+
+@pytest.mark.parametrize(("complaint_type", "name", "due"), [
+    # one business day: Monday 25 January
+    (AsicComplaintType.STANDARD, "acknowledgement", end_of(date(2027, 1, 25), SYDNEY)),
+    # five business days, skipping Australia Day (Tuesday 26 January): Monday 1 February
+    (AsicComplaintType.STANDARD, "resolved_within_5_business_days",
+     end_of(date(2027, 2, 1), SYDNEY)),
+    # 30 calendar days: Sunday 21 February (no business-day roll)
+    (AsicComplaintType.STANDARD, "idr_response", end_of(date(2027, 2, 21), SYDNEY)),
+    (AsicComplaintType.SUPERANNUATION, "idr_response", end_of(date(2027, 3, 8), SYDNEY)),
+    (AsicComplaintType.DEFAULT_NOTICE, "idr_response", end_of(date(2027, 2, 12), SYDNEY)),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_asic_received_on_a_friday(complaint_type: AsicComplaintType, name: str,
+                                   due: datetime) -> None:
+    regime = asic_rg271(NSW, complaint_type=complaint_type)
+    for received in (RECEIVED_AU, RECEIVED_AU.replace(hour=19)):  # after hours: the same
+        status = clock(opened(received, regime), name, RECEIVED_AU + timedelta(hours=5))
+        assert status.due_at == due
+        assert status.state is ClockState.RUNNING
+
+
+def test_asic_due_time_in_utc_across_the_end_of_daylight_saving() -> None:
+    # Sydney leaves daylight saving on Sunday 4 April 2027 (UTC+11 -> UTC+10)
+    complaint = opened(datetime(2027, 3, 15, 10, 0, tzinfo=SYDNEY), asic_rg271(NSW))
+    status = clock(complaint, "idr_response", datetime(2027, 3, 16, tzinfo=SYDNEY))
+    assert status.due_at == datetime(2027, 4, 14, 14, 0, tzinfo=UTC)  # midnight, UTC+10
+
+
+def test_asic_resolved_within_five_business_days_needs_no_idr_response() -> None:
+    complaint = send(opened(RECEIVED_AU, asic_rg271(NSW)), "summary_resolution",
+                     datetime(2027, 2, 1, 16, 0, tzinfo=SYDNEY))
+    statuses = {s.clock: s.state for s in deadlines(complaint, at=datetime(2027, 4, 1,
+                                                                           tzinfo=SYDNEY))}
+    assert statuses == {"acknowledgement": ClockState.BREACHED,
+                        "resolved_within_5_business_days": ClockState.MET,
+                        "idr_response": ClockState.NOT_APPLICABLE}
+
+
+def test_asic_acknowledgement_met_by_any_response() -> None:
+    complaint = send(opened(RECEIVED_AU, asic_rg271(NSW)), "acknowledgement",
+                     datetime(2027, 1, 25, 9, 0, tzinfo=SYDNEY))
+    assert clock(complaint, "acknowledgement", datetime(2027, 2, 1, tzinfo=SYDNEY)
+                 ).state is ClockState.MET
+
+
+# --- PSD2 over Easter 2027, in Germany -------------------------------------------------------
+
+RECEIVED_DE = datetime(2027, 3, 23, 11, 0, tzinfo=BERLIN)  # Tuesday
+
+
+def test_psd2_over_easter() -> None:
+    # Good Friday 26 March and Easter Monday 29 March are holidays; so are Labour Day
+    # (Saturday 1 May, no effect) and Ascension Day (Thursday 6 May)
+    complaint = opened(RECEIVED_DE, psd2(GERMANY))
+    reply = clock(complaint, "reply_15_business_days", RECEIVED_DE)
+    assert reply.due_at == end_of(date(2027, 4, 15), BERLIN)  # Thursday 15 April
+    assert reply.due_at == datetime(2027, 4, 15, 22, 0, tzinfo=UTC)  # CEST after 28 March
+    holding = send(complaint, "holding_response", datetime(2027, 4, 14, 9, 0, tzinfo=BERLIN))
+    final = clock(holding, "final_reply_35_business_days", datetime(2027, 4, 15, tzinfo=BERLIN))
+    assert final.due_at == end_of(date(2027, 5, 14), BERLIN)  # Friday 14 May
+    assert final.state is ClockState.RUNNING
+    assert clock(holding, "reply_15_business_days", datetime(2027, 4, 15, tzinfo=BERLIN)
+                 ).state is ClockState.MET
+
+
+# --- CFPB ----------------------------------------------------------------------------------
+
+
+def test_cfpb_fifteen_days_across_the_start_of_daylight_saving() -> None:
+    # New York moves to EDT on Sunday 14 March 2027
+    complaint = opened(datetime(2027, 3, 1, 10, 0, tzinfo=NEW_YORK), cfpb(US))
+    status = clock(complaint, "company_response_15_days", datetime(2027, 3, 2, tzinfo=NEW_YORK))
+    assert status.due_at == datetime(2027, 3, 17, 4, 0, tzinfo=UTC)  # end of Tue 16 March
+    assert clock(complaint, "final_response_60_days", datetime(2027, 3, 2, tzinfo=NEW_YORK)
+                 ).state is ClockState.NOT_APPLICABLE
+
+
+def test_cfpb_in_progress_then_final_within_sixty_days() -> None:
+    received = datetime(2027, 3, 1, 10, 0, tzinfo=NEW_YORK)
+    complaint = send(opened(received, cfpb(US)), "holding_response",
+                     datetime(2027, 3, 10, 9, 0, tzinfo=NEW_YORK))
+    sixty = clock(complaint, "final_response_60_days", datetime(2027, 3, 11, tzinfo=NEW_YORK))
+    assert sixty.due_at == end_of(date(2027, 4, 30), NEW_YORK)  # Friday 30 April
+    done = send(complaint, "final_response", datetime(2027, 4, 30, 23, 0, tzinfo=NEW_YORK))
+    assert clock(done, "final_response_60_days", datetime(2027, 6, 1, tzinfo=NEW_YORK)
+                 ).state is ClockState.MET
+
+
+# --- 29 February 2028 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("received", "regime", "name", "due"), [
+    # 15 calendar days after Monday 14 February 2028: Tuesday 29 February
+    (datetime(2028, 2, 14, 9, 0, tzinfo=NEW_YORK), cfpb(US), "company_response_15_days",
+     end_of(date(2028, 2, 29), NEW_YORK)),
+    # eight weeks after Tuesday 4 January 2028: Tuesday 29 February (in England) ...
+    (london(2028, 1, 4, 10, 0), fca_disp(ENGLAND), "final_response_8_weeks",
+     end_of(date(2028, 2, 29), LONDON)),
+    # ... but 4 January 2028 is a bank holiday in Scotland (for Sunday 2 January), so with
+    # the UK calendar it counts as received on Wednesday 5 January: Wednesday 1 March
+    (london(2028, 1, 4, 10, 0), fca_disp(UK), "final_response_8_weeks",
+     end_of(date(2028, 3, 1), LONDON)),
+    # 30 calendar days after Sunday 30 January 2028: Tuesday 29 February
+    (datetime(2028, 1, 30, 12, 0, tzinfo=SYDNEY), asic_rg271(NSW), "idr_response",
+     end_of(date(2028, 2, 29), SYDNEY)),
+    # 15 business days after Monday 7 February 2028: Monday 28 February; 16: Tuesday 29th
+    (london(2028, 2, 7, 10, 0), fca_disp(UK, payment_services=True),
+     "final_response_15_business_days", end_of(date(2028, 2, 28), LONDON)),
+], ids=["cfpb", "fca-england", "fca-uk", "asic", "fca-psd"])
+def test_leap_day(received: datetime, regime: Regime, name: str, due: datetime) -> None:
+    assert clock(opened(received, regime), name, received).due_at == due
+
+
+# --- daylight saving and business hours ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("calendar", "received", "limit", "due"), [
+    # Friday 26 March 2027, 15:00 GMT; the clocks go forward on Sunday 28 March:
+    # 2 business hours on Friday, 2 on Monday 29 March from 09:00 BST
+    (PLAIN_LONDON, london(2027, 3, 26, 15, 0), Limit(amount=4, unit=Unit.BUSINESS_HOURS),
+     london(2027, 3, 29, 11, 0)),
+    # ... with the UK's Easter bank holidays, Tuesday 30 March
+    (UK, london(2027, 3, 25, 15, 0), Limit(amount=4, unit=Unit.BUSINESS_HOURS),
+     london(2027, 3, 30, 11, 0)),
+    # 72 elapsed hours from Friday 12:00 GMT are Monday 13:00 BST (one wall-clock hour more)
+    (PLAIN_LONDON, london(2027, 3, 26, 12, 0), Limit(amount=72, unit=Unit.HOURS),
+     london(2027, 3, 29, 13, 0)),
+    # the clocks go back on Sunday 25 October 2026: Friday 16:00 BST + 4 business hours
+    (PLAIN_LONDON, london(2026, 10, 23, 16, 0), Limit(amount=4, unit=Unit.BUSINESS_HOURS),
+     london(2026, 10, 26, 12, 0)),
+    # 72 elapsed hours from Friday 12:00 BST are Monday 11:00 GMT
+    (PLAIN_LONDON, london(2026, 10, 23, 12, 0), Limit(amount=72, unit=Unit.HOURS),
+     london(2026, 10, 26, 11, 0)),
+    # received at 07:00, before opening: the business day starts at 09:00
+    (PLAIN_LONDON, london(2026, 10, 26, 7, 0), Limit(amount=8, unit=Unit.BUSINESS_HOURS),
+     london(2026, 10, 26, 17, 0)),
+    # a whole number of business days of hours ends at the close, not the next opening
+    (PLAIN_LONDON, london(2026, 10, 23, 9, 0), Limit(amount=16, unit=Unit.BUSINESS_HOURS),
+     london(2026, 10, 26, 17, 0)),
+    # calendar days across the autumn change end at local midnight (GMT by then)
+    (PLAIN_LONDON, london(2026, 10, 20, 12, 0), Limit(amount=7, unit=Unit.CALENDAR_DAYS),
+     datetime(2026, 10, 28, 0, 0, tzinfo=UTC)),
+], ids=["spring-business-hours", "spring-easter", "spring-hours", "autumn-business-hours",
+        "autumn-hours", "before-opening", "close-not-next-opening", "autumn-days"])
+def test_first_response_across_daylight_saving(calendar: BusinessCalendar, received: datetime,
+                                               limit: Limit, due: datetime) -> None:
+    regime = service_clocks(calendar, first_response=limit, include_next_contact=False)
+    status = clock(opened(received, regime), "first_response", received)
+    assert status.due_at == due
+
+
+# --- service clocks: next contact, keeping in the loop, pauses -------------------------------
+
+
+def service_policy(first_response: Limit | None = None, next_contact_grace: Limit | None = None,
+                   keep_in_loop: Limit | None = None) -> Policy:
+    return Policy(regimes=(service_clocks(PLAIN_LONDON, first_response=first_response,
+                                          next_contact_grace=next_contact_grace,
+                                          keep_in_loop=keep_in_loop),))
+
+
+def test_next_contact_met_and_breached() -> None:
+    clock_ = Clock()
+    complaint = responding(clock_, policy=service_policy())
+    assert clock(complaint, "next_contact", clock_.now).state is ClockState.NOT_APPLICABLE
+    due = london(2026, 3, 4, 10, 0)
+    complaint = play(complaint, [ScheduleFollowUp(at=due)], clock_)
+    status = clock(complaint, "next_contact", clock_.now)
+    assert (status.state, status.due_at, status.started_by) == (
+        ClockState.RUNNING, due, complaint.seq)
+    assert clock(complaint, "next_contact", due + timedelta(seconds=1)).state is (
+        ClockState.BREACHED)
+    contacted = send(complaint, "holding_response", due)
+    status = clock(contacted, "next_contact", due + timedelta(days=1))
+    assert (status.state, status.stopped_by) == (ClockState.MET, (contacted.seq,))
+
+
+def test_next_contact_with_grace() -> None:
+    clock_ = Clock()
+    complaint = responding(clock_, policy=service_policy(
+        next_contact_grace=Limit(amount=2, unit=Unit.HOURS)))
+    due = london(2026, 3, 4, 10, 0)
+    complaint = play(complaint, [ScheduleFollowUp(at=due)], clock_)
+    assert clock(complaint, "next_contact", clock_.now).due_at == london(2026, 3, 4, 12, 0)
+
+
+def test_a_follow_up_contact_stops_the_next_contact_clock() -> None:
+    from tests.support import following_up
+
+    clock_ = Clock()
+    complaint = following_up(clock_)
+    policy = service_policy(keep_in_loop=Limit(amount=2, unit=Unit.BUSINESS_DAYS))
+    complaint = attrs.evolve(complaint, policy=policy)
+    contact_at = clock_.now + timedelta(hours=3)
+    after = complaint.apply(StartContact(channel="phone"), at=contact_at).complaint
+    status = clock(after, "next_contact", contact_at)
+    assert (status.state, status.stopped_at, status.stopped_by) == (
+        ClockState.MET, contact_at, (after.seq,))
+    loop = clock(after, "keep_in_loop", contact_at)
+    assert (loop.started_at, loop.started_by) == (contact_at, after.seq)
+    # Monday 2 March 2026, 12:xx: two business days later is the end of Wednesday 4 March
+    assert loop.due_at == end_of(date(2026, 3, 4), LONDON)
+
+
+def test_keep_in_loop_only_while_following_up() -> None:
+    from tests.support import following_up
+
+    clock_ = Clock()
+    policy = service_policy(keep_in_loop=Limit(amount=3, unit=Unit.CALENDAR_DAYS))
+    before = responding(clock_, policy=policy)
+    assert clock(before, "keep_in_loop", clock_.now).state is ClockState.NOT_APPLICABLE
+    complaint = attrs.evolve(following_up(Clock()), policy=policy)
+    assert complaint.timeline.stage_since is not None
+    status = clock(complaint, "keep_in_loop", complaint.updated_at)
+    assert (status.state, status.started_at, status.started_by) == (
+        ClockState.RUNNING, complaint.timeline.stage_since, None)
+    assert status.due_at == end_of(date(2026, 3, 5), LONDON)  # Monday 2 March + 3 days
+    assert clock(complaint, "keep_in_loop", end_of(date(2026, 3, 5), LONDON)
+                 + timedelta(seconds=1)).state is ClockState.BREACHED
+
+
+def test_a_customer_action_pauses_the_first_response_clock() -> None:
+    clock_ = Clock()
+    limit = Limit(amount=8, unit=Unit.BUSINESS_HOURS)
+    complaint = responding(clock_, policy=service_policy(first_response=limit))
+    unpaused_due = clock(complaint, "first_response", clock_.now).due_at
+    assert unpaused_due == london(2026, 3, 2, 17, 0)  # Monday 09:00 + 8 business hours
+    start = clock_.tick()
+    complaint = complaint.apply(PlanAction(description="send the bank statement",
+                                           owner=Owner.CUSTOMER, due=london(2026, 3, 9, 9, 0),
+                                           concern_ids=("K1",)), at=start).complaint
+    assert complaint.timeline.pauses == (PauseInterval(action_id="A1", start=start.astimezone(UTC),
+                                              start_seq=complaint.seq),)
+    paused = clock(complaint, "first_response", london(2026, 3, 2, 15, 0))
+    assert paused.state is ClockState.PAUSED
+    assert paused.due_at is not None
+    assert unpaused_due is not None
+    assert paused.due_at > unpaused_due
+    end = london(2026, 3, 3, 11, 0)  # Tuesday 11:00: 2h into the next business day
+    complaint = complaint.apply(CompleteAction(action_id="A1"), at=end).complaint
+    status = clock(complaint, "first_response", end)
+    assert status.state is ClockState.RUNNING
+    # m business minutes ran on Monday from 09:00 until the pause began; after Tuesday 11:00,
+    # 8h - m remain: 6h on Tuesday to 17:00, and 2h - m on Wednesday from 09:00
+    ran = start - london(2026, 3, 2, 9, 0)
+    assert status.due_at == london(2026, 3, 4, 11, 0) - ran
+    assert status.pauses == complaint.timeline.pauses
+    assert status.pauses[0].end_seq == complaint.seq
+
+
+def test_an_agent_action_does_not_pause() -> None:
+    clock_ = Clock()
+    complaint = responding(clock_, policy=service_policy(
+        first_response=Limit(amount=8, unit=Unit.BUSINESS_HOURS)))
+    complaint = play(complaint, [PlanAction(description="refund", owner=Owner.AGENT,
+                                            due=london(2026, 3, 9, 9, 0),
+                                            concern_ids=("K1",))], clock_)
+    assert complaint.timeline.pauses == ()
+    assert clock(complaint, "first_response", clock_.now).state is ClockState.RUNNING
+
+
+def test_regulatory_clocks_do_not_pause() -> None:
+    clock_ = Clock()
+    policy = Policy(regimes=(fca_disp(UK),))
+    complaint = responding(clock_, policy=policy)
+    before = clock(complaint, "final_response_8_weeks", clock_.now).due_at
+    complaint = play(complaint, [PlanAction(description="send statements",
+                                            owner=Owner.CUSTOMER, due=london(2026, 4, 9, 9, 0),
+                                            concern_ids=("K1",))], clock_)
+    status = clock(complaint, "final_response_8_weeks", london(2026, 3, 20))
+    assert (status.state, status.due_at, status.pauses) == (ClockState.RUNNING, before, ())
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+def test_no_regimes_no_clocks() -> None:
+    assert deadlines(open_complaint("C-1", at=RECEIVED_UK).complaint, at=RECEIVED_UK) == ()
+
+
+def test_deadlines_refuses_a_naive_time() -> None:
+    complaint = opened(RECEIVED_UK, fca_disp(UK))
+    with pytest.raises(InvalidValueError) as raised:
+        deadlines(complaint, at=datetime(2027, 1, 1))
+    assert raised.value.code == "naive_time"
+
+
+def test_statuses_come_in_policy_order_and_name_their_regime_and_rule() -> None:
+    complaint = opened(RECEIVED_UK, fca_disp(UK), service_clocks(
+        UK, first_response=Limit(amount=4, unit=Unit.BUSINESS_HOURS)))
+    statuses = deadlines(complaint, at=RECEIVED_UK)
+    assert [(s.regime, s.clock, s.rule) for s in statuses] == [
+        ("fca_disp", "summary_resolution", "FCA DISP 1.5.1R, 1.5.4R"),
+        ("fca_disp", "final_response_8_weeks", "FCA DISP 1.6.2R"),
+        ("service", "first_response", "service level: first response"),
+        ("service", "next_contact", "service level: next contact as scheduled"),
+    ]
+    assert all(s.at == RECEIVED_UK for s in statuses)
+    # 4 business hours from Friday 17:45 (after close): Monday 21 December 13:00
+    assert statuses[2].due_at == london(2026, 12, 21, 13, 0)
+
+
+def test_unless_met_rules_that_name_each_other_do_not_loop() -> None:
+    def rule(name: str, other: str) -> ClockRule:
+        return ClockRule(name=name, rule="r", description="d",
+                         limit=Limit(amount=1, unit=Unit.CALENDAR_DAYS),
+                         stop_on=(StopWhen(all_of=("final_response",)),), unless_met=(other,))
+
+    regime = Regime(name="r", title="t", calendar=UK, clocks=(rule("a", "b"), rule("b", "a")))
+    complaint = send(opened(RECEIVED_UK, regime), "final_response", RECEIVED_UK)
+    # "b" is evaluated first (for "a"), sees "a" unevaluated, and is met; so "a" is waived
+    assert [(s.clock, s.state) for s in deadlines(complaint, at=RECEIVED_UK)] == [
+        ("a", ClockState.NOT_APPLICABLE), ("b", ClockState.MET)]
+
+
+def test_the_policy_and_its_regimes_are_values() -> None:
+    assert fca_disp(UK) == fca_disp(UK)
+    assert Policy(regimes=[fca_disp(UK)]).regimes == (fca_disp(UK),)
+    with pytest.raises(InvalidValueError) as raised:
+        Policy(regimes=(fca_disp(UK), fca_disp(ENGLAND)))
+    assert raised.value.argument == "regimes"
+
+
+@pytest.mark.parametrize(("build", "argument"), [
+    (lambda: BusinessCalendar(time_zone="Mars/Olympus"), "time_zone"),
+    (lambda: BusinessCalendar(time_zone="Europe/London", working_days=()), "working_days"),
+    (lambda: BusinessCalendar(time_zone="Europe/London", working_days=(7,)), "working_days"),
+    (lambda: BusinessCalendar(time_zone="Europe/London", holidays=[datetime(2027, 1, 1)]),
+     "holidays"),
+    (lambda: BusinessCalendar(time_zone="Europe/London", opens_at=time(18, 0)), "closes_at"),
+    (lambda: BusinessCalendar(time_zone="Europe/London",
+                              opens_at=time(9, 0, tzinfo=UTC)), "opens_at"),
+    (lambda: Limit(amount=0, unit=Unit.HOURS), "amount"),
+    (lambda: Limit(amount=3, unit="fortnights"), "unit"),
+    (lambda: StopWhen(all_of=()), "all_of"),
+    (lambda: StopWhen(all_of=("postcard",)), "kinds"),
+    (lambda: ClockRule(name="x", rule="r", description="d"), "limit"),
+    (lambda: ClockRule(name="x", rule="r", description="d",
+                       limit=Limit(amount=1, unit=Unit.HOURS)), "stop_on"),
+    (lambda: ClockRule(name="x", rule="r", description="d", kind=ClockKind.KEEP_IN_LOOP),
+     "limit"),
+    (lambda: Regime(name="r", title="t", calendar=UK, clocks=(
+        ClockRule(name="x", rule="r", description="d", kind=ClockKind.NEXT_CONTACT),
+        ClockRule(name="x", rule="r", description="d", kind=ClockKind.NEXT_CONTACT))),
+     "clocks"),
+    (lambda: Regime(name="r", title="t", calendar=UK, clocks=(
+        ClockRule(name="x", rule="r", description="d", kind=ClockKind.NEXT_CONTACT,
+                  unless_met=("y",)),)), "clocks"),
+    (lambda: calendar_from_holidays("XX", years=[2027], time_zone="UTC"), "country"),
+    (lambda: calendar_from_holidays("GB", years=[], time_zone="UTC"), "years"),
+    (lambda: calendar_from_holidays("GB", years=[2027], time_zone="UTC", subdivisions="ENG"),
+     "subdivisions"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_bad_clock_values_name_their_argument(build: object, argument: str) -> None:
+    assert callable(build)
+    with pytest.raises(InvalidValueError) as raised:
+        build()
+    assert raised.value.argument == argument
+
+
+def test_without_the_holidays_extra_the_error_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "holidays", None)  # import holidays -> ImportError
+    with pytest.raises(ComplaintflowError, match=r"complaintflow\[holidays\]"):
+        uk_calendar([2027])
+
+
+def test_importing_complaintflow_does_not_import_holidays() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, complaintflow; print('holidays' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
