@@ -21,11 +21,16 @@ guarded by the same rule everywhere: the concern exists and is not yet confirmed
 Then the memory each fresh complaint (or competitor object) keeps alive, by tracemalloc,
 and the persistence benchmark of ``bench/persistence.py`` (round trip, replay, SQLite).
 
-Last, the clocks: ``deadlines(complaint, at=t)`` for every one of 10,000 complaints at one
+Then the clocks: ``deadlines(complaint, at=t)`` for every one of 10,000 complaints at one
 time, under a policy of the FCA DISP preset and service clocks (first response in business
 hours, next contact, keep in the loop) on the UK calendar, the complaints in a mix of
 states (new, acknowledged, answered, following up with a scheduled follow-up and a pause
 while the customer owes an action). Target: under 1 s for all of them.
+
+Finally the compliance audit: ``complaintflow.audit.audit`` over 10,000 complaints of 60
+events each (the first 60 events of the longest model-based covering path: verification,
+two concerns, a response, follow-up contacts, recap, close, reopen), typed events in
+memory; the target is under 5 s for all of them. ``--quick`` audits 2,000 and scales up.
 
 Every timing is the median of many repeats of a loop, in microseconds per operation, with
 the garbage collector enabled as in a real process (the per-object machines create reference
@@ -547,6 +552,50 @@ def print_report(times: dict[str, dict[str, float]], ratio: dict[str, float],
         print(f"  [{verdict}] {check['name']}: {check['value']:,.2f} (limit {check['limit']:g})")
 
 
+AUDIT_COMPLAINTS = 10_000
+AUDIT_EVENTS = 60
+MAX_AUDIT_SECONDS = 5.0
+
+
+def audit_logs(count: int) -> list[list[Any]]:
+    """``count`` logs of ``AUDIT_EVENTS`` events, each under its own complaint id."""
+    import attrs
+
+    from complaintflow.testing import covering_paths
+
+    longest = max(covering_paths(), key=lambda path: len(path.steps))
+    base = list(longest.play().events)[:AUDIT_EVENTS]
+    return [[attrs.evolve(base[0], complaint_id=f"C-{n}"), *base[1:]] for n in range(count)]
+
+
+def time_audit(quick: bool) -> dict[str, Any]:
+    """Seconds to audit ``AUDIT_COMPLAINTS`` complaints (best of the repeats)."""
+    from complaintflow.audit import audit
+
+    count, repeats = (2_000, 1) if quick else (AUDIT_COMPLAINTS, 3)
+    logs = audit_logs(count)
+    best = min(timeit.repeat(lambda: [audit(log) for log in logs], number=1, repeat=repeats))
+    seconds = best * AUDIT_COMPLAINTS / count
+    return {"complaints": AUDIT_COMPLAINTS, "events_per_complaint": AUDIT_EVENTS,
+            "measured_complaints": count, "repeats": repeats, "seconds": seconds,
+            "us_per_complaint": seconds / AUDIT_COMPLAINTS * 1e6,
+            "target": {"name": f"audit {AUDIT_COMPLAINTS:,} complaints of {AUDIT_EVENTS} "
+                               f"events in < {MAX_AUDIT_SECONDS:g} s",
+                       "value": seconds, "limit": MAX_AUDIT_SECONDS,
+                       "passed": seconds < MAX_AUDIT_SECONDS}}
+
+
+def print_audit(result: dict[str, Any]) -> None:
+    print(f"\nCompliance audit: {result['complaints']:,} complaints of "
+          f"{result['events_per_complaint']} events"
+          + (f" (measured on {result['measured_complaints']:,}, scaled)"
+             if result["measured_complaints"] != result["complaints"] else ""))
+    print(f"  total {result['seconds']:.2f} s, {result['us_per_complaint']:.0f} µs per complaint")
+    target = result["target"]
+    verdict = "PASS" if target["passed"] else "FAIL"
+    print(f"  [{verdict}] {target['name']}: {target['value']:.2f} s")
+
+
 def environment() -> dict[str, str]:
     """What the numbers were measured on."""
     return {
@@ -595,10 +644,14 @@ def main(argv: list[str] | None = None) -> int:
     checks = targets(ratio, memory, clocks)
     print_report(times, ratio, memory, memory_count, checks, clocks, calendar)
     persisted = persistence.run(args.quick)
+    audited = time_audit(args.quick)
+    print_audit(audited)
+    checks.append(audited["target"])
     if args.json is not None:
         report = {"environment": env, "quick": args.quick, "timings": times, "ratios": ratio,
                   "memory_bytes_per_object": memory, "memory_objects": memory_count,
-                  "clocks": clocks, "targets": checks, "persistence": persisted}
+                  "clocks": clocks, "targets": checks, "persistence": persisted,
+                  "audit": audited}
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"\nJSON written to {args.json}")
     return 0

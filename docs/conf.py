@@ -6,8 +6,10 @@ Build (warnings are errors)::
 
 The workflow diagram is not written by hand: on ``builder-inited`` this file writes
 ``docs/_generated/workflow.mmd`` from :func:`complaintflow.workflow_diagram`, and
-``workflow.md`` includes that file with the ``mermaid`` directive. ``docs/_generated/`` is
-build output.
+``workflow.md`` includes that file with the ``mermaid`` directive. Likewise
+``_generated/rules.md``, the audit's rules reference, comes from the rule registry
+(:data:`complaintflow.audit.BUILTIN_RULES`) and ``rules.md`` includes it.
+``docs/_generated/`` is build output.
 """
 
 from __future__ import annotations
@@ -183,8 +185,24 @@ def write_snapshot_reference(app: Sphinx | None = None) -> Path:
     return target
 
 
+# -- the generated rules reference ---------------------------------------------------------
+
+
+def write_rules_reference(app: Sphinx | None = None) -> Path:
+    """Write ``_generated/rules.md`` from the registry; rewrite only when it changed."""
+    from complaintflow.audit._report import rules_reference
+
+    GENERATED.mkdir(exist_ok=True)
+    target = GENERATED / "rules.md"
+    text = rules_reference()
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", write_workflow_diagram)
     app.connect("builder-inited", write_snapshot_reference)
+    app.connect("builder-inited", write_rules_reference)
     app.connect("autodoc-process-signature", _alias_names)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

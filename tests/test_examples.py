@@ -46,6 +46,14 @@ def test_readme_block_runs(block: str, capsys: pytest.CaptureFixture[str]) -> No
         assert printed[-len(promised):] == promised
 
 
+def test_qa_audit_example_fails_only_the_legacy_call(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(ROOT / "examples" / "qa_audit.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "CMP-201: 0 failed" in out
+    assert "CMP-202: 4 failed (1 critical)" in out
+    assert out.splitlines()[-1] == "exit status 1"
+
+
 def test_demo_narrates_the_payroll_scenario(capsys: pytest.CaptureFixture[str],
                                            tmp_path: Path) -> None:
     db = tmp_path / "demo.db"

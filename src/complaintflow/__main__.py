@@ -1,4 +1,4 @@
-"""The ``complaintflow`` command line: ``python -m complaintflow demo``."""
+"""The ``complaintflow`` command line: ``complaintflow demo`` and ``complaintflow audit``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+
+# the names of complaintflow.audit.AUDIT_POLICIES, kept here so that --help imports nothing
+_AUDIT_POLICY_NAMES = ("default", "strict", "lenient")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -16,7 +19,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                                        "transcript, keeping the complaint in a SQLite file")
     demo.add_argument("--db", default="complaintflow-demo.db",
                       help="the SQLite file to keep complaints in (default: %(default)s)")
+    audit = sub.add_parser(
+        "audit", help="audit every complaint of a JSON-lines event export",
+        description="Audit every complaint of a JSON-lines event export (one event per "
+                    "line, grouped by complaint) against the compliance rules. Exit status: "
+                    "0 all fine, 1 a critical rule failed, 2 unreadable input.")
+    audit.add_argument("file", metavar="FILE", help="the JSON-lines file, or - for stdin")
+    audit.add_argument("--policy", default="default", choices=_AUDIT_POLICY_NAMES,
+                       metavar="NAME", help="the named audit policy: "
+                       + ", ".join(_AUDIT_POLICY_NAMES) + " (default: %(default)s)")
+    audit.add_argument("--format", default="table", choices=("table", "json"),
+                       help="a table per complaint and a summary, or JSON "
+                            "(default: %(default)s)")
     args = parser.parse_args(argv)
+    if args.command == "audit":
+        from .audit._cli import run
+
+        return run(args.file, policy_name=args.policy, output=args.format,
+                   stdout=sys.stdout, stderr=sys.stderr)
     if args.command == "demo":
         from ._demo import run_demo
 

@@ -19,18 +19,18 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from ._complaint import Applied, Complaint, open_complaint
-from ._errors import (
+from .._complaint import Applied, Complaint, open_complaint
+from .._errors import (
     ComplaintExists,
     ComplaintflowError,
     ComplaintNotFound,
     ConcurrencyConflict,
     InvalidValueError,
 )
-from ._snapshot import dump, load
-from .commands import Assign, Command, HearConcern, OfferCompensation, VerifyCustomer
-from .events import AnyEvent, Event, StageChanged
-from .stores import ComplaintStore, handle
+from .._snapshot import dump, load
+from ..commands import Assign, Command, HearConcern, OfferCompensation, VerifyCustomer
+from ..events import AnyEvent, Event, StageChanged
+from ..stores import ComplaintStore, handle
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

@@ -1,0 +1,95 @@
+"""What a rule reads: one complaint's event log, indexed once, with its policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
+
+from attrs import evolve
+
+from .._errors import InvalidValueError
+from .._policy import Policy
+from .._values import utc
+from ..events import AnyEvent, ComplaintOpened, Event
+
+if TYPE_CHECKING:
+    from .._complaint import Complaint
+
+T = TypeVar("T")
+
+
+class Trail:
+    """One complaint's events in order, checked and indexed for the rules.
+
+    ``policy`` is the complaint's own :class:`~complaintflow.Policy` (from its
+    ``complaint_opened`` event); ``as_of`` is the time the audit looks from (by default the
+    last event's), which decides whether an open item is already overdue.
+    """
+
+    def __init__(self, events: Iterable[Event], *, as_of: datetime | None = None):
+        checked: list[AnyEvent] = []
+        by_type: dict[str, list[AnyEvent]] = {}
+        for index, event in enumerate(events):
+            if not isinstance(event, Event):
+                raise InvalidValueError(f"{event!r} is not a complaintflow event",
+                                        argument="events")
+            if (index == 0) != isinstance(event, ComplaintOpened):
+                raise InvalidValueError(
+                    "an event log must start with a complaint_opened event" if index == 0 else
+                    f"a second complaint_opened event at seq {event.seq}", argument="events")
+            if event.seq != index + 1:
+                raise InvalidValueError(
+                    f"event {event.type} has seq {event.seq}; expected {index + 1}",
+                    argument="events")
+            at = utc(event.at, f"events[{event.seq}].at")
+            if at is not event.at:
+                event = evolve(event, at=at)
+            checked.append(event)  # type: ignore[arg-type]  # every Event subclass is in AnyEvent
+            by_type.setdefault(event.type, []).append(event)  # type: ignore[arg-type]  # as above
+        if not checked:
+            raise InvalidValueError("an event log must start with a complaint_opened event",
+                                    argument="events")
+        opened = checked[0]
+        assert isinstance(opened, ComplaintOpened)
+        self.events: tuple[AnyEvent, ...] = tuple(checked)
+        self.by_type: dict[str, list[AnyEvent]] = by_type
+        """The events of each type, in order."""
+        self.complaint_id: str = opened.complaint_id
+        self.policy: Policy = opened.policy
+        self._derived: dict[Callable[[Trail], object], object] = {}
+        self.as_of: datetime = utc(as_of, "as_of") if as_of is not None else checked[-1].at
+
+    def derived(self, compute: Callable[[Trail], T]) -> T:
+        """``compute(self)``, computed once per trail: for what several rules derive."""
+        try:
+            return self._derived[compute]  # type: ignore[return-value]  # keyed by compute
+        except KeyError:
+            value = self._derived[compute] = compute(self)
+            return value
+
+    def of(self, *types: str) -> Sequence[AnyEvent]:
+        """The events of these types, in log order."""
+        if len(types) == 1:
+            return self.by_type.get(types[0], ())
+        return sorted((e for t in types for e in self.by_type.get(t, ())), key=_seq)
+
+    def first(self, *types: str) -> AnyEvent | None:
+        """The first event of one of these types, or ``None``."""
+        found = self.of(*types)
+        return found[0] if found else None
+
+    def has(self, event_type: str) -> bool:
+        return event_type in self.by_type
+
+    @cached_property
+    def complaint(self) -> Complaint:
+        """The complaint the log folds into (computed on first use)."""
+        from .._complaint import Complaint
+
+        return Complaint.from_events(self.events)
+
+
+def _seq(event: Event) -> int:
+    return event.seq

@@ -1,0 +1,57 @@
+"""The test kit: drive complaints in tests, assert compliance and event order, walk the
+workflow by model-based paths, and check a complaint store with :class:`StoreContract`.
+
+The pytest plugin (registered as ``complaintflow`` through the ``pytest11`` entry point)
+adds the ``complaint_clock`` and ``complaint_factory`` fixtures and readable scorecard
+comparisons; everything here also works without pytest.
+"""
+
+from ._assertions import (
+    ComplianceError,
+    Trace,
+    TraceError,
+    TraceMatch,
+    assert_complies,
+    assert_trace,
+)
+from ._paths import (
+    CommandPath,
+    CoverageReport,
+    Step,
+    Transition,
+    covering_paths,
+    shortest_paths,
+    transition_coverage,
+    transitions,
+)
+from ._recording import (
+    DEFAULT_START,
+    ComplaintFactory,
+    Conversation,
+    ManualClock,
+    Recording,
+)
+from ._stores import StoreContract
+
+__all__ = [
+    "DEFAULT_START",
+    "CommandPath",
+    "ComplaintFactory",
+    "ComplianceError",
+    "Conversation",
+    "CoverageReport",
+    "ManualClock",
+    "Recording",
+    "Step",
+    "StoreContract",
+    "Trace",
+    "TraceError",
+    "TraceMatch",
+    "Transition",
+    "assert_complies",
+    "assert_trace",
+    "covering_paths",
+    "shortest_paths",
+    "transition_coverage",
+    "transitions",
+]
