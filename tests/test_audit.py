@@ -8,7 +8,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,18 @@ import attrs
 import pytest
 from attrs import frozen
 
-from complaintflow import InvalidValueError, Owner, Severity
+from complaintflow import (
+    BusinessCalendar,
+    InvalidValueError,
+    Limit,
+    Owner,
+    Policy,
+    RecordCommunication,
+    Severity,
+    fca_disp,
+    open_complaint,
+    service_clocks,
+)
 from complaintflow import events as ev
 from complaintflow.audit import (
     AUDIT_POLICIES,
@@ -363,7 +374,7 @@ def test_scorecards_as_data_and_text() -> None:
     with pytest.raises(InvalidValueError, match="not a scorecard"):
         scorecard_from_dict({"complaint_id": "x"})
     table = scorecard_table(card)
-    assert table.splitlines()[0] == "CMP-13: 4 failed (1 critical), 4 passed, 8 not applicable"
+    assert table.splitlines()[0] == "CMP-13: 4 failed (1 critical), 4 passed, 10 not applicable"
     assert "FAIL    critical  compensation_within_authority" in table
     assert len(scorecard_table(card, failures_only=True).splitlines()) == 2 + 4 * 2
     assert 0 < card.score < 1
@@ -405,3 +416,53 @@ def test_the_api_page_documents_every_public_name(module: str) -> None:
     missing = [name for name in names
                if not re.search(rf"^\.\. [\w:]+:: {re.escape(module)}\.{name}$", page, re.M)]
     assert missing == []
+
+
+# --- the clocks -------------------------------------------------------------------------
+
+
+def _regulated_log(*, final_response_after: timedelta | None) -> tuple[list[Event], datetime]:
+    """An FCA DISP complaint with a 4-business-hour first-response service level, received
+    Monday 2 March 2026 09:00 London; a final response after ``final_response_after``."""
+    calendar = BusinessCalendar(time_zone="Europe/London")
+    policy = Policy(regimes=(fca_disp(calendar), service_clocks(
+        calendar, first_response=Limit(amount=4, unit="business_hours"),
+        include_next_contact=False)))
+    received = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    opened = open_complaint("CMP-FCA", at=received, policy=policy)
+    log: list[Event] = list(opened.events)
+    complaint = opened.complaint
+    if final_response_after is not None:
+        applied = complaint.apply(RecordCommunication(kind="final_response", channel="letter"),
+                                  at=received + final_response_after)
+        log += applied.events
+    return log, received
+
+
+def test_regulatory_deadlines_met_in_time() -> None:
+    log, received = _regulated_log(final_response_after=timedelta(days=20))
+    card = audit(log, as_of=received + timedelta(weeks=10))
+    assert card.item("regulatory_deadlines_met").result is Verdict.PASSED
+    assert card.item("regulatory_deadlines_met").evidence == (1, 2)
+    assert card.item("regulatory_deadlines_met").severity is Grade.CRITICAL
+    # the first response came after 20 days, not 4 business hours
+    service = card.item("service_levels_met")
+    assert service.result is Verdict.FAILED
+    assert service.severity is Grade.MINOR
+    assert service.explanation == ("The first_response clock of service was due "
+                                   "2026-03-02 13:00 UTC and was met late.")
+
+
+def test_a_missed_regulatory_deadline_is_a_critical_failure() -> None:
+    log, received = _regulated_log(final_response_after=None)
+    assert audit(log, as_of=received + timedelta(weeks=7)).item(
+        "regulatory_deadlines_met").result is Verdict.PASSED  # still within 8 weeks
+    card = audit(log, as_of=received + timedelta(weeks=9))
+    item = card.item("regulatory_deadlines_met")
+    assert item.result is Verdict.FAILED
+    assert item.explanation == ("The final_response_8_weeks clock of fca_disp was due "
+                                "2026-04-27 23:00 UTC and is overdue at 2026-05-04 09:00 UTC.")
+    assert item in card.critical_failures
+    late = audit(log, as_of=received + timedelta(days=60, hours=1),
+                 policy=AuditPolicy(disabled=("regulatory_deadlines_met",)))
+    assert "regulatory_deadlines_met" not in {i.rule_id for i in late}

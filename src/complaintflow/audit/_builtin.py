@@ -13,6 +13,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from .. import events as ev
+from .._clocks import ClockState, deadlines
 from .._values import Owner, Severity
 from ._model import NOT_APPLICABLE, Finding, Grade, failed, passed
 from ._trail import Trail
@@ -541,6 +542,39 @@ def _root_cause(trail: Trail) -> Finding:
     return passed(*(e.seq for e in at_fault), *(e.seq for e in prevention))
 
 
+def _clocks(trail: Trail, service: bool) -> Finding:
+    """The policy's clocks at the audit's time: the service levels, or the regulators'."""
+    if not any((regime.name == _SERVICE) is service for regime in trail.policy.regimes):
+        return NOT_APPLICABLE  # without folding the log: most audits have no clocks
+    statuses = [status for status in deadlines(trail.complaint, at=trail.as_of)
+                if (status.regime == _SERVICE) is service
+                and status.state is not ClockState.NOT_APPLICABLE]
+    if not statuses:
+        return NOT_APPLICABLE
+    evidence = sorted({seq for status in statuses
+                       for seq in (status.started_by or 1, *status.stopped_by)})
+    late = [status for status in statuses if status.breached]
+    if late:
+        return failed(_sentence([
+            f"the {status.clock} clock of {status.regime} was due "
+            f"{status.due_at:%Y-%m-%d %H:%M} UTC and "
+            + ("was met late" if status.stopped_by else f"is overdue at "
+               f"{trail.as_of:%Y-%m-%d %H:%M} UTC")
+            for status in late]), *evidence)
+    return passed(*evidence)
+
+
+_SERVICE = "service"  # the regime name of service_clocks()
+
+
+def _regulatory(trail: Trail) -> Finding:
+    return _clocks(trail, service=False)
+
+
+def _service(trail: Trail) -> Finding:
+    return _clocks(trail, service=True)
+
+
 # --- the registry -----------------------------------------------------------------------------
 
 _C, _M, _m = Grade.CRITICAL, Grade.MAJOR, Grade.MINOR
@@ -629,5 +663,16 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "Evenson steps 2 and 5; best practice 5", _m,
         "When a root cause says the company was at fault, a preventive action was recorded.",
         _root_cause),
+    BuiltinRule(
+        "regulatory_deadlines_met", "Regulatory deadlines met",
+        "the policy's regimes: FCA DISP 1.6, ASIC RG 271, CFPB, PSD2 Art. 101", _C,
+        "No clock of the policy's regulatory regimes is breached at the audit's time: each "
+        "was stopped in time (a final response, a holding response, ...) or is still "
+        "within its limit.", _regulatory),
+    BuiltinRule(
+        "service_levels_met", "Service levels met",
+        "the host's service clocks (service_clocks)", _m,
+        "No service clock (first response, next contact, keep in the loop) is breached at "
+        "the audit's time.", _service),
 )
 """The built-in rules, in workflow order: the registry the rules reference is built from."""

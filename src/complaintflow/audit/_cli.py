@@ -167,7 +167,9 @@ def run(path: str, *, policy_name: str, output: str, stdout: IO[str],
     else:
         for card in cards:
             stdout.write(scorecard_table(card) + "\n\n")
-        stdout.write(f"{totals['complaints']} complaints audited under the {policy_name} "
+        audited = totals["complaints"]
+        noun = "complaint" if audited == 1 else "complaints"
+        stdout.write(f"{audited} {noun} audited under the {policy_name} "
                      f"policy: {totals['complying']} comply, {totals['with_failures']} with "
                      f"failures ({totals['with_critical_failures']} critical); "
                      f"{totals['unreadable']} unreadable\n")
