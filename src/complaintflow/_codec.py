@@ -92,7 +92,21 @@ def _optionals(tp: Any, conv: Converter) -> Callable[[object, object], Any]:
     def structure(value: object, _: object) -> Any:
         return None if value is None else inner(value, inner_type)
 
-    return structure
+    def primitive(value: object, _: object) -> Any:
+        if value is None or type(value) is inner_type:  # what JSON gives: no call needed
+            return value
+        return inner(value, inner_type)
+
+    return primitive if inner_type in (str, int, bool) else structure
+
+
+def _unstructure_tuples(tp: Any, conv: Converter) -> Callable[[Any], list[Any]]:
+    """Tuples to JSON arrays, with the item hook looked up once."""
+    item_type = tp.__args__[0]
+    if item_type in (str, int, bool):
+        return list
+    inner = conv.get_unstructure_hook(item_type)
+    return lambda value: [inner(item) for item in value]
 
 
 def _annotated(error: Exception, note: str) -> Exception:
@@ -189,6 +203,9 @@ def make_persistence_converter(*, detailed: bool = True) -> Converter:
     conv.register_structure_hook(StrEnum, _structure_enum)
     conv.register_structure_hook_factory(_is_optional, lambda tp: _optionals(tp, conv))
     conv.register_unstructure_hook_factory(_is_optional, lambda tp: _unstructure_optional(tp, conv))
+    conv.register_unstructure_hook_factory(
+        lambda cls: getattr(cls, "__origin__", None) is tuple,
+        lambda tp: _unstructure_tuples(tp, conv))
     conv.register_structure_hook_factory(
         lambda cls: getattr(cls, "__origin__", None) is tuple, lambda tp: _tuples(tp, conv))
     conv.register_structure_hook_factory(attrs.has, lambda cls: _complete(cls, conv))
