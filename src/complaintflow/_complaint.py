@@ -132,14 +132,18 @@ class Complaint:
         :class:`InvalidValueError` for a naive ``at``.
         """
         at = utc(at)
-        if getattr(command, "command_id", None) is not None:
-            receipt = self.receipt(command.command_id)
+        try:
+            command_id = command.command_id
+        except AttributeError:  # not a command: run() says so
+            command_id = None
+        if command_id is not None:
+            receipt = self.receipt(command_id)
             if receipt is not None:
-                return Applied(complaint=self, events=(), duplicate=receipt)
+                return Applied(self, (), receipt)
         outcome = run(self, command, at)
         if isinstance(outcome, Rejection):
             raise CommandRejected(outcome)
-        return Applied(complaint=outcome[0], events=outcome[1])
+        return Applied(outcome[0], outcome[1])
 
     def check(self, command: Command, *, at: datetime) -> Rejection | None:
         """The rejection ``apply`` would raise, or ``None`` when the command would apply."""
