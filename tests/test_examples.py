@@ -69,9 +69,11 @@ def test_demo_narrates_the_payroll_scenario(capsys: pytest.CaptureFixture[str],
         "3 of 3 promises kept on time",
         "closed, outcome resolved",
         "stage recapping -> closed",
-        f"Saved in {db}: revision 29, 34 events.",
-        f"Resumed CMP-2026-0042 from {db}: following_up, revision 29",
-        "a retry of billing-webhook-A1: answered from its receipt (event #33), nothing changed",
+        f"Saved in {db}: revision 30, 35 events.",
+        f"Resumed CMP-2026-0042 from {db}: following_up, revision 30",
+        "a retry of billing-webhook-A1: answered from its receipt (event #34), nothing changed",
+        "final_response_8_weeks     met             due Tue 28 Apr 00:00",
+        "Audit of the event log: 15 rules passed, failed: none",
     ]:
         assert expected in out, expected
     with SQLiteStore(db) as store:

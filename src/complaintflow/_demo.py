@@ -8,7 +8,7 @@ final summary. It shows the library; it is not part of the library's API.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from os import PathLike
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -17,13 +17,23 @@ from attrs import asdict
 
 from . import commands as cmd
 from . import events as ev
+from ._calendar import BusinessCalendar
+from ._clocks import deadlines
 from ._complaint import Complaint, open_complaint
+from ._policy import Policy
+from ._presets import fca_disp, service_clocks
+from ._regime import Limit
 from ._rejection import CommandRejected
 from ._values import Owner, Severity
 from .stores.sqlite import SQLiteStore
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)  # a Monday morning
+_CALENDAR = BusinessCalendar(time_zone="Europe/London", holidays=(date(2026, 4, 3),
+                                                                   date(2026, 4, 6)))
+POLICY = Policy(regimes=(fca_disp(_CALENDAR), service_clocks(
+    _CALENDAR, first_response=Limit(amount=4, unit="business_hours"))))
+"""A UK firm: FCA DISP time limits, and its own service levels."""
 
 
 # How the transcript describes each event: a format string over the event's fields, in
@@ -46,6 +56,7 @@ _TEMPLATES: dict[str, str] = {
     "open_items_reviewed": "open items reviewed: {open_action_ids}",
     "closure_sought": "customer is {customer_response}",
     "complaint_closed": "closed, outcome {outcome}",
+    "communication_recorded": "{kind} sent by {channel}",
 }
 
 
@@ -118,6 +129,7 @@ def _first_contact(t: Transcript) -> None:
     t.say(f"First call - the customer rings in, {_clock(t.now)} (Europe/London)")
     t.do(cmd.VerifyCustomer(name="Priya Shah", callback="+44 20 7946 0321",
                             customer_id="ACME-4471", service="Payroll Plus"))
+    t.do(cmd.RecordCommunication(kind="acknowledgement", channel="email"))
     t.do(cmd.LetVent(note="Furious: staff are due to be paid on Friday."), minutes=3)
     t.do(cmd.HearConcern(text="Payroll won't run, it fails at the tax step."))
     t.do(cmd.RestateConcern(concern_id="K1",
@@ -187,6 +199,8 @@ def _second_contact(t: Transcript) -> None:
     t.do(cmd.Recap(summary="Payroll paid on time and fixed; invoices corrected."))
     t.do(cmd.SeekClosure(customer_response="satisfied"))
     t.do(cmd.ThankCustomer())
+    t.do(cmd.RecordCommunication(kind="final_response", channel="email",
+                                 summary="Both concerns resolved; how to refer to the FOS."))
     t.do(cmd.Close())
 
 
@@ -213,12 +227,29 @@ def _summary(t: Transcript) -> None:
           f"vented={c.vented}, thanked={c.thanked}")
 
 
+def _clocks_and_audit(t: Transcript) -> None:
+    """What a regulator and a QA team would ask, read off the stored complaint and log."""
+    from .audit import Verdict, audit  # the audit is not needed before here
+
+    c = t.complaint
+    t.say()
+    t.say(f"Clocks at the close ({', '.join(r.title for r in c.policy.regimes)})")
+    for status in deadlines(c, at=t.now):
+        due = _clock(status.due_at) if status.due_at else "-"
+        t.say(f"  {status.clock:<26} {status.state:<15} due {due}")
+    card = audit(t.store.events(t.complaint_id))
+    failed = ", ".join(card.failed_ids) or "none"
+    t.say()
+    passed = sum(item.result is Verdict.PASSED for item in card)
+    t.say(f"Audit of the event log: {passed} rules passed, failed: {failed}")
+
+
 def run_demo(out: TextIO, db: str | PathLike[str] = "complaintflow-demo.db") -> Complaint:
     """Play the payroll scenario, keeping the complaint in the SQLite file ``db`` and
     narrating to ``out``; returns the closed complaint."""
     with SQLiteStore(db) as store:
         complaint_id = f"CMP-2026-{42 + len(store.ids()):04d}"  # a new one on each run
-        opened = open_complaint(complaint_id, at=START)
+        opened = open_complaint(complaint_id, at=START, policy=POLICY)
         store.add(opened.complaint, opened.events)
         t = Transcript(store, complaint_id, START, out)
         t.say("complaintflow demo: the payroll outage, in IBM's seven steps")
@@ -241,4 +272,5 @@ def run_demo(out: TextIO, db: str | PathLike[str] = "complaintflow-demo.db") -> 
               f"follow-up due {_clock(resumed.follow_up_at or t.now)}.")
         _second_contact(t)
         _summary(t)
+        _clocks_and_audit(t)
         return t.complaint
