@@ -18,6 +18,7 @@ Run from the repository root (``python bench/run.py`` runs it too)::
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import sys
@@ -220,9 +221,17 @@ def naive_round_trip(text: str, at: datetime) -> Callable[[], object]:
     return op
 
 
-def median_us(op: Callable[[], object], repeats: int, number: int) -> float:
-    timer = timeit.Timer(op)
-    return statistics.median(timer.repeat(repeats, number)) / number * 1e6
+def median_us(ops: dict[str, Callable[[], object]], repeats: int,
+              number: int) -> dict[str, float]:
+    """Median µs per call of each op. The repeats are interleaved (one loop of each op,
+    then the next round), so that the machine's slow and fast spells hit every op alike
+    and the ratios stay meaningful; the garbage collector stays on, as in a worker."""
+    timers = {name: timeit.Timer(op, setup=gc.enable) for name, op in ops.items()}
+    samples: dict[str, list[float]] = {name: [] for name in ops}
+    for _ in range(repeats):
+        for name, timer in timers.items():
+            samples[name].append(timer.timeit(number) / number * 1e6)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 # --- 2. replay --------------------------------------------------------------------------
@@ -277,7 +286,7 @@ def run(quick: bool) -> dict[str, Any]:
            "naive": naive_round_trip(text, at)}
     for op in ops.values():
         op()
-    us = {name: median_us(op, repeats, number) for name, op in ops.items()}
+    us = median_us(ops, repeats, number)
 
     log = long_log(LOG_EVENTS)
     as_json = [json.loads(json.dumps(dump_event(event))) for event in log]

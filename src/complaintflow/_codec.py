@@ -14,7 +14,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -57,6 +57,19 @@ def parse_duration(value: object) -> timedelta:
     duration = timedelta(days=int(days or 0), seconds=int(seconds or 0),
                          microseconds=int((fraction or "").ljust(6, "0")))
     return -duration if sign else duration
+
+
+def _structure_time(value: object, _: object) -> datetime:
+    """A time in UTC. What ``dump`` wrote (``...+00:00``) parses to UTC in one C call."""
+    if type(value) is str:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is timezone.utc:
+                return parsed
+    return utc(parse_time(value))
 
 
 def _iso(kind: type[date] | type[time], label: str) -> Callable[[object, object], Any]:
@@ -148,12 +161,12 @@ def _complete(cls: type[Any], conv: Converter) -> Callable[[object, Any], Any]:
     """An attrs class from a JSON object that must hold every field, defaulted or not."""
     generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
     defaulted = [a for a in attrs.fields(cls) if a.init and a.default is not attrs.NOTHING]
-    required = frozenset(a.name for a in defaulted)
+    complete = len(attrs.fields(cls))
 
     def structure(value: object, _: object) -> Any:
         if type(value) is not dict and not isinstance(value, Mapping):
             raise InvalidValueError(f"expected an object, got {json_type(value)}")
-        if required <= value.keys():
+        if len(value) == complete:  # and no unknown key (checked by `generated`): all there
             return generated(value, cls)
         missing = [a for a in defaulted if a.name not in value]
         errors: list[Exception] = [
@@ -161,11 +174,13 @@ def _complete(cls: type[Any], conv: Converter) -> Callable[[object, Any], Any]:
                 f"Structuring class {cls.__qualname__} @ attribute {a.name}", a.name, a.type))
             for a in missing]
         try:
-            generated(value, cls)
+            structured = generated(value, cls)
         except ClassValidationError as error:
             errors.extend(error.exceptions)
         except Exception as error:  # reported with the missing fields
             errors.append(error)
+        if not errors:
+            return structured
         raise ClassValidationError(f"While structuring {cls.__name__}", errors, cls)
 
     return structure
@@ -190,7 +205,7 @@ def make_persistence_converter(*, detailed: bool = True) -> Converter:
     tries it first and asks the detailed one *where* only when something is wrong.
     """
     conv = make_converter(detailed=detailed)
-    conv.register_structure_hook(datetime, lambda value, _: utc(parse_time(value)))
+    conv.register_structure_hook(datetime, _structure_time)
     conv.register_structure_hook(timedelta, lambda value, _: parse_duration(value))
     conv.register_unstructure_hook(timedelta, format_duration)
     conv.register_structure_hook(date, _iso(date, "an ISO-8601 date such as '2026-12-18'"))
