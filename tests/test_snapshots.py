@@ -223,6 +223,9 @@ def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None
     (lambda s: s["policy"].update(reopen_window="30 days"), Problem(
         "$.policy.reopen_window", "expected an ISO-8601 duration such as 'P30D', got "
                                   "'30 days'")),
+    (lambda s: s["policy"].update(agent_authority_limit=50), Problem(
+        "$.policy.agent_authority_limit", "expected a decimal number as a string, got a "
+                                          "number")),
     (lambda s: s.update(priority=["K9"]), Problem("$.priority[0]", "unknown concern 'K9'")),
     (lambda s: s["actions"][0].update(concern_ids=["K1", "K7"]),
      Problem("$.actions[0].concern_ids[1]", "unknown concern 'K7'")),
@@ -242,6 +245,13 @@ def test_each_kind_of_damage_is_named(snapshot: dict[str, Any], change: Any,
                                       expected: Problem) -> None:
     change(snapshot)
     assert problems(snapshot) == [expected]
+
+
+def test_a_missing_field_is_listed_beside_an_unknown_one(snapshot: dict[str, Any]) -> None:
+    del snapshot["revision"]
+    snapshot["revison"] = 13  # the same number of keys: a rename
+    assert problems(snapshot) == [Problem("$.revision", "missing field"),
+                                  Problem("$.revison", "unknown field")]
 
 
 @pytest.mark.parametrize("data", [None, [], "{}", 5, b"{}"])

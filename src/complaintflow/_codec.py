@@ -15,6 +15,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -30,7 +31,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from ._converter import make_converter, parse_time
 from ._errors import InvalidValueError, Problem
-from ._values import StrEnum, utc
+from ._values import StrEnum, to_decimal, utc
 
 _DURATION = re.compile(r"(-?)P(?:(\d+)D)?(?:T(\d+)(?:\.(\d{1,6}))?S)?")
 
@@ -157,26 +158,43 @@ def _tuples(tp: Any, conv: Converter) -> Callable[[object, Any], tuple[Any, ...]
     return detailed if conv.detailed_validation else fast
 
 
+def _reported(error: Exception, missing: set[str]) -> bool:
+    """Whether ``error`` is cattrs' own report of a field already listed as missing."""
+    return isinstance(error, KeyError) and any(
+        isinstance(note, AttributeValidationNote) and note.name in missing
+        for note in getattr(error, "__notes__", ()))
+
+
+def _strict_decimal(value: object, _: object) -> Decimal:
+    """Stored amounts are decimal strings, as ``dump`` writes them (the schema agrees)."""
+    if type(value) is not str:
+        raise InvalidValueError(f"expected a decimal number as a string, got "
+                                f"{json_type(value)}")
+    return to_decimal(value)
+
+
 def _complete(cls: type[Any], conv: Converter) -> Callable[[object, Any], Any]:
     """An attrs class from a JSON object that must hold every field, defaulted or not."""
     generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
-    defaulted = [a for a in attrs.fields(cls) if a.init and a.default is not attrs.NOTHING]
-    complete = len(attrs.fields(cls))
+    fields = [a for a in attrs.fields(cls) if a.init]
+    complete = len(fields)
+    detailed = conv.detailed_validation
 
     def structure(value: object, _: object) -> Any:
         if type(value) is not dict and not isinstance(value, Mapping):
             raise InvalidValueError(f"expected an object, got {json_type(value)}")
-        if len(value) == complete:  # and no unknown key (checked by `generated`): all there
-            return generated(value, cls)
-        missing = [a for a in defaulted if a.name not in value]
+        if len(value) == complete and not detailed:  # all there, or `generated` fails
+            return generated(value, cls)  # on an unknown key standing in for a missing one
+        # every missing field, here: cattrs stops at unknown keys before it looks for them
+        missing = {a.name for a in fields if a.name not in value}
         errors: list[Exception] = [
             _annotated(KeyError(a.name), AttributeValidationNote(
                 f"Structuring class {cls.__qualname__} @ attribute {a.name}", a.name, a.type))
-            for a in missing]
+            for a in fields if a.name in missing]
         try:
             structured = generated(value, cls)
         except ClassValidationError as error:
-            errors.extend(error.exceptions)
+            errors.extend(e for e in error.exceptions if not _reported(e, missing))
         except Exception as error:  # reported with the missing fields
             errors.append(error)
         if not errors:
@@ -206,6 +224,7 @@ def make_persistence_converter(*, detailed: bool = True) -> Converter:
     """
     conv = make_converter(detailed=detailed)
     conv.register_structure_hook(datetime, _structure_time)
+    conv.register_structure_hook(Decimal, _strict_decimal)
     conv.register_structure_hook(timedelta, lambda value, _: parse_duration(value))
     conv.register_unstructure_hook(timedelta, format_duration)
     conv.register_structure_hook(date, _iso(date, "an ISO-8601 date such as '2026-12-18'"))
