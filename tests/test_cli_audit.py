@@ -12,10 +12,11 @@ from pathlib import Path
 import attrs
 import pytest
 
-from complaintflow import dump_event, load_event
+from complaintflow import Complaint, SnapshotError, dump_event, load_event
 from complaintflow.__main__ import main
 from complaintflow.audit import _cli
 from complaintflow.events import Event
+from complaintflow.stores.sqlite import SQLiteStore
 
 from .scenario_logs import (
     careless_conversation,
@@ -26,10 +27,7 @@ from .scenario_logs import (
 
 
 def line(event: Event, complaint_id: str | None = None) -> str:
-    data = dump_event(event)
-    if complaint_id is not None and event.type != "complaint_opened":
-        data["complaint_id"] = complaint_id
-    return json.dumps(data)
+    return json.dumps(dump_event(event, complaint_id=complaint_id))
 
 
 def export(path: Path, logs: Iterable[list[Event]], *, interleave: bool = True) -> Path:
@@ -57,6 +55,7 @@ def test_every_exported_event_reads_back() -> None:
         for event in log:
             read = load_event(json.loads(line(event)))
             assert read == event
+            assert load_event(json.loads(line(event, "CMP-9"))) == event  # labelled
             names = [a.name for a in attrs.fields(type(event))]
             assert [type(getattr(read, n)) for n in names] == [  # enums, not their strings
                 type(getattr(event, n)) for n in names]
@@ -222,3 +221,24 @@ def test_the_cli_knows_every_named_policy() -> None:
     from complaintflow.audit import AUDIT_POLICIES
 
     assert tuple(AUDIT_POLICIES) == _AUDIT_POLICY_NAMES
+
+
+def test_a_label_must_be_a_complaint_id() -> None:
+    data = json.loads(line(payroll_outage()[1], "CMP-9"))
+    data["complaint_id"] = 7
+    with pytest.raises(SnapshotError, match=r"\$\.complaint_id: expected a complaint id"):
+        load_event(data)
+
+
+def test_a_sqlite_store_exports_for_the_audit(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with SQLiteStore(tmp_path / "c.db") as store:
+        for log in scenarios():
+            complaint = Complaint.from_events(log)
+            store.add(complaint, log)
+        exported = list(store.export())
+    assert all("complaint_id" in data for data in exported)
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(json.dumps(data) + "\n" for data in exported), encoding="utf-8")
+    assert main(["audit", str(path)]) == 0
+    assert "3 complaints audited" in capsys.readouterr().out

@@ -20,7 +20,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--db", default="complaintflow-demo.db",
                       help="the SQLite file to keep complaints in (default: %(default)s)")
     audit = sub.add_parser(
-        "audit", help="audit every complaint of a JSON-lines event export",
+        "audit", help="audit every complaint of a JSON-lines event export (events as "
+                      "dump_event writes them, labelled with complaint_id when interleaved)",
         description="Audit every complaint of a JSON-lines event export (one event per "
                     "line, grouped by complaint) against the compliance rules. Exit status: "
                     "0 all fine, 1 a critical rule failed, 2 unreadable input.")

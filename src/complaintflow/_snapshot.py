@@ -138,13 +138,19 @@ def _disagreements(complaint: Complaint, events: Iterable[object]) -> list[Probl
     return []
 
 
-def dump_event(event: Event) -> dict[str, JsonValue]:
-    """An event as JSON: its ``type`` tag, format ``version``, ``seq``, ``at``, then its data."""
+def dump_event(event: Event, *, complaint_id: str | None = None) -> dict[str, JsonValue]:
+    """An event as JSON: its ``type`` tag, format ``version``, ``seq``, ``at``, then its data.
+
+    With ``complaint_id``, the object also names its complaint (``"complaint_id"``), so that
+    an export can mix the events of many complaints; :func:`load_event` accepts the key.
+    """
     if type(event) not in _KNOWN:
         raise InvalidValueError(f"expected a complaintflow event, got {event!r}",
                                 argument="event")
     data: dict[str, JsonValue] = converter.unstructure(event)
-    return {"type": event.type, "version": event.version, **data}
+    if complaint_id is None or isinstance(event, ComplaintOpened):
+        return {"type": event.type, "version": event.version, **data}
+    return {"type": event.type, "version": event.version, "complaint_id": complaint_id, **data}
 
 
 _KNOWN = frozenset(EVENT_TYPES.values())
@@ -208,6 +214,10 @@ def _event(data: object, path: str) -> AnyEvent | list[Problem]:
         return [problem]
     body = chain.upgrade(data, data["version"])
     del body["type"], body["version"]
+    if cls is not ComplaintOpened and "complaint_id" in body:  # an export's label
+        label = body.pop("complaint_id")
+        if not isinstance(label, str) or not label.strip():
+            return [Problem(f"{path}.complaint_id", f"expected a complaint id, got {label!r}")]
     return _structure(body, cls, path)
 
 
