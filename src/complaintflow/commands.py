@@ -95,7 +95,7 @@ class Command:
 
     ``command_id`` is the host's id for this request (a webhook delivery, an agent's tool
     call). A complaint that has already applied a command with that id returns the earlier
-    outcome instead of applying it twice; see :attr:`Applied.duplicate`.
+    outcome instead of applying it twice; see :attr:`Applied.duplicate <complaintflow.Applied.duplicate>`.
     """
 
     command: ClassVar[str]
@@ -479,7 +479,7 @@ class RecordFeedback(Command):
 class RecordCommunication(Command):
     """A regulated communication was sent to the customer: an acknowledgement, a holding or
     final response, a summary resolution, or their referral rights. The regulatory clocks
-    (:func:`deadlines`) stop on them."""
+    (:func:`~complaintflow.deadlines`) stop on them."""
 
     command: ClassVar[str] = "record_communication"
     kind: CommunicationKind = field(converter=_communication_kind)

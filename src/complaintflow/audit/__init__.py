@@ -3,7 +3,7 @@
 :func:`audit` runs rules over one complaint's events and returns a :class:`Scorecard`: an
 :class:`Item` per rule with its source, severity, verdict, evidence (event ``seq``
 numbers) and, for a failure, a sentence saying what went wrong. The built-in rules are
-:data:`BUILTIN_RULES`; a host adds its own by implementing :class:`Rule`, and disables or
+:data:`~complaintflow.audit.BUILTIN_RULES`; a host adds its own by implementing :class:`Rule`, and disables or
 re-grades any rule by id with an :class:`AuditPolicy`.
 """
 

@@ -23,18 +23,18 @@ class ComplaintStore(Protocol):
     def add(self, complaint: Complaint, events: Sequence[Event]) -> None:
         """Store a new complaint and the events that opened it (seq 1 onwards).
 
-        Raises :class:`ComplaintExists` when the id is taken.
+        Raises :class:`~complaintflow.stores.ComplaintExists` when the id is taken.
         """
 
     def get(self, complaint_id: str) -> Complaint:
-        """The stored complaint; raises :class:`ComplaintNotFound`."""
+        """The stored complaint; raises :class:`~complaintflow.stores.ComplaintNotFound`."""
 
     def save(self, complaint: Complaint, events: Sequence[Event], *,
              expected_revision: int) -> None:
         """Store the complaint's next state and append its new events, atomically.
 
-        Raises :class:`ConcurrencyConflict` when the stored revision is no longer
-        ``expected_revision``, and :class:`ComplaintNotFound` when nothing is stored.
+        Raises :class:`~complaintflow.stores.ConcurrencyConflict` when the stored revision is no longer
+        ``expected_revision``, and :class:`~complaintflow.stores.ComplaintNotFound` when nothing is stored.
         """
 
     def events(self, complaint_id: str, *, after: int = 0) -> tuple[AnyEvent, ...]:
@@ -60,8 +60,8 @@ def handle(store: ComplaintStore, complaint_id: str, command: Command, *,
 
     A command whose ``command_id`` the complaint already applied returns the earlier
     outcome: its receipt, and the events it recorded, read back from the store. Raises
-    :class:`CommandRejected` when a rule is broken (nothing is saved), and
-    :class:`ConcurrencyConflict` when other writers won ``retries + 1`` times in a row.
+    :class:`~complaintflow.CommandRejected` when a rule is broken (nothing is saved), and
+    :class:`~complaintflow.stores.ConcurrencyConflict` when other writers won ``retries + 1`` times in a row.
     """
     conflicts = 0
     while True:

@@ -34,7 +34,7 @@ class MemoryStore:
         self._snapshots[complaint.complaint_id] = dump(complaint)
 
     def get(self, complaint_id: str) -> Complaint:
-        """The stored complaint; raises :class:`ComplaintNotFound`."""
+        """The stored complaint; raises :class:`~complaintflow.stores.ComplaintNotFound`."""
         if complaint_id not in self._snapshots:
             raise ComplaintNotFound(complaint_id)
         return load(self._snapshots[complaint_id])

@@ -54,7 +54,7 @@ class SQLiteStore:
     """Complaints in one SQLite file (``":memory:"`` for a private, throwaway store).
 
     ``busy_timeout`` is how long a writer waits for another writer's transaction, in
-    seconds. Use it as a context manager, or call :meth:`close`.
+    seconds. Use it as a context manager, or call :meth:`~complaintflow.stores.sqlite.SQLiteStore.close`.
     """
 
     def __init__(self, path: str | PathLike[str], *, busy_timeout: float = 10.0):
@@ -65,6 +65,7 @@ class SQLiteStore:
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
         self._db.close()
 
     def __enter__(self) -> SQLiteStore:
@@ -89,7 +90,7 @@ class SQLiteStore:
             self._append(complaint.complaint_id, events)
 
     def get(self, complaint_id: str) -> Complaint:
-        """The stored complaint; raises :class:`ComplaintNotFound`."""
+        """The stored complaint; raises :class:`~complaintflow.stores.ComplaintNotFound`."""
         row = self._db.execute("SELECT snapshot FROM complaints WHERE complaint_id = ?",
                                (complaint_id,)).fetchone()
         if row is None:

@@ -74,7 +74,7 @@ class Step:
 @frozen
 class CommandPath:
     """Commands that, applied in order from a newly opened complaint, reach ``stage``,
-    taking ``transitions`` on the way. Built under the default :class:`Policy`."""
+    taking ``transitions`` on the way. Built under the default :class:`~complaintflow.Policy`."""
 
     start: datetime
     steps: tuple[Step, ...]
