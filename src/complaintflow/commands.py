@@ -95,7 +95,8 @@ class Command:
 
     ``command_id`` is the host's id for this request (a webhook delivery, an agent's tool
     call). A complaint that has already applied a command with that id returns the earlier
-    outcome instead of applying it twice; see :attr:`Applied.duplicate <complaintflow.Applied.duplicate>`.
+    outcome instead of applying it twice; see :attr:`Applied.duplicate
+    <complaintflow.Applied.duplicate>`.
     """
 
     command: ClassVar[str]

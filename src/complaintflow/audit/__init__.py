@@ -3,8 +3,8 @@
 :func:`audit` runs rules over one complaint's events and returns a :class:`Scorecard`: an
 :class:`Item` per rule with its source, severity, verdict, evidence (event ``seq``
 numbers) and, for a failure, a sentence saying what went wrong. The built-in rules are
-:data:`~complaintflow.audit.BUILTIN_RULES`; a host adds its own by implementing :class:`Rule`, and disables or
-re-grades any rule by id with an :class:`AuditPolicy`.
+:data:`~complaintflow.audit.BUILTIN_RULES`; a host adds its own by implementing
+:class:`Rule`, and disables or re-grades any rule by id with an :class:`AuditPolicy`.
 """
 
 from ._builtin import BUILTIN_RULES, BuiltinRule

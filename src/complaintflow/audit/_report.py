@@ -27,7 +27,8 @@ def scorecard_to_dict(scorecard: Scorecard) -> dict[str, Any]:
 
 
 def scorecard_from_dict(data: object) -> Scorecard:
-    """A scorecard from :func:`scorecard_to_dict`'s data; :class:`~complaintflow.InvalidValueError` if bad."""
+    """A scorecard from :func:`scorecard_to_dict`'s data; :class:`~complaintflow.InvalidValueError`
+    if bad."""
     try:
         return _converter.structure(data, Scorecard)
     except Exception as error:  # cattrs raises exception groups; one error for callers

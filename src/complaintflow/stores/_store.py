@@ -33,8 +33,9 @@ class ComplaintStore(Protocol):
              expected_revision: int) -> None:
         """Store the complaint's next state and append its new events, atomically.
 
-        Raises :class:`~complaintflow.stores.ConcurrencyConflict` when the stored revision is no longer
-        ``expected_revision``, and :class:`~complaintflow.stores.ComplaintNotFound` when nothing is stored.
+        Raises :class:`~complaintflow.stores.ConcurrencyConflict` when the stored revision
+        is no longer ``expected_revision``, and
+        :class:`~complaintflow.stores.ComplaintNotFound` when nothing is stored.
         """
 
     def events(self, complaint_id: str, *, after: int = 0) -> tuple[AnyEvent, ...]:
@@ -61,7 +62,8 @@ def handle(store: ComplaintStore, complaint_id: str, command: Command, *,
     A command whose ``command_id`` the complaint already applied returns the earlier
     outcome: its receipt, and the events it recorded, read back from the store. Raises
     :class:`~complaintflow.CommandRejected` when a rule is broken (nothing is saved), and
-    :class:`~complaintflow.stores.ConcurrencyConflict` when other writers won ``retries + 1`` times in a row.
+    :class:`~complaintflow.stores.ConcurrencyConflict` when other writers won ``retries + 1`` times
+    in a row.
     """
     conflicts = 0
     while True:

@@ -54,7 +54,8 @@ class SQLiteStore:
     """Complaints in one SQLite file (``":memory:"`` for a private, throwaway store).
 
     ``busy_timeout`` is how long a writer waits for another writer's transaction, in
-    seconds. Use it as a context manager, or call :meth:`~complaintflow.stores.sqlite.SQLiteStore.close`.
+    seconds. Use it as a context manager, or call
+    :meth:`~complaintflow.stores.sqlite.SQLiteStore.close`.
     """
 
     def __init__(self, path: str | PathLike[str], *, busy_timeout: float = 10.0):

@@ -59,7 +59,8 @@ class Recording:
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> Recording:
-        """The recording of a log (folded with :meth:`Complaint.from_events <complaintflow.Complaint.from_events>`)."""
+        """The recording of a log (folded with :meth:`Complaint.from_events
+        <complaintflow.Complaint.from_events>`)."""
         log = tuple(events)
         complaint = Complaint.from_events(log)
         return cls(complaint, log)  # type: ignore[arg-type]  # from_events checked every event
