@@ -94,8 +94,9 @@ def audit(subject: Auditable, *, policy: AuditPolicy | None = None,
     ``subject`` is the log (starting with ``complaint_opened``), typed events in order, or
     anything with the log as ``events`` (a :class:`~complaintflow.testing.Recording`).
     ``rules`` default to :data:`~complaintflow.audit.BUILTIN_RULES`; pass
-    ``[*BUILTIN_RULES, MyRule()]`` to add your own. ``policy`` disables or re-grades rules by id. ``as_of`` is the time the audit
-    looks from (default: the last event's), which decides whether open items are overdue.
+    ``[*BUILTIN_RULES, MyRule()]`` to add your own. ``policy`` disables or re-grades rules
+    by id. ``as_of`` is the time the audit looks from (default: the last event's), which
+    decides whether open items are overdue.
     """
     if policy is None:
         policy = _DEFAULT
