@@ -682,3 +682,9 @@ def test_importing_complaintflow_does_not_import_holidays() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("years", [2026, "2026"])
+def test_years_must_be_a_list_of_years(years: object) -> None:
+    with pytest.raises(InvalidValueError, match="years must be a list of years"):
+        uk_calendar(years)  # type: ignore[arg-type]  # deliberately a lone year

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from complaintflow import Complaint, HearConcern, dump, dump_event, load, open_complaint
+from complaintflow.__main__ import main
 from complaintflow.commands import Assign, VerifyCustomer
 from complaintflow.events import Event
-from complaintflow.stores import ComplaintStore, ConcurrencyConflict
+from complaintflow.stores import ComplaintStore, ConcurrencyConflict, StoreError
 from complaintflow.stores.memory import MemoryStore
 from complaintflow.stores.sqlite import SQLiteStore
 from complaintflow.testing import StoreContract
@@ -152,3 +153,14 @@ def _snapshot(path: str, complaint_id: str) -> Any:
     finally:
         db.close()
     return json.loads(text)
+
+
+def test_a_store_that_cannot_be_opened_says_so(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open the SQLite store"):
+        SQLiteStore(tmp_path / "no such folder" / "c.db")
+
+
+def test_the_demo_reports_a_store_it_cannot_open(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--db", str(tmp_path / "missing" / "demo.db")]) == 2
+    assert "cannot open the SQLite store" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import pytest
 import transitions
 
 import complaintflow
-from complaintflow import Stage, open_complaint, stage_commands, workflow_diagram
+from complaintflow import InvalidValueError, Stage, open_complaint, stage_commands, workflow_diagram
 from complaintflow._workflow import WORKFLOW, _build_machine
 
 from .support import Clock, responding
@@ -127,3 +127,9 @@ def test_no_transitions_type_and_no_any_in_the_public_api() -> None:
             assert hint is not typing.Any, (name, hint_name)
             assert "typing.Any" not in text, (name, hint_name, text)
         assert not getattr(obj, "__module__", "complaintflow").startswith("transitions"), name
+
+
+def test_stage_commands_takes_a_stage_or_its_name() -> None:
+    assert stage_commands("closed") == stage_commands(Stage.CLOSED)
+    with pytest.raises(InvalidValueError, match="stage must be one of"):
+        stage_commands("shipped")

@@ -45,6 +45,7 @@ from ._values import (
     Stage,
     Timeline,
 )
+from ._values import as_member as _as_member
 from ._workflow import WORKFLOW as _WORKFLOW
 from .commands import (
     COMMAND_TYPES,
@@ -97,9 +98,9 @@ def workflow_diagram() -> str:
     return _WORKFLOW.mermaid()
 
 
-def stage_commands(stage: Stage) -> tuple[str, ...]:
-    """The commands a stage accepts, by the workflow definition."""
-    return _WORKFLOW.commands_for(stage)
+def stage_commands(stage: Stage | str) -> tuple[str, ...]:
+    """The commands a stage accepts, by the workflow definition (a stage or its name)."""
+    return _WORKFLOW.commands_for(_as_member(Stage, stage, "stage"))
 
 
 __version__ = "0.1.0"

@@ -40,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    stdout=sys.stdout, stderr=sys.stderr)
     if args.command == "demo":
         from ._demo import run_demo
+        from ._errors import StoreError
 
         try:
             run_demo(sys.stdout, args.db)
@@ -47,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:  # e.g. `complaintflow demo | head`: stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 1
+        except StoreError as error:  # e.g. --db in a folder that does not exist
+            print(f"complaintflow demo: {error}", file=sys.stderr)
+            return 2
     return 0
 
 

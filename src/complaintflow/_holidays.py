@@ -33,6 +33,9 @@ def calendar_from_holidays(
     except ImportError:
         raise ComplaintflowError("calendar_from_holidays needs the holidays package: "
                                  "pip install 'complaintflow[holidays]'") from None
+    if isinstance(years, (int, str)) or not isinstance(years, Iterable):
+        raise InvalidValueError(f"years must be a list of years, such as range(2026, 2029), "
+                                f"got {years!r}", argument="years")
     year_list = list(years)
     if not year_list or any(isinstance(y, bool) or not isinstance(y, int) for y in year_list):
         raise InvalidValueError("years must be a non-empty list of years", argument="years")

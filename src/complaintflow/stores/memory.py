@@ -27,9 +27,9 @@ class MemoryStore:
 
     def add(self, complaint: Complaint, events: Sequence[Event]) -> None:
         """Store a new complaint and the events that opened it."""
+        check_continues(complaint, events, 0)
         if complaint.complaint_id in self._snapshots:
             raise ComplaintExists(complaint.complaint_id)
-        check_continues(complaint, events, 0)
         self._events[complaint.complaint_id] = [dump_event(event) for event in events]
         self._snapshots[complaint.complaint_id] = dump(complaint)
 
@@ -55,7 +55,8 @@ class MemoryStore:
 
     def events(self, complaint_id: str, *, after: int = 0) -> tuple[AnyEvent, ...]:
         """The complaint's events with ``seq`` above ``after``, in order."""
-        return tuple(load_event(data) for data in self._events.get(complaint_id, ())[after:])
+        start = max(after, 0)  # seq n is at index n - 1
+        return tuple(load_event(data) for data in self._events.get(complaint_id, ())[start:])
 
     def handle(self, complaint_id: str, command: Command, *,
                at: datetime | Callable[[], datetime], retries: int = 5) -> Applied:

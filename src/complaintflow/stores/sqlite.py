@@ -18,7 +18,7 @@ from os import PathLike
 from types import TracebackType
 
 from .._complaint import Applied, Complaint
-from .._errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict
+from .._errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
 from .._json import JsonValue
 from .._snapshot import dump, dump_event, load, load_event
 from ..commands import Command
@@ -59,11 +59,14 @@ class SQLiteStore:
     """
 
     def __init__(self, path: str | PathLike[str], *, busy_timeout: float = 10.0):
-        self._db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")  # durable at each WAL checkpoint
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.executescript(SCHEMA)
+        try:
+            self._db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")  # durable at each WAL checkpoint
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the SQLite store {str(path)!r}: {error}") from None
 
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""

@@ -100,6 +100,13 @@ class StoreContract:
         assert [event.seq for event in log] == [1, 2, 3]
         assert Complaint.from_events(log) == added.complaint
 
+    def test_events_after_a_seq_leave_out_the_earlier_ones(self) -> None:
+        store = self.make_store()
+        self.opened(store)
+        assert [event.seq for event in store.events("C-1", after=2)] == [3]
+        assert [event.seq for event in store.events("C-1", after=-5)] == [1, 2, 3]
+        assert store.events("C-1", after=3) == ()
+
     def test_an_unknown_id_is_not_found(self) -> None:
         store = self.make_store()
         with _raises(ComplaintNotFound):
