@@ -33,6 +33,7 @@ from complaintflow import (
     ExpressEmpathy,
     GiveRelief,
     HearConcern,
+    InvalidValueError,
     LetVent,
     MarkUnresolvable,
     NoMoreConcerns,
@@ -585,3 +586,9 @@ def test_parse_command_returns_reasons(payload: object, code: str) -> None:
     parsed = parse_command(payload)
     assert isinstance(parsed, list)
     assert [reason.code for reason in parsed] == [code]
+
+
+def test_a_complaint_that_is_not_one_is_the_hosts_bug() -> None:
+    with pytest.raises(InvalidValueError, match="expected a Complaint"):
+        apply_json("CMP-1", {"command": "withdraw"},  # type: ignore[arg-type]  # on purpose
+                   at="2026-03-02T09:00:00Z")

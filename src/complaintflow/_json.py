@@ -95,8 +95,12 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
 
     Never raises for bad input: a malformed payload, an unknown command, missing, extra or
     mistyped arguments, a malformed or naive time, unknown ids and broken rules all come
-    back as a :class:`Rejection` whose reasons say what is wrong.
+    back as a :class:`Rejection` whose reasons say what is wrong. (A ``complaint`` that is
+    not a :class:`Complaint` is the host's bug, not bad input: that raises
+    :class:`InvalidValueError`.)
     """
+    if not isinstance(complaint, Complaint):
+        raise InvalidValueError(f"expected a Complaint, got {complaint!r}", argument="complaint")
     decoded = _decoded(payload)
     name = decoded.get("command") if isinstance(decoded, Mapping) else None
     label = name if isinstance(name, str) else "?"
