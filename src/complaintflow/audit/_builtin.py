@@ -358,27 +358,39 @@ def _plan_items(trail: Trail) -> Finding:
     return passed(*(event.seq for event in planned))
 
 
+class _OpenItems:
+    """The concerns and action items open at each point of a walk through a log."""
+
+    def __init__(self) -> None:
+        self.concerns: set[str] = set()
+        self.actions: set[str] = set()
+
+    def see(self, event: ev.Event) -> None:
+        if isinstance(event, ev.ConcernHeard):
+            self.concerns.add(event.concern_id)
+        elif isinstance(event, (ev.ConcernResolved, ev.ConcernUnresolvable)):
+            self.concerns.discard(event.concern_id)
+        elif isinstance(event, ev.ActionPlanned):
+            self.actions.add(event.action_id)
+        elif isinstance(event, ev.ActionCompleted):
+            self.actions.discard(event.action_id)
+
+    def __bool__(self) -> bool:
+        return bool(self.concerns or self.actions)
+
+
 def _follow_up(trail: Trail) -> Finding:
-    open_concerns: set[str] = set()
-    open_actions: set[str] = set()
+    items = _OpenItems()
     follow_up_at = None
     pauses: list[int] = []
     bad: list[int] = []
     for event in trail.events:
-        if isinstance(event, ev.ConcernHeard):
-            open_concerns.add(event.concern_id)
-        elif isinstance(event, (ev.ConcernResolved, ev.ConcernUnresolvable)):
-            open_concerns.discard(event.concern_id)
-        elif isinstance(event, ev.ActionPlanned):
-            open_actions.add(event.action_id)
-        elif isinstance(event, ev.ActionCompleted):
-            open_actions.discard(event.action_id)
-        elif isinstance(event, ev.FollowUpScheduled):
+        items.see(event)
+        if isinstance(event, ev.FollowUpScheduled):
             follow_up_at = event.follow_up_at
         elif isinstance(event, ev.ComplaintReopened):
             follow_up_at = None
-        elif isinstance(event, (ev.NextStepsConfirmed, ev.ContactEnded)) and (
-                open_concerns or open_actions):
+        elif isinstance(event, (ev.NextStepsConfirmed, ev.ContactEnded)) and items:
             pauses.append(event.seq)
             if follow_up_at is None or follow_up_at <= event.at:
                 bad.append(event.seq)
@@ -394,22 +406,14 @@ def _follow_up(trail: Trail) -> Finding:
 
 
 def _contacts(trail: Trail) -> Finding:
-    open_concerns: set[str] = set()
-    open_actions: set[str] = set()
+    items = _OpenItems()
     started: ev.ContactStarted | None = None
     reviewed = planned = False
     contacts: list[int] = []
     problems: list[str] = []
     evidence: list[int] = []
     for event in trail.events:
-        if isinstance(event, ev.ConcernHeard):
-            open_concerns.add(event.concern_id)
-        elif isinstance(event, (ev.ConcernResolved, ev.ConcernUnresolvable)):
-            open_concerns.discard(event.concern_id)
-        elif isinstance(event, ev.ActionPlanned):
-            open_actions.add(event.action_id)
-        elif isinstance(event, ev.ActionCompleted):
-            open_actions.discard(event.action_id)
+        items.see(event)
         if isinstance(event, ev.ContactStarted):
             started, reviewed, planned = event, False, False
             contacts.append(event.seq)
@@ -426,7 +430,7 @@ def _contacts(trail: Trail) -> Finding:
         if isinstance(event, (ev.FollowUpScheduled, ev.ActionPlanned)):
             planned = True
         elif isinstance(event, ev.ContactEnded):
-            if reviewed and (open_concerns or open_actions) and not planned:
+            if reviewed and items and not planned:
                 problems.append(f"the contact at seq {started.seq} ended (seq {event.seq}) "
                                 "with items open and no updated plan")
                 evidence += [started.seq, event.seq]
