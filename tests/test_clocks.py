@@ -688,3 +688,24 @@ def test_importing_complaintflow_does_not_import_holidays() -> None:
 def test_years_must_be_a_list_of_years(years: object) -> None:
     with pytest.raises(InvalidValueError, match="years must be a list of years"):
         uk_calendar(years)  # type: ignore[arg-type]  # deliberately a lone year
+
+
+def test_a_calendar_refuses_days_past_the_holidays_it_knows() -> None:
+    calendar = uk_calendar([2026])
+    assert calendar.holidays_through == date(2026, 12, 31)
+    assert calendar.add_working_days(date(2026, 12, 21), 6) == date(2026, 12, 31)
+    with pytest.raises(InvalidValueError, match="after the last day this calendar knows"):
+        calendar.add_working_days(date(2026, 12, 21), 7)  # into 2027: holidays unknown
+    with pytest.raises(InvalidValueError, match="build it with more years"):
+        calendar.is_working_day(date(2027, 1, 1))
+    vouched = BusinessCalendar(time_zone="Europe/London", holidays=calendar.holidays)
+    assert vouched.holidays_through is None  # the host vouches for the list: no limit
+    assert vouched.is_working_day(date(2027, 1, 1))  # ... and gets what it vouched for
+
+
+def test_a_regulatory_clock_past_the_calendar_is_an_error_not_a_wrong_date() -> None:
+    policy = Policy(regimes=(fca_disp(uk_calendar([2026]), payment_services=True),))
+    complaint = open_complaint("CMP-Y", at=datetime(2026, 12, 14, 10, 0, tzinfo=LONDON),
+                               policy=policy).complaint
+    with pytest.raises(InvalidValueError, match="2026-12-31"):
+        deadlines(complaint, at=datetime(2026, 12, 15, 10, 0, tzinfo=LONDON))

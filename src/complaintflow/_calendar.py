@@ -67,6 +67,12 @@ def _holiday_dates(value: Iterable[date]) -> tuple[date, ...]:
     return tuple(sorted(set(days)))
 
 
+def _optional_date(_: object, attribute: Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise InvalidValueError(f"{attribute.name} must be a date or None, got {value!r}",
+                                argument=attribute.name)
+
+
 def _clock_time(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, time) or value.tzinfo is not None:
         raise InvalidValueError(f"{attribute.name} must be a local time of day without a "
@@ -83,6 +89,11 @@ class BusinessCalendar:
     business); ``holidays`` are whole days off, given as dates. Build one from the
     ``holidays`` package with :func:`calendar_from_holidays`.
 
+    ``holidays_through`` is the last day the holidays are known for (the end of the last
+    year given to :func:`calendar_from_holidays`): arithmetic that reaches past it raises
+    :class:`~complaintflow.InvalidValueError` rather than give a deadline that may be wrong.
+    ``None`` means the host vouches that ``holidays`` is complete.
+
     Business time is counted by the wall clock within ``opens_at`` to ``closes_at``, which
     assumes that no daylight-saving change falls inside business hours (they happen at
     night in the zones that have them).
@@ -93,6 +104,7 @@ class BusinessCalendar:
     opens_at: time = field(default=time(9, 0), validator=_clock_time)
     closes_at: time = field(default=time(17, 0), validator=_clock_time)
     holidays: tuple[date, ...] = field(default=(), converter=_holiday_dates)
+    holidays_through: date | None = field(default=None, validator=_optional_date)
 
     def __attrs_post_init__(self) -> None:
         if self.closes_at <= self.opens_at:
@@ -211,8 +223,8 @@ class _Index:
     """A calendar's arithmetic tables: which weekdays work, and its holidays that fall on
     working weekdays as sorted ordinals (the others change nothing)."""
 
-    __slots__ = ("holidays", "length", "per_week", "positions", "prefix", "weekday_works",
-                 "zone")
+    __slots__ = ("holidays", "length", "per_week", "positions", "prefix", "through",
+                 "weekday_works", "zone")
 
     def __init__(self, calendar: BusinessCalendar):
         today = date(2000, 1, 3)
@@ -226,9 +238,20 @@ class _Index:
         self.prefix = tuple(sum(works[:r]) for r in range(8))
         self.positions = tuple(d for d in range(7) if works[d])
         self.holidays = [d.toordinal() for d in calendar.holidays if works[d.weekday()]]
+        through = calendar.holidays_through
+        self.through = through.toordinal() if through is not None else date.max.toordinal()
+
+    def covered(self, ordinal: int) -> int:
+        """``ordinal``, when the calendar knows the holidays up to it; else a clear error."""
+        if ordinal > self.through:
+            raise InvalidValueError(
+                f"{date.fromordinal(ordinal)} is after the last day this calendar knows the "
+                f"holidays for ({date.fromordinal(self.through)}): build it with more years",
+                argument="calendar", code="calendar_too_short")
+        return ordinal
 
     def is_holiday(self, ordinal: int) -> bool:
-        i = bisect_left(self.holidays, ordinal)
+        i = bisect_left(self.holidays, self.covered(ordinal))
         return i < len(self.holidays) and self.holidays[i] == ordinal
 
     def weekdays(self, ordinal: int) -> int:
@@ -243,7 +266,7 @@ class _Index:
 
     def rank(self, ordinal: int) -> int:
         """Working days in ordinals 1..ordinal: weekdays less holidays, O(log holidays)."""
-        return self.weekdays(ordinal) - bisect_right(self.holidays, ordinal)
+        return self.weekdays(self.covered(ordinal)) - bisect_right(self.holidays, ordinal)
 
     def nth(self, count: int) -> int:
         """The ordinal of the ``count``-th working day (``count`` ≥ 1), O(log holidays).
@@ -262,7 +285,7 @@ class _Index:
                 high = middle
             else:
                 low = middle + 1
-        return self.weekday_with_count(count + low)
+        return self.covered(self.weekday_with_count(count + low))
 
 
 @functools.lru_cache(maxsize=64)

@@ -63,7 +63,8 @@ def calendar_from_holidays(
         dates.update(regional.keys())
     dates.update(extra_holidays)
     return BusinessCalendar(time_zone=time_zone, working_days=working_days, opens_at=opens_at,
-                            closes_at=closes_at, holidays=dates)
+                            closes_at=closes_at, holidays=dates,
+                            holidays_through=date(max(year_list), 12, 31))
 
 
 def uk_calendar(years: Iterable[int], *, opens_at: time = time(9, 0),
