@@ -709,3 +709,8 @@ def test_a_regulatory_clock_past_the_calendar_is_an_error_not_a_wrong_date() -> 
                                policy=policy).complaint
     with pytest.raises(InvalidValueError, match="2026-12-31"):
         deadlines(complaint, at=datetime(2026, 12, 15, 10, 0, tzinfo=LONDON))
+
+
+def test_deadlines_needs_a_complaint() -> None:
+    with pytest.raises(InvalidValueError, match="expected a Complaint"):
+        deadlines("CMP-1", at=datetime(2026, 3, 2, tzinfo=LONDON))  # type: ignore[arg-type]  # on purpose

@@ -592,3 +592,8 @@ def test_a_complaint_that_is_not_one_is_the_hosts_bug() -> None:
     with pytest.raises(InvalidValueError, match="expected a Complaint"):
         apply_json("CMP-1", {"command": "withdraw"},  # type: ignore[arg-type]  # on purpose
                    at="2026-03-02T09:00:00Z")
+
+
+def test_to_json_needs_a_rejection_or_a_reason() -> None:
+    with pytest.raises(InvalidValueError, match="expected a Rejection or a Reason"):
+        to_json("unknown_command")  # type: ignore[arg-type]  # on purpose

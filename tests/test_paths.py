@@ -19,10 +19,10 @@ from complaintflow.testing import (
     DEFAULT_START,
     CommandPath,
     Transition,
+    all_transitions,
     covering_paths,
     shortest_paths,
     transition_coverage,
-    transitions,
 )
 from complaintflow.testing._paths import _COMMAND_OF_EVENT, _RECIPES
 
@@ -39,8 +39,8 @@ def test_every_command_has_a_recipe_and_every_event_a_command() -> None:
 
 def test_transitions_come_from_the_definition() -> None:
     expected = sum(len(sources) for _, sources, _, _ in _DEFINITION)
-    assert len(transitions()) == expected == len(WORKFLOW.routes)
-    branched = [t for t in transitions() if t.branch is not None]
+    assert len(all_transitions()) == expected == len(WORKFLOW.routes)
+    branched = [t for t in all_transitions() if t.branch is not None]
     assert {str(t) for t in branched} == {
         "listening --no_more_concerns [several_open_concerns]--> prioritizing",
         "responding --confirm_next_steps [anything_open]--> following_up",
@@ -82,7 +82,7 @@ def test_each_covering_path_plays_replays_and_audits(path: CommandPath) -> None:
     assert Complaint.from_events(recording.events) == recording.complaint
     assert recording.complaint.stage is path.stage
     assert transition_coverage([recording.events]).covered == tuple(
-        t for t in transitions() if t in set(path.transitions))
+        t for t in all_transitions() if t in set(path.transitions))
     audit(recording)
 
 
@@ -91,7 +91,7 @@ def test_the_covering_paths_take_every_transition() -> None:
     assert report.complete, report.explain()
     assert report.ratio == 1.0
     assert report.unmatched == ()
-    assert report.explain().splitlines() == [f"{len(transitions())}/{len(transitions())} "
+    assert report.explain().splitlines() == [f"{len(all_transitions())}/{len(all_transitions())} "
                                              "transitions (100.0%)"]
     assert len(COVERING) < 10  # few, long paths rather than one per transition
 

@@ -17,6 +17,7 @@ from attrs import frozen
 
 from ._calendar import BusinessCalendar
 from ._complaint import Complaint
+from ._errors import InvalidValueError
 from ._regime import ClockKind, ClockRule, DayEnd, Limit, Regime, Unit
 from ._values import (
     CommunicationKind,
@@ -330,6 +331,8 @@ def deadlines(complaint: Complaint, *, at: datetime) -> tuple[ClockStatus, ...]:
     In the order of the policy's regimes and of each regime's clocks. Only what happened at
     or before ``at`` counts. Raises :class:`InvalidValueError` for a naive ``at``.
     """
+    if not isinstance(complaint, Complaint):
+        raise InvalidValueError(f"expected a Complaint, got {complaint!r}", argument="complaint")
     when = utc(at)
     statuses: list[ClockStatus] = []
     for regime in complaint.policy.regimes:

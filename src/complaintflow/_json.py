@@ -123,5 +123,8 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
 
 def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:
     """A rejection (or reason) as JSON-safe data, for answering a bot."""
+    if not isinstance(value, (Rejection, Reason)):
+        raise InvalidValueError(f"expected a Rejection or a Reason, got {value!r}",
+                                argument="value")
     result: dict[str, JsonValue] = converter.unstructure(value)
     return result

@@ -19,10 +19,10 @@ from ._paths import (
     CoverageReport,
     Step,
     Transition,
+    all_transitions,
     covering_paths,
     shortest_paths,
     transition_coverage,
-    transitions,
 )
 from ._recording import (
     DEFAULT_START,
@@ -48,10 +48,10 @@ __all__ = [
     "TraceError",
     "TraceMatch",
     "Transition",
+    "all_transitions",
     "assert_complies",
     "assert_trace",
     "covering_paths",
     "shortest_paths",
     "transition_coverage",
-    "transitions",
 ]

@@ -58,7 +58,7 @@ def _transition(route: Route) -> Transition:
                       route.branch.value if route.branch is not None else None)
 
 
-def transitions() -> tuple[Transition, ...]:
+def all_transitions() -> tuple[Transition, ...]:
     """Every transition of the workflow definition, in definition order."""
     return tuple(_transition(route) for route in WORKFLOW.routes)
 
@@ -319,7 +319,7 @@ def covering_paths(*, start: datetime = DEFAULT_START,
 @cache
 def _cover() -> tuple[CommandPath, ...]:
     start = DEFAULT_START
-    uncovered = set(transitions())
+    uncovered = set(all_transitions())
     paths: list[CommandPath] = []
     while uncovered:
         node = _Node(Recording.open("PATH-1", at=start).complaint, None, None, None, 0)
@@ -433,6 +433,6 @@ def transition_coverage(logs: Iterable[Iterable[Event]]) -> CoverageReport:
                 taken.add(_transition(match[0]))
             else:
                 unmatched.append(f"seq {event.seq}: {event.type} in {stage.value}")
-    every = transitions()
+    every = all_transitions()
     return CoverageReport(tuple(t for t in every if t in taken),
                           tuple(t for t in every if t not in taken), tuple(unmatched))
