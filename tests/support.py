@@ -34,25 +34,17 @@ from complaintflow import (
     open_complaint,
 )
 from complaintflow.events import Event
+from complaintflow.testing import ManualClock
 
 LONDON = ZoneInfo("Europe/London")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
 
 
-class Clock:
-    """A manual clock: every ``tick()`` moves one minute on, so times always increase."""
+class Clock(ManualClock):
+    """The library's manual clock, starting at ``T0`` (Monday 2 March 2026, 09:00 London)."""
 
     def __init__(self, start: datetime = T0, step: timedelta = timedelta(minutes=1)):
-        self.now = start
-        self.step = step
-
-    def tick(self) -> datetime:
-        self.now += self.step
-        return self.now
-
-    def advance(self, delta: timedelta) -> datetime:
-        self.now += delta
-        return self.now
+        super().__init__(start, step)
 
 
 def play(complaint: Complaint, commands: Iterable[Command], clock: Clock,

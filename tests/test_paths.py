@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from complaintflow import COMMAND_TYPES, Complaint, InvalidValueError, Stage
+from complaintflow._rules import RECORDED_BY as _COMMAND_OF_EVENT
 from complaintflow._workflow import _DEFINITION, WORKFLOW
 from complaintflow.audit import audit
 from complaintflow.events import EVENT_TYPES
@@ -24,7 +25,7 @@ from complaintflow.testing import (
     shortest_paths,
     transition_coverage,
 )
-from complaintflow.testing._paths import _COMMAND_OF_EVENT, _RECIPES
+from complaintflow.testing._paths import _RECIPES
 
 from .scenario_logs import careless_conversation, payroll_outage
 
@@ -120,7 +121,7 @@ def test_an_empty_set_of_logs_covers_nothing() -> None:
 
 def test_the_audit_knows_what_may_precede_a_review() -> None:
     """The contacts rule's list of events allowed before a review is the workflow's."""
-    from complaintflow._rules import _BEFORE_REVIEW
+    from complaintflow._rules import BEFORE_REVIEW as _BEFORE_REVIEW
     from complaintflow.audit._builtin import _BEFORE_REVIEW as AUDIT_BEFORE_REVIEW
 
     commands = {_COMMAND_OF_EVENT[cls.type] for cls in AUDIT_BEFORE_REVIEW

@@ -19,18 +19,21 @@ from complaintflow import (
     SNAPSHOT_SCHEMA,
     SNAPSHOT_VERSION,
     Complaint,
+    HearConcern,
     Problem,
     SnapshotError,
+    VerifyCustomer,
     dump,
     dump_event,
     load,
     load_event,
     load_events,
+    open_complaint,
     snapshot_schema,
 )
 from complaintflow._schema import shipped_schema
-from complaintflow.events import ConcernHeard, StageChanged
-from tests.support import Clock, closed, following_up, opened, responding
+from complaintflow.events import ConcernHeard, Event, StageChanged
+from tests.support import Clock, closed, following_up, opened, play, responding
 from tests.test_properties import WALK, Walk
 
 
@@ -163,21 +166,15 @@ def test_an_event_log_starts_with_the_opening_and_has_no_gaps() -> None:
             load_events(bad)  # type: ignore[arg-type]  # deliberately not an iterable of events
 
 
-def _log() -> list[Any]:
-    from complaintflow import HearConcern, open_complaint
-
+def _log() -> list[Event]:
+    """A log with a stage change: opened, verified, then three concerns heard."""
     clock = Clock()
     opened_ = open_complaint("C-9", at=clock.now)
-    events = list(opened_.events)
-    complaint = opened_.complaint
-    from complaintflow import VerifyCustomer
-    for command in (VerifyCustomer(name="Ann", callback="555"), HearConcern(text="a"),
-                    HearConcern(text="b"), HearConcern(text="c")):
-        applied = complaint.apply(command, at=clock.tick())
-        complaint = applied.complaint
-        events += applied.events
-    assert any(isinstance(event, StageChanged) for event in events)
-    return events
+    log: list[Event] = list(opened_.events)
+    play(opened_.complaint, [VerifyCustomer(name="Ann", callback="555"), HearConcern(text="a"),
+                             HearConcern(text="b"), HearConcern(text="c")], clock, log)
+    assert any(isinstance(event, StageChanged) for event in log)
+    return log
 
 
 # --- strict loading ---------------------------------------------------------------------

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from complaintflow import Complaint, HearConcern, dump, dump_event, load, open_complaint
+from complaintflow import Complaint, HearConcern, dump, dump_event, load
 from complaintflow.__main__ import main
-from complaintflow.commands import Assign, VerifyCustomer
+from complaintflow.commands import Assign
 from complaintflow.events import Event
 from complaintflow.stores import ComplaintStore, ConcurrencyConflict, StoreError
 from complaintflow.stores.memory import MemoryStore
@@ -64,16 +64,10 @@ def test_the_kit_asks_for_a_store() -> None:
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # before any real time: _now() follows
 
 
-def _open(store: SQLiteStore, complaint_id: str) -> None:
-    opened = open_complaint(complaint_id, at=T0)
-    verified = opened.complaint.apply(VerifyCustomer(name="Ann", callback="555"), at=T0)
-    store.add(verified.complaint, [*opened.events, *verified.events])
-
-
 def test_the_file_is_in_wal_mode_and_survives_reopening(tmp_path: Path) -> None:
     path = tmp_path / "complaints.db"
     with SQLiteStore(path) as store:
-        _open(store, "C-1")
+        StoreContract().opened(store, "C-1")
         applied = store.handle("C-1", HearConcern(text="The fee."), at=T0 + timedelta(1))
     with SQLiteStore(path) as again:
         assert again.get("C-1") == applied.complaint
@@ -90,7 +84,7 @@ def test_the_file_is_in_wal_mode_and_survives_reopening(tmp_path: Path) -> None:
 def test_the_events_table_is_append_only(tmp_path: Path) -> None:
     path = tmp_path / "complaints.db"
     with SQLiteStore(path) as store:
-        _open(store, "C-1")
+        StoreContract().opened(store, "C-1")
     db = sqlite3.connect(path)
     for statement in ("UPDATE complaint_events SET type = 'x'", "DELETE FROM complaint_events"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
@@ -129,7 +123,7 @@ def test_four_processes_lose_no_update(tmp_path: Path) -> None:
     path = str(tmp_path / "shared.db")
     with SQLiteStore(path) as store:
         for complaint_id in COMPLAINTS:
-            _open(store, complaint_id)
+            StoreContract().opened(store, complaint_id)
     context = multiprocessing.get_context("spawn")
     with context.Pool(WORKERS) as pool:
         counts: list[dict[str, int]] = pool.starmap(

@@ -33,7 +33,7 @@ from ._converter import make_converter, parse_time
 from ._errors import InvalidValueError, Problem
 from ._values import StrEnum, to_decimal, utc
 
-_DURATION = re.compile(r"(-?)P(?:(\d+)D)?(?:T(\d+)(?:\.(\d{1,6}))?S)?")
+DURATION = re.compile(r"(-?)P(?:(\d+)D)?(?:T(\d+)(?:\.(\d{1,6}))?S)?")
 
 
 def format_duration(value: timedelta) -> str:
@@ -51,7 +51,7 @@ def format_duration(value: timedelta) -> str:
 
 def parse_duration(value: object) -> timedelta:
     """The inverse of :func:`format_duration`."""
-    match = _DURATION.fullmatch(value) if isinstance(value, str) else None
+    match = DURATION.fullmatch(value) if isinstance(value, str) else None
     if match is None or (match.group(2) is None and match.group(3) is None):
         raise InvalidValueError(f"expected an ISO-8601 duration such as 'P30D', got {value!r}")
     sign, days, seconds, fraction = match.groups()

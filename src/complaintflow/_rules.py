@@ -32,11 +32,37 @@ _HANDLERS: dict[type[cmd.Command], _Handler] = {}
 
 # While a follow-up contact's open items are unreviewed, only these may happen in it.
 # end_contact is among them: a customer may hang up before anything is reviewed.
-_BEFORE_REVIEW = frozenset({
+BEFORE_REVIEW = frozenset({
     "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent", "assign",
     "escalate", "withdraw", "record_root_cause", "record_preventive_action",
     "record_communication",
 })
+
+
+# The command that records each event type (complaint_opened and stage_changed have none):
+# for readers of event logs, which see events, not commands.
+RECORDED_BY: dict[str, str] = {
+    "customer_verified": "verify_customer", "complaint_referred": "refer",
+    "complaint_assigned": "assign", "concern_heard": "hear_concern",
+    "concern_restated": "restate_concern", "concern_confirmed": "confirm_concern",
+    "restatement_rejected": "reject_restatement", "concerns_complete": "no_more_concerns",
+    "concerns_prioritized": "prioritize", "impact_assessed": "assess_impact",
+    "impact_confirmed": "confirm_impact", "response_begun": "begin_response",
+    "relief_given": "give_relief", "action_planned": "plan_action",
+    "action_completed": "complete_action", "concern_resolved": "resolve_concern",
+    "concern_unresolvable": "mark_unresolvable", "compensation_offered": "offer_compensation",
+    "follow_up_scheduled": "schedule_follow_up", "next_steps_confirmed": "confirm_next_steps",
+    "contact_started": "start_contact", "open_items_reviewed": "review_open_items",
+    "contact_ended": "end_contact", "recap_begun": "begin_recap", "recapped": "recap",
+    "closure_sought": "seek_closure", "customer_thanked": "thank_customer",
+    "complaint_closed": "close", "complaint_reopened": "reopen", "apologized": "apologize",
+    "empathy_expressed": "express_empathy", "customer_vented": "let_vent",
+    "escalated": "escalate", "complaint_withdrawn": "withdraw",
+    "root_cause_recorded": "record_root_cause",
+    "preventive_action_recorded": "record_preventive_action",
+    "feedback_recorded": "record_feedback",
+    "communication_recorded": "record_communication",
+}
 
 
 _HandlerOf = Callable[["Complaint", C, int, datetime], Decision]
@@ -67,7 +93,7 @@ def allowed_commands(complaint: Complaint) -> tuple[str, ...]:
     """The commands the complaint's stage accepts now, by the definition."""
     commands = WORKFLOW.commands_for(complaint.stage)
     if _review_pending(complaint):
-        return tuple(command for command in commands if command in _BEFORE_REVIEW)
+        return tuple(command for command in commands if command in BEFORE_REVIEW)
     return commands
 
 
@@ -109,7 +135,7 @@ def run(complaint: Complaint, command: cmd.Command,
             "time_went_backwards",
             f"{at.isoformat()} is before the complaint's last change at "
             f"{complaint.updated_at.isoformat()}.", "at")])
-    if complaint.contact is not None and name not in _BEFORE_REVIEW and _review_pending(
+    if complaint.contact is not None and name not in BEFORE_REVIEW and _review_pending(
             complaint):
         return reject(complaint, name, [Reason(
             "open_items_not_reviewed",

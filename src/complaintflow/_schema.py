@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ._codec import DURATION
 from ._complaint import Complaint
 from ._json import JsonValue
 from ._upgrade import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
@@ -35,7 +36,7 @@ _PRIMITIVES: dict[object, Schema] = {
                "description": "An ISO-8601 time with a UTC offset."},
     date: {"type": "string", "format": "date", "pattern": f"^{_DATE}$"},
     time: {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"},
-    timedelta: {"type": "string", "pattern": r"^-?P(\d+D)?(T\d+(\.\d{1,6})?S)?$",
+    timedelta: {"type": "string", "pattern": f"^{DURATION.pattern}$",  # what load reads
                 "description": "An ISO-8601 duration in days and seconds, such as \"P30D\"."},
 }
 

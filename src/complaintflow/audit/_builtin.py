@@ -14,6 +14,7 @@ from attrs import frozen
 
 from .. import events as ev
 from .._clocks import ClockState, deadlines
+from .._rules import BEFORE_REVIEW, RECORDED_BY
 from .._values import Owner, Severity
 from ._model import NOT_APPLICABLE, Finding, Grade, failed, passed
 from ._trail import Trail
@@ -45,10 +46,8 @@ _MOVED_ON = (ev.ConcernsComplete, ev.ConcernsPrioritized, ev.ImpactAssessed, ev.
              ev.ComplaintClosed)
 """Events that show the conversation has moved on from listening."""
 
-_BEFORE_REVIEW = (ev.OpenItemsReviewed, ev.ContactEnded, ev.Apologized, ev.EmpathyExpressed,
-                  ev.CustomerVented, ev.ComplaintAssigned, ev.Escalated, ev.ComplaintWithdrawn,
-                  ev.RootCauseRecorded, ev.PreventiveActionRecorded, ev.CommunicationRecorded,
-                  ev.StageChanged)
+_BEFORE_REVIEW = (ev.StageChanged, *(cls for tag, cls in ev.EVENT_TYPES.items()
+                                      if RECORDED_BY.get(tag) in BEFORE_REVIEW))
 """Events that may happen in a follow-up contact before its open items are reviewed."""
 
 _SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}

@@ -11,7 +11,7 @@ every stage and every route, the shortest command path that gets there.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
@@ -23,6 +23,7 @@ from .. import commands as cmd
 from .._complaint import Complaint
 from .._errors import InvalidValueError
 from .._policy import Policy
+from .._rules import RECORDED_BY
 from .._values import Concern, Stage, check_aware
 from .._workflow import WORKFLOW, Route
 from ..commands import AnyCommand, Command
@@ -280,22 +281,26 @@ def _search() -> tuple[dict[Stage, CommandPath], dict[Transition, CommandPath]]:
     seen = {_key(root.complaint)}
     queue = deque([root])
     while queue:
-        node = queue.popleft()
-        at = start + STEP * (node.depth + 1)
-        for command in _candidates(node.complaint, at):
-            after = node.complaint.apply(command, at=at).complaint
-            child = _Node(after, node, command, _taken(node.complaint, command, after),
-                          node.depth + 1)
+        for child in _children(queue.popleft()):
             assert child.transition is not None
             if child.transition not in to_transition:
                 to_transition[child.transition] = _path(child, start)
-            if after.stage not in to_stage:
-                to_stage[after.stage] = _path(child, start)
-            key = _key(after)
+            if child.complaint.stage not in to_stage:
+                to_stage[child.complaint.stage] = _path(child, start)
+            key = _key(child.complaint)
             if key not in seen:
                 seen.add(key)
                 queue.append(child)
     return to_stage, to_transition
+
+
+def _children(node: _Node) -> Iterator[_Node]:
+    """The nodes one applied command away from ``node``, in the order of the candidates."""
+    at = DEFAULT_START + STEP * (node.depth + 1)
+    for command in _candidates(node.complaint, at):
+        after = node.complaint.apply(command, at=at).complaint
+        yield _Node(after, node, command, _taken(node.complaint, command, after),
+                    node.depth + 1)
 
 
 def shortest_paths(*, start: datetime = DEFAULT_START,
@@ -338,19 +343,13 @@ def _cover() -> tuple[CommandPath, ...]:
 
 def _nearest(origin: _Node, wanted: set[Transition]) -> _Node | None:
     """The first node (breadth first from ``origin``) reached by a ``wanted`` transition."""
-    start = DEFAULT_START
     seen = {_key(origin.complaint)}
     queue = deque([origin])
     while queue:
-        node = queue.popleft()
-        at = start + STEP * (node.depth + 1)
-        for command in _candidates(node.complaint, at):
-            after = node.complaint.apply(command, at=at).complaint
-            child = _Node(after, node, command, _taken(node.complaint, command, after),
-                          node.depth + 1)
+        for child in _children(queue.popleft()):
             if child.transition in wanted:
                 return child
-            key = _key(after)
+            key = _key(child.complaint)
             if key not in seen:
                 seen.add(key)
                 queue.append(child)
@@ -359,28 +358,6 @@ def _nearest(origin: _Node, wanted: set[Transition]) -> _Node | None:
 
 # --- coverage of event logs --------------------------------------------------------------
 
-_COMMAND_OF_EVENT: dict[str, str] = {
-    "customer_verified": "verify_customer", "complaint_referred": "refer",
-    "complaint_assigned": "assign", "concern_heard": "hear_concern",
-    "concern_restated": "restate_concern", "concern_confirmed": "confirm_concern",
-    "restatement_rejected": "reject_restatement", "concerns_complete": "no_more_concerns",
-    "concerns_prioritized": "prioritize", "impact_assessed": "assess_impact",
-    "impact_confirmed": "confirm_impact", "response_begun": "begin_response",
-    "relief_given": "give_relief", "action_planned": "plan_action",
-    "action_completed": "complete_action", "concern_resolved": "resolve_concern",
-    "concern_unresolvable": "mark_unresolvable", "compensation_offered": "offer_compensation",
-    "follow_up_scheduled": "schedule_follow_up", "next_steps_confirmed": "confirm_next_steps",
-    "contact_started": "start_contact", "open_items_reviewed": "review_open_items",
-    "contact_ended": "end_contact", "recap_begun": "begin_recap", "recapped": "recap",
-    "closure_sought": "seek_closure", "customer_thanked": "thank_customer",
-    "complaint_closed": "close", "complaint_reopened": "reopen", "apologized": "apologize",
-    "empathy_expressed": "express_empathy", "customer_vented": "let_vent",
-    "escalated": "escalate", "complaint_withdrawn": "withdraw",
-    "root_cause_recorded": "record_root_cause",
-    "preventive_action_recorded": "record_preventive_action",
-    "feedback_recorded": "record_feedback",
-    "communication_recorded": "record_communication",
-}
 """The command that records each event (``complaint_opened`` and ``stage_changed`` have none)."""
 
 
@@ -423,7 +400,7 @@ def transition_coverage(logs: Iterable[Iterable[Event]]) -> CoverageReport:
             if isinstance(event, StageChanged):
                 stage = event.dest
                 continue
-            command = _COMMAND_OF_EVENT.get(event.type)
+            command = RECORDED_BY.get(event.type)
             if command is None:
                 continue
             following = events[index + 1] if index + 1 < len(events) else None
