@@ -34,7 +34,7 @@ bench: $(VENV)/.dev
 
 # regenerate the snapshot's JSON Schema shipped in the package (a test says when it is due)
 schema: $(VENV)/.runtime
-	$(PY) -c "from complaintflow._schema import schema_text; print(schema_text(), end='')" \
+	$(PY) -c "from complaintflow._formats.schema import schema_text; print(schema_text(), end='')" \
 		> src/complaintflow/snapshot.schema.json
 
 clean:

@@ -62,7 +62,7 @@ from complaintflow import (
     load_events,
     open_complaint,
 )
-from complaintflow._workflow import _DEFINITION  # the same definition, for a fair Machine
+from complaintflow._core.workflow import definition  # the same definition, for a fair Machine
 from complaintflow.commands import Command
 from complaintflow.events import Event
 from complaintflow.stores.sqlite import SQLiteStore
@@ -165,7 +165,7 @@ TRANSITIONS = [
     {"trigger": command, "source": [s.value for s in sources],
      "dest": dest.value if dest is not None else None,
      **({"conditions": "can_complete"} if command == "complete_action" else {})}
-    for command, sources, dest, _branch in _DEFINITION
+    for command, sources, dest, _branch in definition()
 ]
 
 

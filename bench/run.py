@@ -86,7 +86,7 @@ from complaintflow import (
     open_complaint,
     service_clocks,
 )
-from complaintflow._workflow import _DEFINITION  # the same definition, for a fair Machine
+from complaintflow._core.workflow import definition  # the same definition, for a fair Machine
 
 T0 = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
 STAGES = (
@@ -194,7 +194,7 @@ def workflow_transitions() -> list[dict[str, Any]]:
     """complaintflow's whole workflow as ``transitions`` dicts: what a per-object Machine
     must be given for a real complaint (restate_concern guarded by the same rule)."""
     specs: list[dict[str, Any]] = []
-    for command, sources, dest, _branch in _DEFINITION:
+    for command, sources, dest, _branch in definition():
         spec: dict[str, Any] = {"trigger": command, "source": [s.value for s in sources],
                                 "dest": dest.value if dest is not None else None}
         if command == "restate_concern":

@@ -8,13 +8,13 @@ The workflow diagram is not written by hand: on ``builder-inited`` this file wri
 ``docs/_generated/workflow.mmd`` from :func:`complaintflow.workflow_diagram`, and
 ``workflow.md`` includes that file with the ``mermaid`` directive. Likewise
 ``_generated/rules.md``, the audit's rules reference, comes from the rule registry
-(:data:`complaintflow.audit.BUILTIN_RULES`) and ``rules.md`` includes it.
+(:data:`complaintflow.audit.BUILTIN_RULES`) and ``rules.md`` includes it; the command,
+event and reason-code tables of ``concepts.md`` come from the workflow's rows.
 ``docs/_generated/`` is build output.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import sys
@@ -77,6 +77,7 @@ autodoc_type_aliases = {
     "AnyEvent": "complaintflow.events.AnyEvent",
     "Result": "complaintflow.Result",
     "JsonValue": "complaintflow.JsonValue",
+    "ClockSubject": "complaintflow.Complaint",  # what the clocks read of a complaint
 }
 _ALIAS_REPR = re.compile(r"TypeAliasForwardRef\('([\w.]+)'\)")
 
@@ -95,23 +96,6 @@ def _alias_names(app: Sphinx, what: str, name: str, obj: object, options: object
     return tidy(signature), tidy(return_annotation)
 
 
-def _public_module_names() -> None:
-    """Show the public path (``complaintflow.Customer``), not the private module it lives in.
-
-    Only for the documentation build: the objects are re-exported from ``complaintflow``,
-    so type hints that point at ``complaintflow._values.Customer`` would not link.
-    """
-    for name in complaintflow.__all__:
-        obj = getattr(complaintflow, name)
-        module = getattr(obj, "__module__", None)
-        if isinstance(module, str) and module.startswith("complaintflow._"):
-            with contextlib.suppress(AttributeError, TypeError):  # read-only objects
-                obj.__module__ = "complaintflow"
-
-
-_SNAPSHOT_SCHEMA = complaintflow.snapshot_schema()  # before the renaming: it reads hints
-_public_module_names()
-
 # -- html ----------------------------------------------------------------------------------
 
 html_theme = "furo"
@@ -121,14 +105,28 @@ html_static_path: list[str] = []
 # -- the generated workflow diagram --------------------------------------------------------
 
 
-def write_workflow_diagram(app: Sphinx | None = None) -> Path:
-    """Write ``_generated/workflow.mmd`` from the code; rewrite only when it changed."""
+def _write(name: str, text: str) -> Path:
+    """Write ``_generated/<name>``; rewrite only when it changed (Sphinx rebuilds less)."""
     GENERATED.mkdir(exist_ok=True)
-    target = GENERATED / "workflow.mmd"
-    text = complaintflow.workflow_diagram()
+    target = GENERATED / name
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target
+
+
+def write_workflow_diagram(app: Sphinx | None = None) -> Path:
+    """Write ``_generated/workflow.mmd`` from the code."""
+    return _write("workflow.mmd", complaintflow.workflow_diagram())
+
+
+def write_definition_tables(app: Sphinx | None = None) -> list[Path]:
+    """Write the command, event and reason-code tables from the workflow's rows."""
+    from complaintflow._formats.reference import command_table, event_table, reason_code_table
+    from complaintflow._values.reasons import ReasonKind
+
+    return [_write("commands.md", command_table()), _write("events.md", event_table()),
+            _write("reasons-bad-input.md", reason_code_table(ReasonKind.BAD_INPUT)),
+            _write("reasons-rule.md", reason_code_table(ReasonKind.RULE))]
 
 
 def _type_name(schema: dict[str, object]) -> str:
@@ -168,7 +166,7 @@ def _format(schema: dict[str, object]) -> str:
 
 def write_snapshot_reference(app: Sphinx | None = None) -> Path:
     """Write ``_generated/snapshot-reference.md``: one table per object of the schema."""
-    schema = _SNAPSHOT_SCHEMA
+    schema = complaintflow.snapshot_schema()
     lines: list[str] = []
 
     def table(title: str, node: dict[str, object]) -> None:
@@ -185,12 +183,7 @@ def write_snapshot_reference(app: Sphinx | None = None) -> Path:
     for name, node in definitions.items():
         if name != "Complaint":
             table(name, node)
-    GENERATED.mkdir(exist_ok=True)
-    target = GENERATED / "snapshot-reference.md"
-    text = "\n".join(lines)
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-    return target
+    return _write("snapshot-reference.md", "\n".join(lines))
 
 
 # -- the generated rules reference ---------------------------------------------------------
@@ -200,17 +193,13 @@ def write_rules_reference(app: Sphinx | None = None) -> Path:
     """Write ``_generated/rules.md`` from the registry; rewrite only when it changed."""
     from complaintflow.audit._report import rules_reference
 
-    GENERATED.mkdir(exist_ok=True)
-    target = GENERATED / "rules.md"
-    text = rules_reference()
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-    return target
+    return _write("rules.md", rules_reference())
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", write_workflow_diagram)
     app.connect("builder-inited", write_snapshot_reference)
     app.connect("builder-inited", write_rules_reference)
+    app.connect("builder-inited", write_definition_tables)
     app.connect("autodoc-process-signature", _alias_names)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,7 +14,7 @@ import pytest
 
 from complaintflow import Complaint, SnapshotError, dump_event, load_event
 from complaintflow.__main__ import main
-from complaintflow.audit import _cli
+from complaintflow._cli import audit as _cli
 from complaintflow.events import Event
 from complaintflow.stores.sqlite import SQLiteStore
 
@@ -217,7 +217,7 @@ def test_an_unknown_policy_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_the_cli_knows_every_named_policy() -> None:
-    from complaintflow.__main__ import _AUDIT_POLICY_NAMES
+    from complaintflow._cli.main import _AUDIT_POLICY_NAMES
     from complaintflow.audit import AUDIT_POLICIES
 
     assert tuple(AUDIT_POLICIES) == _AUDIT_POLICY_NAMES

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from complaintflow import COMMAND_TYPES, Complaint, InvalidValueError, Stage
-from complaintflow._rules import RECORDED_BY as _COMMAND_OF_EVENT
-from complaintflow._workflow import _DEFINITION, WORKFLOW
+from complaintflow._core.definition import RECORDED_BY as _COMMAND_OF_EVENT
+from complaintflow._core.workflow import WORKFLOW, definition
 from complaintflow.audit import audit
 from complaintflow.events import EVENT_TYPES
 from complaintflow.testing import (
@@ -39,7 +39,7 @@ def test_every_command_has_a_recipe_and_every_event_a_command() -> None:
 
 
 def test_transitions_come_from_the_definition() -> None:
-    expected = sum(len(sources) for _, sources, _, _ in _DEFINITION)
+    expected = sum(len(sources) for _, sources, _, _ in definition())
     assert len(all_transitions()) == expected == len(WORKFLOW.routes)
     branched = [t for t in all_transitions() if t.branch is not None]
     assert {str(t) for t in branched} == {
@@ -121,7 +121,7 @@ def test_an_empty_set_of_logs_covers_nothing() -> None:
 
 def test_the_audit_knows_what_may_precede_a_review() -> None:
     """The contacts rule's list of events allowed before a review is the workflow's."""
-    from complaintflow._rules import BEFORE_REVIEW as _BEFORE_REVIEW
+    from complaintflow._core.definition import BEFORE_REVIEW as _BEFORE_REVIEW
     from complaintflow.audit._builtin import _BEFORE_REVIEW as AUDIT_BEFORE_REVIEW
 
     commands = {_COMMAND_OF_EVENT[cls.type] for cls in AUDIT_BEFORE_REVIEW

@@ -67,7 +67,7 @@ from complaintflow import (
     open_complaint,
     service_clocks,
 )
-from complaintflow._upgrade import EVENT_UPCASTERS, SNAPSHOT_UPCASTERS, UpcasterChain
+from complaintflow._formats.upcasters import EVENT_UPCASTERS, SNAPSHOT_UPCASTERS, UpcasterChain
 from complaintflow.events import EVENT_TYPES, Event
 
 from .support import Clock, play

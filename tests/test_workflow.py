@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import sys
 import typing
 from collections import deque
 
@@ -12,7 +13,7 @@ import transitions
 
 import complaintflow
 from complaintflow import InvalidValueError, Stage, open_complaint, stage_commands, workflow_diagram
-from complaintflow._workflow import WORKFLOW, _build_machine
+from complaintflow._core.workflow import WORKFLOW, _build_machine
 
 from .support import Clock, responding
 
@@ -133,3 +134,30 @@ def test_stage_commands_takes_a_stage_or_its_name() -> None:
     assert stage_commands("closed") == stage_commands(Stage.CLOSED)
     with pytest.raises(InvalidValueError, match="stage must be one of"):
         stage_commands("shipped")
+
+
+def _shares_keys(instance: object) -> bool:
+    """Whether CPython keeps ``instance``'s attributes in a key-sharing (split) dict: its
+    size counts the values only, so it is below a plain dict of the same items (past the
+    limit, an instance dict is a plain one, larger still: 1,584 against 832 bytes)."""
+    state = vars(instance)
+    return sys.getsizeof(state) < sys.getsizeof(dict(state))
+
+
+def test_a_fresh_complaint_keeps_the_compact_shared_key_dict() -> None:
+    """CPython shares one table of keys among the instances of a class only up to 30 of
+    them; one field more and every fresh complaint grows about fivefold in memory. New
+    state goes into sub-records (as the clocks' ``timeline`` does)."""
+    clock = Clock()
+    fresh = open_complaint("C-1", at=clock.now).complaint
+    assert _shares_keys(fresh), (sys.getsizeof(vars(fresh)), sys.getsizeof(dict(vars(fresh))))
+    assert _shares_keys(responding(clock, concerns=2))  # folding keeps it compact
+
+
+def test_the_measure_of_shared_keys_sees_a_class_past_the_limit() -> None:
+    wide = attrs.make_class("Wide", {f"f{n}": attrs.field(default=n) for n in range(31)},
+                            slots=False)
+    narrow = attrs.make_class("Narrow", {f"f{n}": attrs.field(default=n) for n in range(20)},
+                              slots=False)
+    assert not _shares_keys(wide())
+    assert _shares_keys(narrow())

@@ -6,90 +6,54 @@ Commands are importable from here and from :mod:`complaintflow.commands`; the ev
 classes live in :mod:`complaintflow.events`.
 """
 
-from ._calendar import BusinessCalendar
-from ._clocks import ClockState, ClockStatus, breaches, deadlines
-from ._complaint import Applied, Complaint, open_complaint
-from ._errors import ComplaintflowError, InvalidValueError, Problem, SnapshotError
-from ._holidays import calendar_from_holidays, uk_calendar
-from ._json import JsonValue, Result, apply_json, parse_command, to_json
-from ._policy import Policy
-from ._presets import AsicComplaintType, asic_rg271, cfpb, fca_disp, psd2, service_clocks
-from ._regime import ClockKind, ClockRule, DayEnd, Limit, Regime, StopWhen, Unit
-from ._rejection import CommandRejected, Reason, Rejection
-from ._schema import snapshot_schema
-from ._snapshot import dump, dump_event, load, load_event, load_events
-from ._upgrade import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
-from ._values import (
+from . import commands as _commands
+from ._clocks.calendar import BusinessCalendar
+from ._clocks.evaluate import ClockState, ClockStatus, breaches, deadlines
+from ._clocks.holidays import calendar_from_holidays, uk_calendar
+from ._clocks.presets import AsicComplaintType, asic_rg271, cfpb, fca_disp, psd2, service_clocks
+from ._clocks.regime import ClockKind, ClockRule, DayEnd, Limit, Regime, StopWhen, Unit
+from ._core.complaint import Applied, Complaint, open_complaint
+from ._core.policy import Policy
+from ._core.rejection import CommandRejected, Rejection
+from ._core.workflow import WORKFLOW as _WORKFLOW
+from ._formats.entry import Result, apply_json, parse_command, to_json
+from ._formats.json_value import JsonValue
+from ._formats.schema import snapshot_schema
+from ._formats.snapshot import dump, dump_event, load, load_event, load_events
+from ._formats.upcasters import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
+from ._publish import publish as _publish
+from ._values.checks import to_stage as _to_stage
+from ._values.enums import (
+    CommunicationKind,
+    ConcernStatus,
+    CustomerResponse,
+    Outcome,
+    Owner,
+    Severity,
+    Stage,
+)
+from ._values.errors import ComplaintflowError, InvalidValueError, Problem, SnapshotError
+from ._values.parts import (
     ActionItem,
     Assignment,
     Communication,
-    CommunicationKind,
     Compensation,
     Concern,
-    ConcernStatus,
     Contact,
     ContactRecord,
     Customer,
-    CustomerResponse,
     Escalation,
     Feedback,
     FollowUp,
     Impact,
-    Outcome,
-    Owner,
     PauseInterval,
     PreventiveAction,
     Receipt,
     RootCause,
-    Severity,
-    Stage,
     Timeline,
 )
-from ._values import as_member as _as_member
-from ._workflow import WORKFLOW as _WORKFLOW
-from .commands import (
-    COMMAND_TYPES,
-    AnyCommand,
-    Apologize,
-    AssessImpact,
-    Assign,
-    BeginRecap,
-    BeginResponse,
-    Close,
-    Command,
-    CompleteAction,
-    ConfirmConcern,
-    ConfirmImpact,
-    ConfirmNextSteps,
-    EndContact,
-    Escalate,
-    ExpressEmpathy,
-    GiveRelief,
-    HearConcern,
-    LetVent,
-    MarkUnresolvable,
-    NoMoreConcerns,
-    OfferCompensation,
-    PlanAction,
-    Prioritize,
-    Recap,
-    RecordCommunication,
-    RecordFeedback,
-    RecordPreventiveAction,
-    RecordRootCause,
-    Refer,
-    RejectRestatement,
-    Reopen,
-    ResolveConcern,
-    RestateConcern,
-    ReviewOpenItems,
-    ScheduleFollowUp,
-    SeekClosure,
-    StartContact,
-    ThankCustomer,
-    VerifyCustomer,
-    Withdraw,
-)
+from ._values.reasons import Reason
+from .commands import *  # noqa: F403  (every command class, Command, AnyCommand, COMMAND_TYPES)
 from .events import EVENT_TYPES, AnyEvent, Event
 
 
@@ -100,105 +64,64 @@ def workflow_diagram() -> str:
 
 def stage_commands(stage: Stage | str) -> tuple[str, ...]:
     """The commands a stage accepts, by the workflow definition (a stage or its name)."""
-    return _WORKFLOW.commands_for(_as_member(Stage, stage, "stage"))
+    return _WORKFLOW.commands_for(_to_stage(stage))
 
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "COMMAND_TYPES",
     "EVENT_TYPES",
     "SNAPSHOT_SCHEMA",
     "SNAPSHOT_VERSION",
     "ActionItem",
-    "AnyCommand",
     "AnyEvent",
-    "Apologize",
     "Applied",
     "AsicComplaintType",
-    "AssessImpact",
-    "Assign",
     "Assignment",
-    "BeginRecap",
-    "BeginResponse",
     "BusinessCalendar",
     "ClockKind",
     "ClockRule",
     "ClockState",
     "ClockStatus",
-    "Close",
-    "Command",
     "CommandRejected",
     "Communication",
     "CommunicationKind",
     "Compensation",
     "Complaint",
     "ComplaintflowError",
-    "CompleteAction",
     "Concern",
     "ConcernStatus",
-    "ConfirmConcern",
-    "ConfirmImpact",
-    "ConfirmNextSteps",
     "Contact",
     "ContactRecord",
     "Customer",
     "CustomerResponse",
     "DayEnd",
-    "EndContact",
-    "Escalate",
     "Escalation",
     "Event",
-    "ExpressEmpathy",
     "Feedback",
     "FollowUp",
-    "GiveRelief",
-    "HearConcern",
     "Impact",
     "InvalidValueError",
     "JsonValue",
-    "LetVent",
     "Limit",
-    "MarkUnresolvable",
-    "NoMoreConcerns",
-    "OfferCompensation",
     "Outcome",
     "Owner",
     "PauseInterval",
-    "PlanAction",
     "Policy",
     "PreventiveAction",
-    "Prioritize",
     "Problem",
     "Reason",
-    "Recap",
     "Receipt",
-    "RecordCommunication",
-    "RecordFeedback",
-    "RecordPreventiveAction",
-    "RecordRootCause",
-    "Refer",
     "Regime",
-    "RejectRestatement",
     "Rejection",
-    "Reopen",
-    "ResolveConcern",
-    "RestateConcern",
     "Result",
-    "ReviewOpenItems",
     "RootCause",
-    "ScheduleFollowUp",
-    "SeekClosure",
     "Severity",
     "SnapshotError",
     "Stage",
-    "StartContact",
     "StopWhen",
-    "ThankCustomer",
     "Timeline",
     "Unit",
-    "VerifyCustomer",
-    "Withdraw",
     "__version__",
     "apply_json",
     "asic_rg271",
@@ -222,3 +145,6 @@ __all__ = [
     "uk_calendar",
     "workflow_diagram",
 ]
+__all__ += _commands.__all__
+
+_publish(__name__, globals(), __all__)

@@ -14,20 +14,21 @@ from typing import ClassVar, final, get_args
 
 from attrs import field, frozen
 
-from ._errors import InvalidValueError
-from ._values import (
-    CommunicationKind,
-    CustomerResponse,
-    Owner,
-    Severity,
-    as_member,
+from ._values.checks import (
+    as_tuple,
     aware,
     flag,
     non_blank,
     optional_non_blank,
+    to_communication_kind,
+    to_customer_response,
     to_decimal,
+    to_owner,
+    to_severity,
     valid_amount,
 )
+from ._values.enums import CommunicationKind, CustomerResponse, Owner, Severity
+from ._values.errors import InvalidValueError
 
 
 def _amount(value: Decimal | int | str | None) -> Decimal | None:
@@ -38,39 +39,12 @@ def _authority_limit(value: Decimal | int | str | None) -> Decimal | None:
     return None if value is None else to_decimal(value, "authority_limit")
 
 
-def _severity(value: Severity | str) -> Severity:
-    return as_member(Severity, value, "severity")
-
-
-def _owner(value: Owner | str) -> Owner:
-    return as_member(Owner, value, "owner")
-
-
-def _communication_kind(value: CommunicationKind | str) -> CommunicationKind:
-    return as_member(CommunicationKind, value, "kind")
-
-
-def _customer_response(value: CustomerResponse | str) -> CustomerResponse:
-    return as_member(CustomerResponse, value, "customer_response")
-
-
-def _id_tuple(value: Iterable[str], argument: str) -> tuple[str, ...]:
-    if isinstance(value, str):  # a lone id would otherwise become a tuple of characters
-        raise InvalidValueError(f"{argument} must be a list of ids, not a single string",
-                                argument=argument)
-    try:
-        return tuple(value)
-    except TypeError:
-        raise InvalidValueError(f"{argument} must be a list of ids, got {value!r}",
-                                argument=argument) from None
-
-
 def _order(value: Iterable[str]) -> tuple[str, ...]:
-    return _id_tuple(value, "order")
+    return as_tuple(value, "order", "a list of ids")
 
 
 def _concern_ids(value: Iterable[str]) -> tuple[str, ...]:
-    return _id_tuple(value, "concern_ids")
+    return as_tuple(value, "concern_ids", "a list of ids")
 
 
 def _ids(_: object, attribute: object, value: tuple[str, ...]) -> None:
@@ -109,7 +83,8 @@ class Command:
 @final
 @frozen(kw_only=True)
 class VerifyCustomer(Command):
-    """Record who is speaking and whether they are entitled to the service."""
+    """Record who is speaking, how to call them back, whether they are entitled to the
+    service and which service the complaint needs (IBM step 1). Not entitled: refer them."""
 
     command: ClassVar[str] = "verify_customer"
     name: str = field(validator=non_blank)
@@ -122,7 +97,8 @@ class VerifyCustomer(Command):
 @final
 @frozen(kw_only=True)
 class Refer(Command):
-    """Send the complaint elsewhere (not entitled, wrong company): closes it."""
+    """Send the complaint elsewhere (not entitled, wrong company): it closes with outcome
+    ``referred``."""
 
     command: ClassVar[str] = "refer"
     reason: str = field(validator=non_blank)
@@ -144,7 +120,8 @@ class Assign(Command):
 @final
 @frozen(kw_only=True)
 class HearConcern(Command):
-    """Capture a concern in the customer's own words."""
+    """Capture a concern in the customer's own words (IBM step 2); it gets the next id:
+    ``K1``, ``K2`` and so on."""
 
     command: ClassVar[str] = "hear_concern"
     text: str = field(validator=non_blank)
@@ -172,7 +149,7 @@ class ConfirmConcern(Command):
 @final
 @frozen(kw_only=True)
 class RejectRestatement(Command):
-    """The customer disagrees with the restatement; it must be restated again."""
+    """The customer disagrees with the restatement: it is cleared and must be made again."""
 
     command: ClassVar[str] = "reject_restatement"
     concern_id: str = field(validator=non_blank)
@@ -182,7 +159,8 @@ class RejectRestatement(Command):
 @final
 @frozen(kw_only=True)
 class NoMoreConcerns(Command):
-    """The customer has nothing more to raise."""
+    """The customer has nothing more to raise; every open concern must be restated and
+    confirmed by then."""
 
     command: ClassVar[str] = "no_more_concerns"
 
@@ -193,7 +171,8 @@ class NoMoreConcerns(Command):
 @final
 @frozen(kw_only=True)
 class Prioritize(Command):
-    """The customer's order of the open concerns, most urgent first."""
+    """The customer's order of the open concerns, most urgent first: every open concern
+    id once (IBM step 3)."""
 
     command: ClassVar[str] = "prioritize"
     order: tuple[str, ...] = field(converter=_order, validator=_ids)
@@ -202,12 +181,13 @@ class Prioritize(Command):
 @final
 @frozen(kw_only=True)
 class AssessImpact(Command):
-    """What a concern means to the customer, and how severe it is."""
+    """What a concern means to the customer, and how severe it is (IBM step 4); assessing
+    it again replaces the impact."""
 
     command: ClassVar[str] = "assess_impact"
     concern_id: str = field(validator=non_blank)
     description: str = field(validator=non_blank)
-    severity: Severity = field(converter=_severity)
+    severity: Severity = field(converter=to_severity)
     restatement: str | None = field(default=None, validator=optional_non_blank)
 
 
@@ -223,7 +203,8 @@ class ConfirmImpact(Command):
 @final
 @frozen(kw_only=True)
 class BeginResponse(Command):
-    """Every impact is agreed: start responding."""
+    """Every open concern's impact is agreed (and, if the policy says so, the agent
+    apologized): start responding."""
 
     command: ClassVar[str] = "begin_response"
 
@@ -234,7 +215,7 @@ class BeginResponse(Command):
 @final
 @frozen(kw_only=True)
 class GiveRelief(Command):
-    """Immediate relief for what hurts most."""
+    """Immediate relief for what hurts most (IBM step 5)."""
 
     command: ClassVar[str] = "give_relief"
     concern_id: str = field(validator=non_blank)
@@ -244,11 +225,12 @@ class GiveRelief(Command):
 @final
 @frozen(kw_only=True)
 class PlanAction(Command):
-    """An action plan item with an owner and a due time."""
+    """An action plan item with an owner and a due time after now; it gets the next id:
+    ``A1``, ``A2`` and so on."""
 
     command: ClassVar[str] = "plan_action"
     description: str = field(validator=non_blank)
-    owner: Owner = field(converter=_owner)
+    owner: Owner = field(converter=to_owner)
     due: datetime = field(validator=aware)
     concern_ids: tuple[str, ...] = field(converter=_concern_ids, validator=_ids)
 
@@ -256,7 +238,7 @@ class PlanAction(Command):
 @final
 @frozen(kw_only=True)
 class CompleteAction(Command):
-    """An action item is done."""
+    """An action item is done (at the command's time)."""
 
     command: ClassVar[str] = "complete_action"
     action_id: str = field(validator=non_blank)
@@ -287,7 +269,8 @@ class MarkUnresolvable(Command):
 @final
 @frozen(kw_only=True)
 class OfferCompensation(Command):
-    """Offer something of value; amounts above the current authority limit need escalation."""
+    """Offer something of value; an amount above the authority limit in force is refused
+    until someone with more authority is escalated to."""
 
     command: ClassVar[str] = "offer_compensation"
     kind: str = field(validator=non_blank)
@@ -300,7 +283,7 @@ class OfferCompensation(Command):
 @final
 @frozen(kw_only=True)
 class ScheduleFollowUp(Command):
-    """When the next contact will happen; must be in the future."""
+    """When the next contact will happen; must be after now."""
 
     command: ClassVar[str] = "schedule_follow_up"
     at: datetime = field(validator=aware)
@@ -309,7 +292,9 @@ class ScheduleFollowUp(Command):
 @final
 @frozen(kw_only=True)
 class ConfirmNextSteps(Command):
-    """The customer understands the next steps."""
+    """The customer understands the next steps: every open concern has relief, a plan
+    item, a resolution or an explanation, and while anything is open a follow-up is
+    scheduled."""
 
     command: ClassVar[str] = "confirm_next_steps"
 
@@ -317,7 +302,8 @@ class ConfirmNextSteps(Command):
 @final
 @frozen(kw_only=True)
 class StartContact(Command):
-    """A new call or chat during follow-up."""
+    """A new call or chat during follow-up (IBM step 6); its open items are reviewed
+    before anything else is done in it."""
 
     command: ClassVar[str] = "start_contact"
     channel: str = field(validator=non_blank)
@@ -334,7 +320,7 @@ class ReviewOpenItems(Command):
 @final
 @frozen(kw_only=True)
 class EndContact(Command):
-    """The contact is over."""
+    """The contact is over; while anything is open, a follow-up must be scheduled."""
 
     command: ClassVar[str] = "end_contact"
 
@@ -342,7 +328,8 @@ class EndContact(Command):
 @final
 @frozen(kw_only=True)
 class BeginRecap(Command):
-    """Everything is resolved or explained: move to the recap."""
+    """Every concern is resolved or explained and no action item is open: move to the
+    recap."""
 
     command: ClassVar[str] = "begin_recap"
 
@@ -353,7 +340,7 @@ class BeginRecap(Command):
 @final
 @frozen(kw_only=True)
 class Recap(Command):
-    """Recap every concern and its outcome."""
+    """Recap every concern and its outcome (IBM step 7)."""
 
     command: ClassVar[str] = "recap"
     summary: str | None = field(default=None, validator=optional_non_blank)
@@ -362,10 +349,10 @@ class Recap(Command):
 @final
 @frozen(kw_only=True)
 class SeekClosure(Command):
-    """Ask whether the customer is satisfied."""
+    """Ask whether the customer is satisfied, after the recap."""
 
     command: ClassVar[str] = "seek_closure"
-    customer_response: CustomerResponse = field(converter=_customer_response)
+    customer_response: CustomerResponse = field(converter=to_customer_response)
 
 
 @final
@@ -379,7 +366,8 @@ class ThankCustomer(Command):
 @final
 @frozen(kw_only=True)
 class Close(Command):
-    """Close the complaint."""
+    """Close the complaint after the recap, closure sought and (if the policy says so)
+    thanks: outcome ``unresolved`` if the customer was dissatisfied, else ``resolved``."""
 
     command: ClassVar[str] = "close"
 
@@ -387,7 +375,9 @@ class Close(Command):
 @final
 @frozen(kw_only=True)
 class Reopen(Command):
-    """Reopen a closed complaint within the policy's window."""
+    """Reopen a closed complaint within the policy's window, if the customer was verified.
+    A new round: the recap, closure, thanks, follow-up time, recorded conduct and feedback
+    are cleared."""
 
     command: ClassVar[str] = "reopen"
     reason: str = field(validator=non_blank)
@@ -426,7 +416,8 @@ class LetVent(Command):
 @final
 @frozen(kw_only=True)
 class Escalate(Command):
-    """Hand over to someone with more authority, optionally raising the authority limit."""
+    """Hand over to someone with more authority; a higher ``authority_limit`` raises the
+    limit in force."""
 
     command: ClassVar[str] = "escalate"
     to: str = field(validator=non_blank)
@@ -438,7 +429,7 @@ class Escalate(Command):
 @final
 @frozen(kw_only=True)
 class Withdraw(Command):
-    """The customer withdraws the complaint: closes it."""
+    """The customer withdraws the complaint: it closes with outcome ``withdrawn``."""
 
     command: ClassVar[str] = "withdraw"
     reason: str = field(validator=non_blank)
@@ -468,7 +459,7 @@ class RecordPreventiveAction(Command):
 @final
 @frozen(kw_only=True)
 class RecordFeedback(Command):
-    """The customer's score, 1 to 5, after closing."""
+    """The customer's score, 1 to 5, after closing; recorded once."""
 
     command: ClassVar[str] = "record_feedback"
     score: int = field(validator=_score)
@@ -483,7 +474,7 @@ class RecordCommunication(Command):
     (:func:`~complaintflow.deadlines`) stop on them."""
 
     command: ClassVar[str] = "record_communication"
-    kind: CommunicationKind = field(converter=_communication_kind)
+    kind: CommunicationKind = field(converter=to_communication_kind)
     channel: str = field(validator=non_blank)
     summary: str | None = field(default=None, validator=optional_non_blank)
 

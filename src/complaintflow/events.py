@@ -13,8 +13,8 @@ from typing import ClassVar, final, get_args
 
 from attrs import frozen
 
-from ._policy import Policy
-from ._values import CommunicationKind, CustomerResponse, Outcome, Owner, Severity, Stage
+from ._core.policy import Policy
+from ._values.enums import CommunicationKind, CustomerResponse, Outcome, Owner, Severity, Stage
 
 
 @frozen(kw_only=True)

@@ -7,6 +7,7 @@ numbers) and, for a failure, a sentence saying what went wrong. The built-in rul
 :class:`Rule`, and disables or re-grades any rule by id with an :class:`AuditPolicy`.
 """
 
+from .._publish import publish as _publish
 from ._builtin import BUILTIN_RULES, BuiltinRule
 from ._engine import Auditable, Recorded, Rule, audit
 from ._model import (
@@ -49,3 +50,5 @@ __all__ = [
     "scorecard_to_dict",
     "timeline",
 ]
+
+_publish(__name__, globals(), __all__)

@@ -13,9 +13,9 @@ from decimal import Decimal
 from attrs import frozen
 
 from .. import events as ev
-from .._clocks import ClockState, deadlines
-from .._rules import BEFORE_REVIEW, RECORDED_BY
-from .._values import Owner, Severity
+from .._clocks.evaluate import ClockState, deadlines
+from .._core.definition import BEFORE_REVIEW, RECORDED_BY
+from .._values.enums import Owner, Severity
 from ._model import NOT_APPLICABLE, Finding, Grade, failed, passed
 from ._trail import Trail
 

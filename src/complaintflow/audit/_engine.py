@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from .._errors import InvalidValueError
+from .._core.complaint import Complaint
+from .._values.errors import InvalidValueError
 from ..events import Event
 from ._builtin import BUILTIN_RULES
 from ._model import AuditPolicy, Finding, Grade, Item, Scorecard, Verdict
@@ -54,8 +55,6 @@ Auditable = Recorded | Iterable[Event]
 
 
 def events_of(subject: object) -> Iterable[Event]:
-    from .._complaint import Complaint
-
     if isinstance(subject, Complaint):
         raise InvalidValueError(
             "a Complaint holds its state, not its history: audit its event log (or a "

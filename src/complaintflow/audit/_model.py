@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from attrs import field, frozen
 
-from .._errors import InvalidValueError
-from .._values import as_member
+from .._values.checks import as_member, as_tuple
+from .._values.errors import InvalidValueError
 
 
 class Grade(str, enum.Enum):
@@ -138,10 +138,8 @@ class Scorecard:
         return counts
 
 
-def _rule_ids(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, (tuple, list, frozenset, set)):
-        raise InvalidValueError("expected a sequence of rule ids", argument="disabled")
-    ids = tuple(value)
+def _rule_ids(value: Iterable[str]) -> tuple[str, ...]:
+    ids = as_tuple(value, "disabled", "a sequence of rule ids")
     for rule_id in ids:
         if not isinstance(rule_id, str) or not rule_id.strip():
             raise InvalidValueError(f"{rule_id!r} is not a rule id", argument="disabled")

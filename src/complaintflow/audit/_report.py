@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from .._converter import make_converter
-from .._errors import InvalidValueError
+from .._formats.command_json import make_converter
+from .._values.errors import InvalidValueError
 from ..events import Event
 from ._builtin import BUILTIN_RULES
 from ._model import Scorecard, Verdict

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from attrs import evolve
-
-from .._errors import InvalidValueError
-from .._policy import Policy
-from .._values import utc
+from .._core.complaint import Complaint
+from .._core.log import checked
+from .._core.policy import Policy
+from .._values.checks import utc
 from ..events import AnyEvent, ComplaintOpened, Event
-
-if TYPE_CHECKING:
-    from .._complaint import Complaint
 
 T = TypeVar("T")
 
@@ -29,37 +25,19 @@ class Trail:
     """
 
     def __init__(self, events: Iterable[Event], *, as_of: datetime | None = None):
-        checked: list[AnyEvent] = []
+        log = tuple(checked(events))
         by_type: dict[str, list[AnyEvent]] = {}
-        for index, event in enumerate(events):
-            if not isinstance(event, Event):
-                raise InvalidValueError(f"{event!r} is not a complaintflow event",
-                                        argument="events")
-            if (index == 0) != isinstance(event, ComplaintOpened):
-                raise InvalidValueError(
-                    "an event log must start with a complaint_opened event" if index == 0 else
-                    f"a second complaint_opened event at seq {event.seq}", argument="events")
-            if event.seq != index + 1:
-                raise InvalidValueError(
-                    f"event {event.type} has seq {event.seq}; expected {index + 1}",
-                    argument="events")
-            at = utc(event.at, f"events[{event.seq}].at")
-            if at is not event.at:
-                event = evolve(event, at=at)
-            checked.append(event)  # type: ignore[arg-type]  # every Event subclass is in AnyEvent
-            by_type.setdefault(event.type, []).append(event)  # type: ignore[arg-type]  # as above
-        if not checked:
-            raise InvalidValueError("an event log must start with a complaint_opened event",
-                                    argument="events")
-        opened = checked[0]
-        assert isinstance(opened, ComplaintOpened)
-        self.events: tuple[AnyEvent, ...] = tuple(checked)
+        for event in log:
+            by_type.setdefault(event.type, []).append(event)
+        opened = log[0]
+        assert isinstance(opened, ComplaintOpened)  # checked() starts with one
+        self.events: tuple[AnyEvent, ...] = log
         self.by_type: dict[str, list[AnyEvent]] = by_type
         """The events of each type, in order."""
         self.complaint_id: str = opened.complaint_id
         self.policy: Policy = opened.policy
         self._derived: dict[Callable[[Trail], object], object] = {}
-        self.as_of: datetime = utc(as_of, "as_of") if as_of is not None else checked[-1].at
+        self.as_of: datetime = utc(as_of, "as_of") if as_of is not None else log[-1].at
 
     def derived(self, compute: Callable[[Trail], T]) -> T:
         """``compute(self)``, computed once per trail: for what several rules derive."""
@@ -86,7 +64,7 @@ class Trail:
     @cached_property
     def complaint(self) -> Complaint:
         """The complaint the log folds into (computed on first use)."""
-        from .._complaint import Complaint
+        from .._core.complaint import Complaint
 
         return Complaint.from_events(self.events)
 

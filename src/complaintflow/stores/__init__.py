@@ -5,7 +5,8 @@
 with :class:`complaintflow.testing.StoreContract`.
 """
 
-from .._errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
+from .._publish import publish as _publish
+from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
 from ._store import ComplaintStore, handle
 
 __all__ = [
@@ -16,3 +17,5 @@ __all__ = [
     "StoreError",
     "handle",
 ]
+
+_publish(__name__, globals(), __all__)

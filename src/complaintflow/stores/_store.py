@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from .._complaint import Applied, Complaint
-from .._errors import ConcurrencyConflict, InvalidValueError
+from .._core.complaint import Applied, Complaint
+from .._values.errors import ConcurrencyConflict, InvalidValueError
 from ..commands import Command
 from ..events import AnyEvent, Event, StageChanged
 

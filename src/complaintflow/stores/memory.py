@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from .._complaint import Applied, Complaint
-from .._errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict
-from .._snapshot import dump, dump_event, load, load_event
+from .._core.complaint import Applied, Complaint
+from .._formats.snapshot import dump, dump_event, load, load_event
+from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict
 from ..commands import Command
 from ..events import AnyEvent, Event
 from ._store import check_continues, handle

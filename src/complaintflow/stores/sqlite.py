@@ -17,10 +17,10 @@ from datetime import datetime
 from os import PathLike
 from types import TracebackType
 
-from .._complaint import Applied, Complaint
-from .._errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
-from .._json import JsonValue
-from .._snapshot import dump, dump_event, load, load_event
+from .._core.complaint import Applied, Complaint
+from .._formats.json_value import JsonValue
+from .._formats.snapshot import dump, dump_event, load, load_event
+from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
 from ..commands import Command
 from ..events import AnyEvent, Event
 from ._store import check_continues, handle

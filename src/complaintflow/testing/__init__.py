@@ -6,6 +6,7 @@ adds the ``complaint_clock`` and ``complaint_factory`` fixtures and readable sco
 comparisons; everything here also works without pytest.
 """
 
+from .._publish import publish as _publish
 from ._assertions import (
     ComplianceError,
     Trace,
@@ -14,6 +15,7 @@ from ._assertions import (
     assert_complies,
     assert_trace,
 )
+from ._factory import ComplaintFactory, Conversation
 from ._paths import (
     CommandPath,
     CoverageReport,
@@ -24,13 +26,7 @@ from ._paths import (
     shortest_paths,
     transition_coverage,
 )
-from ._recording import (
-    DEFAULT_START,
-    ComplaintFactory,
-    Conversation,
-    ManualClock,
-    Recording,
-)
+from ._recording import DEFAULT_START, ManualClock, Recording
 from ._stores import StoreContract
 
 __all__ = [
@@ -55,3 +51,5 @@ __all__ = [
     "shortest_paths",
     "transition_coverage",
 ]
+
+_publish(__name__, globals(), __all__)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from .._errors import InvalidValueError
+from .._values.errors import InvalidValueError
 from ..audit import Auditable, AuditPolicy, Rule, Scorecard, audit
 from ..audit._engine import checked_rules, events_of
 from ..audit._report import summary_line, timeline

@@ -1,6 +1,6 @@
 """Model-based paths: command sequences computed from the workflow definition.
 
-The stages and routes come from the definition (``_workflow.WORKFLOW``). What the
+The stages and routes come from the workflow definition. What the
 definition cannot say is how to build a command whose guards pass, so each command name
 has a *recipe* here that proposes concrete commands for a complaint as it stands. A
 breadth-first search then applies them to real complaints (every step passes the real
@@ -20,12 +20,14 @@ import attrs
 from attrs import frozen
 
 from .. import commands as cmd
-from .._complaint import Complaint
-from .._errors import InvalidValueError
-from .._policy import Policy
-from .._rules import RECORDED_BY
-from .._values import Concern, Stage, check_aware
-from .._workflow import WORKFLOW, Route
+from .._core.complaint import Complaint
+from .._core.definition import RECORDED_BY, ROW_OF
+from .._core.policy import Policy
+from .._core.workflow import WORKFLOW, Route
+from .._values.checks import check_aware
+from .._values.enums import Stage
+from .._values.errors import ComplaintflowError, InvalidValueError
+from .._values.parts import Concern
 from ..commands import AnyCommand, Command
 from ..events import Event, StageChanged
 from ._recording import DEFAULT_START, Recording
@@ -217,14 +219,17 @@ _RECIPES: dict[str, _Recipe] = {
 }
 
 
+_unmatched = sorted(set(ROW_OF) ^ set(_RECIPES))
+if _unmatched:  # a command without a recipe would leave its routes out of every path
+    raise ComplaintflowError(
+        "complaintflow.testing: the path recipes (_RECIPES in complaintflow/testing/_paths.py) "
+        "and the workflow's commands differ: " + ", ".join(_unmatched))
+
+
 def _candidates(complaint: Complaint, at: datetime) -> list[Command]:
     found: list[Command] = []
     for name in complaint.allowed_commands():
-        recipe = _RECIPES.get(name)
-        if recipe is None:
-            raise InvalidValueError(f"no path recipe for the command {name!r}",
-                                    argument="command")
-        found += [command for command in recipe(complaint, at)
+        found += [command for command in _RECIPES[name](complaint, at)
                   if complaint.check(command, at=at) is None]
     return found
 
@@ -357,8 +362,6 @@ def _nearest(origin: _Node, wanted: set[Transition]) -> _Node | None:
 
 
 # --- coverage of event logs --------------------------------------------------------------
-
-"""The command that records each event (``complaint_opened`` and ``stage_changed`` have none)."""
 
 
 @frozen

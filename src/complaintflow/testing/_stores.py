@@ -19,15 +19,15 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from .._complaint import Applied, Complaint, open_complaint
-from .._errors import (
+from .._core.complaint import Applied, Complaint, open_complaint
+from .._formats.snapshot import dump, load
+from .._values.errors import (
     ComplaintExists,
     ComplaintflowError,
     ComplaintNotFound,
     ConcurrencyConflict,
     InvalidValueError,
 )
-from .._snapshot import dump, load
 from ..commands import Assign, Command, HearConcern, OfferCompensation, VerifyCustomer
 from ..events import AnyEvent, Event, StageChanged
 from ..stores import ComplaintStore, handle

@@ -1,0 +1,1 @@
+"""The ``complaintflow`` command line: thin commands over the public API."""

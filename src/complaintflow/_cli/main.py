@@ -1,0 +1,55 @@
+"""The ``complaintflow`` command line: ``complaintflow demo`` and ``complaintflow audit``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+# the names of complaintflow.audit.AUDIT_POLICIES, kept here so that --help imports nothing
+_AUDIT_POLICY_NAMES = ("default", "strict", "lenient")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="complaintflow",
+                                     description="Handle customer complaints, step by step.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="play the payroll-outage scenario and print its "
+                                       "transcript, keeping the complaint in a SQLite file")
+    demo.add_argument("--db", default="complaintflow-demo.db",
+                      help="the SQLite file to keep complaints in (default: %(default)s)")
+    audit = sub.add_parser(
+        "audit", help="audit every complaint of a JSON-lines event export (events as "
+                      "dump_event writes them, labelled with complaint_id when interleaved)",
+        description="Audit every complaint of a JSON-lines event export (one event per "
+                    "line, grouped by complaint) against the compliance rules. Exit status: "
+                    "0 all fine, 1 a critical rule failed, 2 unreadable input.")
+    audit.add_argument("file", metavar="FILE", help="the JSON-lines file, or - for stdin")
+    audit.add_argument("--policy", default="default", choices=_AUDIT_POLICY_NAMES,
+                       metavar="NAME", help="the named audit policy: "
+                       + ", ".join(_AUDIT_POLICY_NAMES) + " (default: %(default)s)")
+    audit.add_argument("--format", default="table", choices=("table", "json"),
+                       help="a table per complaint and a summary, or JSON "
+                            "(default: %(default)s)")
+    args = parser.parse_args(argv)
+    if args.command == "audit":
+        from .audit import run
+
+        return run(args.file, policy_name=args.policy, output=args.format,
+                   stdout=sys.stdout, stderr=sys.stderr)
+    if args.command == "demo":
+        from .._values.errors import StoreError
+        from .demo import run_demo
+
+        try:
+            run_demo(sys.stdout, args.db)
+            sys.stdout.flush()
+        except BrokenPipeError:  # e.g. `complaintflow demo | head`: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        except StoreError as error:  # e.g. --db in a folder that does not exist
+            print(f"complaintflow demo: {error}", file=sys.stderr)
+            return 2
+    return 0
+

@@ -1,0 +1,369 @@
+"""Evaluate a complaint's clocks at a given time: :func:`deadlines`.
+
+Nothing here runs when a command is applied: the complaint keeps the histories the clocks
+need (its ``timeline``: communications, contacts, follow-ups, pause intervals, when the
+stage last changed),
+and a clock is computed from them, lazily, when a host asks. Only what happened at or
+before ``at`` counts, so a clock can be evaluated at any past time too.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from typing import Protocol
+
+from attrs import frozen
+
+from .._values.checks import utc
+from .._values.enums import CommunicationKind, Outcome, Stage, StrEnum
+from .._values.errors import InvalidValueError
+from .._values.parts import PauseInterval, Timeline
+from .calendar import BusinessCalendar
+from .regime import ClockKind, ClockRule, DayEnd, Limit, Regime, Unit
+
+
+class _Regimes(Protocol):
+    @property
+    def regimes(self) -> tuple[Regime, ...]: ...
+
+
+class ClockSubject(Protocol):
+    """What the clocks read of a complaint: a :class:`~complaintflow.Complaint` is one."""
+
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def stage(self) -> Stage: ...
+    @property
+    def outcome(self) -> Outcome | None: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+    @property
+    def timeline(self) -> Timeline: ...
+    @property
+    def policy(self) -> _Regimes: ...
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_ENDED_BY_LEAVING = (Outcome.WITHDRAWN, Outcome.REFERRED)
+_NO_PAUSES: tuple[PauseInterval, ...] = ()
+
+
+class ClockState(StrEnum):
+    """Where a clock stands at a given time."""
+
+    RUNNING = "running"
+    """Started, not stopped, not yet due."""
+    PAUSED = "paused"
+    """Started, not stopped, not yet due, and standing still (waiting on the customer)."""
+    MET = "met"
+    """Stopped at or before its due time."""
+    BREACHED = "breached"
+    """Stopped after its due time, or still running past it."""
+    NOT_APPLICABLE = "not_applicable"
+    """Not started, or the rule does not apply to this complaint (see the clock's rule)."""
+
+
+@frozen(kw_only=True)
+class ClockStatus:
+    """One clock of one regime, evaluated at ``at``.
+
+    ``due_at`` is the last instant that meets the clock (pauses included; a day-based limit
+    ends at the local midnight that ends its last day, or at its close of business).
+    ``remaining`` is ``due_at - at`` while the clock runs, is paused or is overdue (then
+    negative); ``None`` once it stopped or when it does not apply. ``started_by``,
+    ``stopped_by`` and the ``start_seq``/``end_seq`` of ``pauses`` are the ``seq`` numbers
+    of the events that started, stopped and paused it (``started_by`` is ``None`` when the
+    clock started with a stage change).
+    """
+
+    regime: str
+    clock: str
+    rule: str
+    state: ClockState
+    at: datetime
+    due_at: datetime | None = None
+    remaining: timedelta | None = None
+    started_at: datetime | None = None
+    started_by: int | None = None
+    stopped_at: datetime | None = None
+    stopped_by: tuple[int, ...] = ()
+    pauses: tuple[PauseInterval, ...] = ()
+
+    @property
+    def breached(self) -> bool:
+        """Whether the clock is breached."""
+        return self.state is ClockState.BREACHED
+
+
+# --- limits -------------------------------------------------------------------------------
+
+
+def _day_end(calendar: BusinessCalendar, day: date, limit: Limit) -> datetime:
+    if limit.ends is DayEnd.CLOSE_OF_BUSINESS:
+        return calendar.close_of_business(day)
+    return calendar.end_of_day(day)
+
+
+def due_after(calendar: BusinessCalendar, start: datetime, limit: Limit,
+              from_next_business_day: bool = False) -> datetime:
+    """When ``limit`` runs out for a clock started at ``start`` (UTC), with no pauses."""
+    unit = limit.unit
+    if unit is Unit.HOURS:
+        return start + timedelta(hours=limit.amount)
+    if unit is Unit.BUSINESS_HOURS:
+        return calendar.add_business_time(start, timedelta(hours=limit.amount))
+    day = (calendar.receipt_day(start) if from_next_business_day
+           else calendar.local(start).date())
+    if unit is Unit.BUSINESS_DAYS:
+        return _day_end(calendar, calendar.add_working_days(day, limit.amount), limit)
+    days = limit.amount * 7 if unit is Unit.WEEKS else limit.amount
+    return _day_end(calendar, day + timedelta(days=days), limit)
+
+
+def _scale(calendar: BusinessCalendar, unit: Unit) -> tuple[Callable[[datetime], timedelta],
+                                                             Callable[[timedelta], datetime]]:
+    """The clock's time scale for ``unit``: a monotone position of an instant, and back.
+    Pauses are measured on it, so a pause extends a deadline by the time it takes from it:
+    business time for business units, elapsed time for the others (a wall-clock scale would
+    run backwards in the hour repeated when daylight saving ends)."""
+    if unit in (Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS):
+        return calendar.business_position, calendar.at_business_position
+    return _elapsed, _at_elapsed
+
+
+def _elapsed(t: datetime) -> timedelta:
+    return t - _EPOCH
+
+
+def _at_elapsed(p: timedelta) -> datetime:
+    return _EPOCH + p
+
+
+def _merged(pauses: Sequence[PauseInterval], start: datetime,
+            horizon: datetime) -> list[tuple[datetime, datetime, bool]]:
+    """The pause intervals within [start, horizon], merged: (begin, end, still open)."""
+    spans = sorted(
+        (max(p.start, start), horizon if p.end is None or p.end > horizon else p.end,
+         p.end is None or p.end > horizon)
+        for p in pauses if p.start <= horizon
+    )
+    merged: list[tuple[datetime, datetime, bool]] = []
+    for begin, end, still in spans:
+        if end <= begin and not still:
+            continue
+        if merged and begin <= merged[-1][1]:
+            last = merged[-1]  # an open span ends at the horizon, the latest end of all
+            merged[-1] = (last[0], max(last[1], end), last[2] or still)
+            continue
+        merged.append((begin, end, still))
+    return merged
+
+
+def _with_pauses(calendar: BusinessCalendar, unit: Unit, start: datetime, due: datetime,
+                 pauses: Sequence[PauseInterval], horizon: datetime,
+                 ) -> tuple[datetime, bool, tuple[PauseInterval, ...]]:
+    """``due`` extended by the pauses that began before it; whether one is open at the
+    horizon; the pause intervals that counted."""
+    if not pauses or horizon < start:
+        return due, False, ()
+    position, at_position = _scale(calendar, unit)
+    due_position = position(due)
+    extended = False
+    paused_now = False
+    for begin, end, still in _merged(pauses, start, horizon):
+        if position(begin) >= due_position:
+            break
+        due_position += position(end) - position(begin)
+        extended = True
+        paused_now = still
+    if not extended:
+        return due, False, ()
+    extended_due = max(due, at_position(due_position))
+    counted = tuple(p for p in pauses if p.start <= horizon and p.start < extended_due
+                    and (p.end is None or p.end > start))
+    return extended_due, paused_now, counted
+
+
+# --- evaluation ---------------------------------------------------------------------------
+
+
+def _decide(regime: Regime, rule: ClockRule, at: datetime, *, started_at: datetime,
+            started_by: int | None, due: datetime, stopped_at: datetime | None,
+            stopped_by: tuple[int, ...], paused: bool,
+            pauses: tuple[PauseInterval, ...]) -> ClockStatus:
+    if stopped_at is not None:
+        state = ClockState.MET if stopped_at <= due else ClockState.BREACHED
+        remaining = None
+    else:
+        remaining = due - at
+        if at > due:
+            state = ClockState.NOT_APPLICABLE if rule.optional else ClockState.BREACHED
+        else:
+            state = ClockState.PAUSED if paused else ClockState.RUNNING
+        if state is ClockState.NOT_APPLICABLE:
+            remaining = None
+    return ClockStatus(regime=regime.name, clock=rule.name, rule=rule.rule, state=state, at=at,
+                       due_at=due, remaining=remaining, started_at=started_at,
+                       started_by=started_by, stopped_at=stopped_at, stopped_by=stopped_by,
+                       pauses=pauses)
+
+
+def _not_applicable(regime: Regime, rule: ClockRule, at: datetime) -> ClockStatus:
+    return ClockStatus(regime=regime.name, clock=rule.name, rule=rule.rule,
+                       state=ClockState.NOT_APPLICABLE, at=at)
+
+
+def _left(complaint: ClockSubject, at: datetime, since: datetime) -> bool:
+    """Whether the customer withdrew the complaint, or it was referred away, by ``at``."""
+    closed_at = complaint.closed_at
+    return (closed_at is not None and since <= closed_at <= at
+            and complaint.outcome in _ENDED_BY_LEAVING)
+
+
+def _deadline(complaint: ClockSubject, regime: Regime, rule: ClockRule, at: datetime,
+              met: Callable[[str], bool]) -> ClockStatus:
+    sent = [c for c in complaint.timeline.communications if c.at <= at]
+    if rule.applies_after and not any(c.kind in rule.applies_after for c in sent):
+        return _not_applicable(regime, rule, at)
+    if any(met(name) for name in rule.unless_met):
+        return _not_applicable(regime, rule, at)
+    first: dict[CommunicationKind, tuple[datetime, int]] = {}
+    for communication in sent:
+        first.setdefault(communication.kind, (communication.at, communication.seq))
+    stopped_at: datetime | None = None
+    stopped_by: tuple[int, ...] = ()
+    for condition in rule.stop_on:
+        if all(kind in first for kind in condition.all_of):
+            when = max(first[kind][0] for kind in condition.all_of)
+            if stopped_at is None or when < stopped_at:
+                stopped_at = when
+                stopped_by = tuple(sorted({first[kind][1] for kind in condition.all_of}))
+    start = complaint.received_at
+    if stopped_at is None and _left(complaint, at, start):
+        return _not_applicable(regime, rule, at)
+    assert rule.limit is not None  # a deadline has a limit (checked by ClockRule)
+    calendar = regime.calendar
+    due = due_after(calendar, start, rule.limit, rule.from_next_business_day)
+    paused, counted = False, _NO_PAUSES
+    if rule.paused_by_customer_actions:
+        horizon = at if stopped_at is None else stopped_at
+        due, paused, counted = _with_pauses(calendar, rule.limit.unit, start, due,
+                                            complaint.timeline.pauses, horizon)
+    return _decide(regime, rule, at, started_at=start, started_by=1, due=due,
+                   stopped_at=stopped_at, stopped_by=stopped_by, paused=paused,
+                   pauses=counted)
+
+
+def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
+                  at: datetime) -> ClockStatus:
+    scheduled = [f for f in complaint.timeline.follow_ups if f.scheduled_at <= at]
+    if not scheduled:
+        return _not_applicable(regime, rule, at)
+    follow_up = scheduled[-1]
+    start = follow_up.scheduled_at
+    touches = [(c.at, c.seq) for c in complaint.timeline.contacts if start <= c.at <= at]
+    touches += [(c.at, c.seq) for c in complaint.timeline.communications if start <= c.at <= at]
+    stopped_at, stop_seq = min(touches) if touches else (None, None)
+    closed_at = complaint.closed_at
+    if stopped_at is None and closed_at is not None and start <= closed_at <= at:
+        return _not_applicable(regime, rule, at)
+    calendar = regime.calendar
+    due = follow_up.due
+    if rule.limit is not None:  # grace after the scheduled time
+        due = due_after(calendar, due, rule.limit)
+    paused, counted = False, _NO_PAUSES
+    if rule.paused_by_customer_actions:
+        unit = rule.limit.unit if rule.limit is not None else Unit.HOURS
+        horizon = at if stopped_at is None else stopped_at
+        due, paused, counted = _with_pauses(calendar, unit, start, due, complaint.timeline.pauses,
+                                            horizon)
+    return _decide(regime, rule, at, started_at=start, started_by=follow_up.seq, due=due,
+                   stopped_at=stopped_at, stopped_by=() if stop_seq is None else (stop_seq,),
+                   paused=paused, pauses=counted)
+
+
+def _keep_in_loop(complaint: ClockSubject, regime: Regime, rule: ClockRule,
+                  at: datetime) -> ClockStatus:
+    since = complaint.timeline.stage_since or complaint.received_at
+    if complaint.stage is not Stage.FOLLOWING_UP or since > at:
+        return _not_applicable(regime, rule, at)
+    start: datetime = since
+    started_by: int | None = None
+    touches = [(c.at, c.seq) for c in complaint.timeline.contacts if since <= c.at <= at]
+    touches += [(c.at, c.seq) for c in complaint.timeline.communications if since <= c.at <= at]
+    if touches:
+        start, started_by = max(touches)
+    assert rule.limit is not None  # a keep-in-loop clock has a limit (checked by ClockRule)
+    calendar = regime.calendar
+    due = due_after(calendar, start, rule.limit)
+    paused, counted = False, _NO_PAUSES
+    if rule.paused_by_customer_actions:
+        due, paused, counted = _with_pauses(calendar, rule.limit.unit, start, due,
+                                            complaint.timeline.pauses, at)
+    return _decide(regime, rule, at, started_at=start, started_by=started_by, due=due,
+                   stopped_at=None, stopped_by=(), paused=paused, pauses=counted)
+
+
+@functools.lru_cache(maxsize=256)
+def _order(regime: Regime) -> tuple[ClockRule, ...]:
+    """The regime's clocks, each after the clocks its ``unless_met`` names (a cycle keeps the
+    regime's order, and a clock not yet evaluated counts as not met)."""
+    ordered: dict[str, ClockRule] = {}
+    rules = {rule.name: rule for rule in regime.clocks}
+
+    def visit(rule: ClockRule, path: frozenset[str]) -> None:
+        if rule.name in ordered or rule.name in path:
+            return
+        for name in rule.unless_met:
+            visit(rules[name], path | {rule.name})
+        ordered[rule.name] = rule
+
+    for rule in regime.clocks:
+        visit(rule, frozenset())
+    return tuple(ordered.values())
+
+
+def _evaluate(complaint: ClockSubject, regime: Regime, at: datetime) -> list[ClockStatus]:
+    results: dict[str, ClockStatus] = {}
+
+    def met(name: str) -> bool:
+        found = results.get(name)
+        return found is not None and found.state is ClockState.MET
+
+    for rule in _order(regime):
+        if rule.kind is ClockKind.DEADLINE:
+            results[rule.name] = _deadline(complaint, regime, rule, at, met)
+        elif rule.kind is ClockKind.NEXT_CONTACT:
+            results[rule.name] = _next_contact(complaint, regime, rule, at)
+        else:
+            results[rule.name] = _keep_in_loop(complaint, regime, rule, at)
+    return [results[rule.name] for rule in regime.clocks]
+
+
+def deadlines(complaint: ClockSubject, *, at: datetime) -> tuple[ClockStatus, ...]:
+    """Every clock of every regime the complaint's policy names, evaluated at ``at``.
+
+    In the order of the policy's regimes and of each regime's clocks. Only what happened at
+    or before ``at`` counts. Raises :class:`InvalidValueError` for a naive ``at``.
+    """
+    try:
+        regimes, received_at = complaint.policy.regimes, complaint.received_at
+    except AttributeError:  # not a complaint: an Applied, say
+        raise InvalidValueError(f"expected a Complaint, got {type(complaint).__name__}",
+                                argument="complaint") from None
+    when = utc(at)
+    statuses: list[ClockStatus] = []
+    for regime in regimes:
+        if when < received_at:  # before the complaint existed, nothing applies
+            statuses += [_not_applicable(regime, rule, when) for rule in regime.clocks]
+        else:
+            statuses += _evaluate(complaint, regime, when)
+    return tuple(statuses)
+
+
+def breaches(complaint: ClockSubject, *, at: datetime) -> tuple[ClockStatus, ...]:
+    """The clocks of :func:`deadlines` that are breached at ``at``: for audits and alerts."""
+    return tuple(status for status in deadlines(complaint, at=at) if status.breached)

@@ -1,0 +1,76 @@
+"""Business calendars from the ``holidays`` package (the ``complaintflow[holidays]`` extra).
+
+``holidays`` is imported when one of these functions is called, never when complaintflow
+is imported. The calendar keeps the resulting dates: it does not depend on the package
+afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, time
+from typing import Literal
+
+from .._values.errors import ComplaintflowError, InvalidValueError
+from .calendar import MONDAY_TO_FRIDAY, BusinessCalendar
+
+
+def calendar_from_holidays(
+    country: str, *, years: Iterable[int], time_zone: str,
+    subdivisions: Iterable[str] | Literal["all"] | None = None,
+    working_days: Iterable[int] = MONDAY_TO_FRIDAY, opens_at: time = time(9, 0),
+    closes_at: time = time(17, 0), extra_holidays: Iterable[date] = (),
+) -> BusinessCalendar:
+    """A :class:`BusinessCalendar` whose holidays are ``country``'s public holidays in
+    ``years`` (observed days included), from the ``holidays`` package.
+
+    ``subdivisions``: ``None`` for the country's nationwide holidays only; a list of
+    subdivision codes (``["NSW"]``) to add theirs; ``"all"`` for a holiday in any part of
+    the country. Needs ``pip install complaintflow[holidays]``.
+    """
+    try:
+        import holidays
+    except ImportError:
+        raise ComplaintflowError("calendar_from_holidays needs the holidays package: "
+                                 "pip install 'complaintflow[holidays]'") from None
+    if isinstance(years, (int, str)) or not isinstance(years, Iterable):
+        raise InvalidValueError(f"years must be a list of years, such as range(2026, 2029), "
+                                f"got {years!r}", argument="years")
+    year_list = list(years)
+    if not year_list or any(isinstance(y, bool) or not isinstance(y, int) for y in year_list):
+        raise InvalidValueError("years must be a non-empty list of years", argument="years")
+    try:
+        nationwide = holidays.country_holidays(country, years=year_list)
+    except NotImplementedError:
+        raise InvalidValueError(f"the holidays package has no country {country!r}",
+                                argument="country") from None
+    if subdivisions == "all":
+        chosen: tuple[str, ...] = tuple(nationwide.subdivisions)
+    elif subdivisions is None:
+        chosen = ()
+    elif isinstance(subdivisions, str):
+        raise InvalidValueError("subdivisions must be a list of codes, or 'all'",
+                                argument="subdivisions")
+    else:
+        chosen = tuple(subdivisions)
+    dates: set[date] = set(nationwide.keys())
+    for subdivision in chosen:
+        try:
+            regional = holidays.country_holidays(country, subdiv=subdivision, years=year_list)
+        except NotImplementedError:
+            raise InvalidValueError(f"{country} has no subdivision {subdivision!r}",
+                                    argument="subdivisions") from None
+        dates.update(regional.keys())
+    dates.update(extra_holidays)
+    return BusinessCalendar(time_zone=time_zone, working_days=working_days, opens_at=opens_at,
+                            closes_at=closes_at, holidays=dates,
+                            holidays_through=date(max(year_list), 12, 31))
+
+
+def uk_calendar(years: Iterable[int], *, opens_at: time = time(9, 0),
+                closes_at: time = time(17, 0)) -> BusinessCalendar:
+    """The UK calendar of FCA DISP: Europe/London, Monday to Friday, and a bank holiday in
+    any part of the UK (England and Wales, Scotland, Northern Ireland) is not a business
+    day. Needs the ``holidays`` extra."""
+    return calendar_from_holidays("GB", years=years, time_zone="Europe/London",
+                                  subdivisions="all", opens_at=opens_at, closes_at=closes_at)

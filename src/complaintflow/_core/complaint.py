@@ -1,0 +1,211 @@
+"""The complaint aggregate: an immutable value that commands turn into the next one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from attrs import frozen
+
+from .._values.checks import utc
+from .._values.enums import CustomerResponse, Outcome, Stage
+from .._values.errors import InvalidValueError
+from .._values.parts import (
+    ActionItem,
+    Assignment,
+    Compensation,
+    Concern,
+    Contact,
+    Customer,
+    Escalation,
+    Feedback,
+    PreventiveAction,
+    Receipt,
+    RootCause,
+    Timeline,
+)
+from ..commands import Command
+from ..events import AnyEvent, ComplaintOpened, Event
+from .engine import allowed_commands, fold, run
+from .log import checked
+from .policy import Policy
+from .rejection import CommandRejected, Rejection
+
+_NO_TIMELINE = Timeline()
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
+class Complaint:
+    """One customer complaint, as it stands after ``revision`` applied commands.
+
+    Never mutated: :meth:`apply` returns the next complaint. Build one with
+    :func:`open_complaint`, or rebuild one from its events with :meth:`from_events`.
+    """
+
+    complaint_id: str
+    policy: Policy
+    received_at: datetime
+    stage: Stage = Stage.VERIFYING
+    revision: int = 1
+    seq: int = 1
+    updated_at: datetime
+    customer: Customer | None = None
+    assignment: Assignment | None = None
+    concerns: tuple[Concern, ...] = ()
+    priority: tuple[str, ...] = ()
+    actions: tuple[ActionItem, ...] = ()
+    compensations: tuple[Compensation, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    follow_up_at: datetime | None = None
+    contact: Contact | None = None
+    apologized: bool = False
+    empathy_expressed: bool = False
+    vented: bool = False
+    recapped: bool = False
+    closure: CustomerResponse | None = None
+    thanked: bool = False
+    outcome: Outcome | None = None
+    closed_at: datetime | None = None
+    root_causes: tuple[RootCause, ...] = ()
+    preventive_actions: tuple[PreventiveAction, ...] = ()
+    feedback: Feedback | None = None
+    receipts: tuple[Receipt, ...] = ()
+    # what the clocks read (see deadlines()); one field, so that a fresh complaint keeps
+    # CPython's compact shared-key instance dict (it holds at most 30 keys)
+    timeline: Timeline = _NO_TIMELINE
+
+    # --- queries --------------------------------------------------------------------------
+
+    def concern(self, concern_id: str) -> Concern | None:
+        """The concern with this id, or ``None``."""
+        for concern in self.concerns:
+            if concern.id == concern_id:
+                return concern
+        return None
+
+    def action(self, action_id: str) -> ActionItem | None:
+        """The action item with this id, or ``None``."""
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        return None
+
+    @property
+    def open_concerns(self) -> tuple[Concern, ...]:
+        """Concerns neither resolved nor marked unresolvable, in the order they were heard."""
+        return tuple(concern for concern in self.concerns if concern.is_open)
+
+    @property
+    def open_actions(self) -> tuple[ActionItem, ...]:
+        """Action items not yet completed."""
+        return tuple(action for action in self.actions if action.is_open)
+
+    @property
+    def authority_limit(self) -> Decimal:
+        """The largest compensation that may be offered now: the policy's agent limit,
+        raised (never lowered) by escalations."""
+        limit = self.policy.agent_authority_limit
+        for escalation in self.escalations:
+            if escalation.authority_limit is not None and escalation.authority_limit > limit:
+                limit = escalation.authority_limit
+        return limit
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage is Stage.CLOSED
+
+    def allowed_commands(self) -> tuple[str, ...]:
+        """The command names the complaint accepts now (their arguments are still checked)."""
+        return allowed_commands(self)
+
+    # --- change ---------------------------------------------------------------------------
+
+    def apply(self, command: Command, *, at: datetime) -> Applied:
+        """Apply ``command`` at time ``at``: the next complaint and the events recorded.
+
+        Raises :class:`CommandRejected` (nothing changes) when a rule is broken, and
+        :class:`InvalidValueError` for a naive ``at``.
+        """
+        at = utc(at)
+        try:
+            command_id = command.command_id
+        except AttributeError:  # not a command: run() says so
+            command_id = None
+        if command_id is not None:
+            receipt = self.receipt(command_id)
+            if receipt is not None:
+                return Applied(self, (), receipt)
+        outcome = run(self, command, at)
+        if isinstance(outcome, Rejection):
+            raise CommandRejected(outcome)
+        return Applied(outcome[0], outcome[1])
+
+    def check(self, command: Command, *, at: datetime) -> Rejection | None:
+        """The rejection ``apply`` would raise, or ``None`` when the command would apply."""
+        at = utc(at)
+        if getattr(command, "command_id", None) is not None and self.receipt(
+                command.command_id) is not None:
+            return None
+        outcome = run(self, command, at)
+        return outcome if isinstance(outcome, Rejection) else None
+
+    def receipt(self, command_id: str | None) -> Receipt | None:
+        """The receipt of the remembered command applied under ``command_id``, or ``None``."""
+        for receipt in self.receipts:
+            if receipt.command_id == command_id:
+                return receipt
+        return None
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> Complaint:
+        """Rebuild a complaint by folding its events, starting with ``complaint_opened``."""
+        log = checked(events)
+        first = next(log)
+        assert isinstance(first, ComplaintOpened)  # checked() starts with one
+        complaint = _opened(first)
+        for event in log:
+            complaint = fold(complaint, event)
+        return complaint
+
+
+@frozen
+class Applied:
+    """An applied command: the next complaint and the events it recorded, in order.
+
+    ``duplicate`` is set when the command's ``command_id`` had already been applied: then
+    nothing changed, ``events`` is empty, and the receipt says which event (``seq``) and
+    revision the first application recorded.
+    """
+
+    complaint: Complaint
+    events: tuple[AnyEvent, ...]
+    duplicate: Receipt | None = None
+
+
+def _opened(event: ComplaintOpened) -> Complaint:
+    return Complaint(
+        complaint_id=event.complaint_id,
+        policy=event.policy,
+        received_at=event.at,
+        seq=event.seq,
+        updated_at=event.at,
+    )
+
+
+_DEFAULT_POLICY = Policy()
+
+
+def open_complaint(complaint_id: str, *, at: datetime, policy: Policy | None = None) -> Applied:
+    """Open a complaint received at ``at``: revision 1, stage ``verifying``.
+
+    The returned events hold the ``complaint_opened`` event that starts its log.
+    """
+    if not isinstance(complaint_id, str) or not complaint_id.strip():
+        raise InvalidValueError("complaint_id must be a non-blank string", argument="complaint_id")
+    if policy is not None and not isinstance(policy, Policy):
+        raise InvalidValueError(f"policy must be a Policy, got {type(policy).__name__}",
+                                argument="policy")
+    event = ComplaintOpened(seq=1, at=utc(at), complaint_id=complaint_id,
+                            policy=policy if policy is not None else _DEFAULT_POLICY)
+    return Applied(complaint=_opened(event), events=(event,))

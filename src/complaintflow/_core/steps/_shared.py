@@ -1,0 +1,86 @@
+"""What several steps' guards and folds share: concern lookups, future times, closing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..._values.enums import ConcernStatus, Outcome
+from ..._values.parts import Concern, replace
+from ..._values.reasons import Reason, ReasonKind, reason_code
+from ...events import Event
+from ..row import Changes
+
+if TYPE_CHECKING:
+    from ..complaint import Complaint
+
+_RULE = ReasonKind.RULE
+
+UNKNOWN_CONCERN = reason_code("unknown_concern", _RULE, "No concern has this id.")
+CONCERN_NOT_OPEN = reason_code("concern_not_open",
+                               _RULE, "The concern is already resolved or unresolvable.")
+FOLLOW_UP_REQUIRED = reason_code(
+    "follow_up_required", _RULE,
+    "Items are still open and no follow-up is scheduled in the future.")
+
+
+# --- guards -----------------------------------------------------------------------------
+
+
+def unknown_concern(concern_id: str, argument: str = "concern_id") -> Reason:
+    return UNKNOWN_CONCERN.reason(f"There is no concern {concern_id!r}.", argument)
+
+
+def open_concern(complaint: Complaint, concern_id: str,
+                 argument: str = "concern_id") -> list[Reason]:
+    """Why the concern ``concern_id`` cannot be worked on, if it cannot."""
+    return concern_problems(complaint.concern(concern_id), concern_id, argument)
+
+
+def concern_problems(concern: Concern | None, concern_id: str,
+                     argument: str = "concern_id") -> list[Reason]:
+    """Why ``concern`` (looked up by ``concern_id``) cannot be worked on, if it cannot."""
+    if concern is None:
+        return [unknown_concern(concern_id, argument)]
+    if concern.status is not ConcernStatus.OPEN:
+        return [CONCERN_NOT_OPEN.reason(
+            f"Concern {concern_id} is already {concern.status.value}.", argument)]
+    return []
+
+
+def anything_open(complaint: Complaint) -> bool:
+    """Whether a concern or an action item is still open."""
+    return bool(complaint.open_concerns or complaint.open_actions)
+
+
+def follow_up_needed(complaint: Complaint, at: datetime) -> list[Reason]:
+    """While anything is open, a follow-up must be scheduled after ``at``."""
+    follow_up = complaint.follow_up_at
+    if anything_open(complaint) and (follow_up is None or follow_up <= at):
+        return [FOLLOW_UP_REQUIRED.reason(
+            "Items are still open: schedule a follow-up in the future first "
+            "(schedule_follow_up).")]
+    return []
+
+
+# --- folds ------------------------------------------------------------------------------
+
+
+def with_concern(complaint: Complaint, concern_id: str, changes: Changes) -> Changes:
+    """The complaint's concerns with ``changes`` made to one of them."""
+    concerns = complaint.concerns
+    for index, concern in enumerate(concerns):
+        if concern.id == concern_id:
+            changed = replace(concern, changes)
+            return {"concerns": (*concerns[:index], changed, *concerns[index + 1:])}
+    return {}
+
+
+def closed(event: Event, outcome: Outcome) -> Changes:
+    """What closing changes, whatever closed the complaint."""
+    return {"outcome": outcome, "closed_at": event.at, "contact": None}
+
+
+def unchanged(complaint: Complaint, event: Event) -> Changes:
+    """The fold of an event that only marks a moment (the stage change records the move)."""
+    return {}

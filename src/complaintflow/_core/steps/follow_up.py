@@ -1,0 +1,106 @@
+"""IBM step 6, follow up: every later contact starts by reviewing the open items and ends
+with an updated plan; once everything is resolved or explained, the recap begins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ... import commands as cmd
+from ... import events as ev
+from ..._values.enums import Stage
+from ..._values.parts import Contact, ContactRecord, replace
+from ..._values.reasons import Reason, ReasonKind, reason_code
+from ..row import Changes, Row, moves, stays_in
+from ._shared import FOLLOW_UP_REQUIRED, follow_up_needed, unchanged
+
+if TYPE_CHECKING:
+    from ..complaint import Complaint
+
+_RULE = ReasonKind.RULE
+CONTACT_ALREADY_OPEN = reason_code("contact_already_open", _RULE,
+                                   "A follow-up contact is already open: end it first.")
+NO_OPEN_CONTACT = reason_code("no_open_contact", _RULE,
+                              "There is no open contact to review or end.")
+CONCERN_STILL_OPEN = reason_code(
+    "concern_still_open", _RULE,
+    "A concern is neither resolved nor unresolvable (one reason per concern).")
+ACTION_STILL_OPEN = reason_code("action_still_open", _RULE,
+                                "An action item is not completed (one reason per item).")
+
+_FOLLOWING_UP = Stage.FOLLOWING_UP
+
+
+def _start_contact(c: Complaint, command: cmd.StartContact, seq: int,
+                   at: datetime) -> ev.ContactStarted | list[Reason]:
+    if c.contact is not None:
+        return [CONTACT_ALREADY_OPEN.reason(
+            f"A {c.contact.channel} contact is still open; end it first (end_contact).")]
+    return ev.ContactStarted(seq=seq, at=at, channel=command.channel)
+
+
+def _contact_started(c: Complaint, e: ev.ContactStarted) -> Changes:
+    record = ContactRecord(seq=e.seq, at=e.at, channel=e.channel)
+    return dict(contact=Contact(channel=e.channel, started_at=e.at),
+                timeline=replace(c.timeline, {"contacts": (*c.timeline.contacts, record)}))
+
+
+START_CONTACT = Row(
+    command=cmd.StartContact, event=ev.ContactStarted, decide=_start_contact,
+    evolve=_contact_started, routes=(stays_in(_FOLLOWING_UP),), before_review=False,
+    refusals=(CONTACT_ALREADY_OPEN,))
+
+
+def _no_contact() -> list[Reason]:
+    return [NO_OPEN_CONTACT.reason("There is no open contact; start one (start_contact).")]
+
+
+def _review(c: Complaint, command: cmd.ReviewOpenItems, seq: int,
+            at: datetime) -> ev.OpenItemsReviewed | list[Reason]:
+    if c.contact is None:
+        return _no_contact()
+    return ev.OpenItemsReviewed(seq=seq, at=at,
+                                open_action_ids=tuple(a.id for a in c.open_actions))
+
+
+def _reviewed(c: Complaint, e: ev.OpenItemsReviewed) -> Changes:
+    return dict(contact=replace(c.contact, {"reviewed": True}) if c.contact else None)
+
+
+REVIEW_OPEN_ITEMS = Row(
+    command=cmd.ReviewOpenItems, event=ev.OpenItemsReviewed, decide=_review,
+    evolve=_reviewed, routes=(stays_in(_FOLLOWING_UP),), before_review=True,
+    refusals=(NO_OPEN_CONTACT,))
+
+
+def _end_contact(c: Complaint, command: cmd.EndContact, seq: int,
+                 at: datetime) -> ev.ContactEnded | list[Reason]:
+    if c.contact is None:
+        return _no_contact()
+    return follow_up_needed(c, at) or ev.ContactEnded(seq=seq, at=at)
+
+
+def _contact_ended(c: Complaint, e: ev.ContactEnded) -> Changes:
+    return dict(contact=None)
+
+
+END_CONTACT = Row(  # a customer may hang up before anything is reviewed
+    command=cmd.EndContact, event=ev.ContactEnded, decide=_end_contact,
+    evolve=_contact_ended, routes=(stays_in(_FOLLOWING_UP),), before_review=True,
+    refusals=(NO_OPEN_CONTACT, FOLLOW_UP_REQUIRED))
+
+
+def _begin_recap(c: Complaint, command: cmd.BeginRecap, seq: int,
+                 at: datetime) -> ev.RecapBegun | list[Reason]:
+    reasons = [CONCERN_STILL_OPEN.reason(
+                   f"Concern {concern.id} is neither resolved nor marked unresolvable.")
+               for concern in c.open_concerns]
+    reasons += [ACTION_STILL_OPEN.reason(f"Action {action.id} is not completed.")
+                for action in c.open_actions]
+    return reasons or ev.RecapBegun(seq=seq, at=at)
+
+
+BEGIN_RECAP = Row(
+    command=cmd.BeginRecap, event=ev.RecapBegun, decide=_begin_recap, evolve=unchanged,
+    routes=(moves(_FOLLOWING_UP, to=Stage.RECAPPING),), before_review=False,
+    refusals=(CONCERN_STILL_OPEN, ACTION_STILL_OPEN))

@@ -1,0 +1,97 @@
+"""The strict cattrs converter for commands: JSON in, typed commands out (and back).
+
+cattrs is lenient by default (``str(5)`` is a fine string to it); a JSON contract must not
+be, so every primitive gets a strict hook here. Times are ISO-8601 strings with an offset,
+amounts are decimal strings, tuples are JSON arrays.
+"""
+
+from __future__ import annotations
+
+import enum
+import operator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from cattrs import Converter
+
+from .._values.checks import to_decimal
+from .._values.enums import StrEnum
+from .._values.errors import InvalidValueError
+from .._values.reasons import INVALID_TIME, NAIVE_TIME
+
+T = TypeVar("T")
+
+
+def parse_time(value: object, argument: str | None = None) -> datetime:
+    """An aware datetime from an ISO-8601 string with an offset (or an aware datetime).
+
+    Raises :class:`InvalidValueError` with code ``invalid_time`` or ``naive_time``.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):  # Python 3.10's fromisoformat does not read "Z"
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidValueError(f"expected an ISO-8601 time with an offset, got {value!r}",
+                                    argument=argument, code=INVALID_TIME.code) from None
+    else:
+        raise InvalidValueError(f"expected an ISO-8601 time string, got {value!r}",
+                                argument=argument, code=INVALID_TIME.code)
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise InvalidValueError(f"expected a time with a UTC offset, got naive {value!r}",
+                                argument=argument, code=NAIVE_TIME.code)
+    return parsed
+
+
+def _strict(kind: type[T], label: str) -> Any:
+    def structure(value: object, _: object) -> T:
+        if type(value) is kind:  # what JSON gives: the quick answer
+            return value
+        # bool is an int subclass, and JSON's true must not count as 1
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise InvalidValueError(f"expected {label}, got {type(value).__name__}")
+        return value
+
+    return structure
+
+
+def _structure_decimal(value: object, _: object) -> Decimal:
+    return to_decimal(value)
+
+
+def _structure_tuple(value: object, cls: Any) -> tuple[Any, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise InvalidValueError(f"expected an array, got {type(value).__name__}")
+    (item_type, *_) = getattr(cls, "__args__", (object,))
+    return tuple(converter.structure(item, item_type) for item in value)
+
+
+def make_converter(*, detailed: bool = True) -> Converter:
+    """A fresh strict converter; the module-level ``converter`` is the one the library uses.
+
+    ``detailed`` is cattrs' ``detailed_validation``: errors that carry where they happened.
+    """
+    conv = Converter(forbid_extra_keys=True, detailed_validation=detailed,
+                     unstruct_collection_overrides={tuple: list})  # JSON has arrays only
+    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(int, _strict(int, "a whole number"))
+    conv.register_structure_hook(bool, _strict(bool, "true or false"))
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_structure_hook(datetime, lambda value, _: parse_time(value))
+    conv.register_structure_hook_func(
+        lambda cls: getattr(cls, "__origin__", None) is tuple, _structure_tuple)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_unstructure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), lambda e: e.value)
+    # else str's pass-through wins; _value_ is what the .value property reads, minus its cost
+    conv.register_unstructure_hook(StrEnum, operator.attrgetter("_value_"))
+    return conv
+
+
+converter = make_converter()

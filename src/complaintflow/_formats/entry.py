@@ -1,0 +1,136 @@
+"""The JSON entry point for bots and hosts: never raises for bad input.
+
+``apply_json(complaint, {"command": "hear_concern", "text": "..."}, at="...")`` returns
+either the :class:`Applied` result or the :class:`Rejection` as data, with one stable
+reason code for each kind of bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+
+from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
+
+from .._core.complaint import Applied, Complaint
+from .._core.rejection import CommandRejected, Rejection
+from .._values.errors import InvalidValueError
+from .._values.reasons import (
+    INVALID_ARGUMENT,
+    INVALID_JSON,
+    INVALID_PAYLOAD,
+    MISSING_ARGUMENT,
+    MISSING_COMMAND,
+    UNEXPECTED_ARGUMENT,
+    UNKNOWN_COMMAND,
+    Reason,
+)
+from ..commands import COMMAND_TYPES, AnyCommand
+from .command_json import converter, parse_time
+from .json_value import JsonValue
+
+Result = Applied | Rejection
+"""What :func:`apply_json` returns: the applied command, or the rejection as data."""
+
+
+def parse_command(payload: object) -> AnyCommand | list[Reason]:
+    """Build the typed command from ``{"command": name, ...arguments}``, or say why not."""
+    return _parse(payload)[1]
+
+
+def _parse(payload: object) -> tuple[str, AnyCommand | list[Reason]]:
+    """The command's name as the payload gives it (``"?"`` if none) and the typed command,
+    or the reasons why there is none."""
+    if isinstance(payload, (str, bytes)):
+        try:
+            payload = json.loads(payload)
+        except (ValueError, RecursionError) as error:
+            detail = error if isinstance(error, ValueError) else "nested too deeply"
+            return "?", [INVALID_JSON.reason(f"The payload is not valid JSON: {detail}.")]
+    if not isinstance(payload, Mapping):
+        return "?", [INVALID_PAYLOAD.reason(
+            'A command is a JSON object: {"command": "<name>", ...arguments}.')]
+    name = payload.get("command")
+    label = name if isinstance(name, str) else "?"
+    if name is None:
+        return label, [MISSING_COMMAND.reason('The payload has no "command" key.', "command")]
+    command_type = COMMAND_TYPES.get(name) if isinstance(name, str) else None
+    if command_type is None:
+        return label, [UNKNOWN_COMMAND.reason(f"{name!r} is not a command.", "command")]
+    arguments = {key: value for key, value in payload.items() if key != "command"}
+    if not all(isinstance(key, str) for key in arguments):
+        return label, [INVALID_PAYLOAD.reason("Argument names must be strings.")]
+    try:
+        return label, converter.structure(arguments, command_type)
+    except ClassValidationError as error:
+        return label, _reasons(error)
+    except InvalidValueError as error:
+        return label, [Reason(error.code, f"{error.message}.", error.argument)]
+
+
+def _reasons(error: ClassValidationError) -> list[Reason]:
+    """One reason per problem that cattrs found, with the argument it is about."""
+    with_notes, others = error.group_exceptions()
+    reasons: list[Reason] = []
+    for problem, note in with_notes:
+        if isinstance(problem, KeyError):
+            reasons.append(MISSING_ARGUMENT.reason(f"{note.name} is required.", note.name))
+        elif isinstance(problem, InvalidValueError):
+            reasons.append(Reason(problem.code, f"{note.name}: {problem.message}.", note.name))
+        else:
+            detail = problem.message if isinstance(problem, BaseValidationError) else problem
+            reasons.append(INVALID_ARGUMENT.reason(f"{note.name}: {detail}.", note.name))
+    for problem in others:
+        if isinstance(problem, ForbiddenExtraKeysError):
+            reasons += [UNEXPECTED_ARGUMENT.reason(
+                f"{key} is not an argument of this command.", key)
+                for key in sorted(problem.extra_fields, key=str)]
+        elif isinstance(problem, InvalidValueError):  # a validator of the command itself
+            reasons.append(Reason(problem.code, f"{problem.message}.", problem.argument))
+        else:
+            reasons.append(INVALID_ARGUMENT.reason(str(problem)))
+    return reasons
+
+
+def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> Result:
+    """Apply a JSON command at ``at`` (a datetime or an ISO-8601 string with an offset).
+
+    Never raises for bad input: a malformed payload, an unknown command, missing, extra or
+    mistyped arguments, a malformed or naive time, unknown ids and broken rules all come
+    back as a :class:`Rejection` whose reasons say what is wrong. (A ``complaint`` that is
+    not a :class:`Complaint` is the host's bug, not bad input: that raises
+    :class:`InvalidValueError`.)
+    """
+    if not isinstance(complaint, Complaint):
+        raise InvalidValueError(f"expected a Complaint, got {type(complaint).__name__}",
+                                argument="complaint")
+    label, command = _parse(payload)
+    reasons = command if isinstance(command, list) else []
+    try:
+        when = parse_time(at, "at")
+    except InvalidValueError as error:
+        reasons.append(Reason(error.code, f"at: {error.message}.", "at"))
+    if reasons or isinstance(command, list):
+        return _rejected(complaint, label, reasons)
+    try:
+        return complaint.apply(command, at=when)
+    except CommandRejected as rejected:
+        return rejected.rejection
+    except InvalidValueError as error:  # a time the rules cannot place, such as year 1
+        return _rejected(complaint, label, [Reason(error.code, f"{error.message}.",
+                                                   error.argument or "at")])
+
+
+def _rejected(complaint: Complaint, command: str, reasons: list[Reason]) -> Rejection:
+    return Rejection(command=command, stage=complaint.stage, reasons=tuple(reasons),
+                     allowed=complaint.allowed_commands())
+
+
+def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:
+    """A rejection (or reason) as JSON-safe data, for answering a bot."""
+    if not isinstance(value, (Rejection, Reason)):
+        raise InvalidValueError(f"expected a Rejection or a Reason, got {type(value).__name__}",
+                                argument="value")
+    result: dict[str, JsonValue] = converter.unstructure(value)
+    return result

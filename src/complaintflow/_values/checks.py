@@ -1,0 +1,151 @@
+"""Checks on input: attrs validators and converters that raise the library's own error.
+
+Every check names the argument at fault, so that the JSON entry point can point at it; the
+JSON entry point reuses them, so a typed command and a JSON one fail alike.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from attrs import Attribute
+
+from .enums import CommunicationKind, CustomerResponse, Owner, Severity, Stage
+from .errors import InvalidValueError
+from .reasons import INVALID_TIME, NAIVE_TIME
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def non_blank(_: object, attribute: Attribute[Any], value: object) -> None:
+    """A non-blank string."""
+    if not isinstance(value, str):
+        raise InvalidValueError(f"{attribute.name} must be a string", argument=attribute.name)
+    if not value.strip():
+        raise InvalidValueError(f"{attribute.name} must not be blank", argument=attribute.name)
+
+
+def optional_non_blank(instance: object, attribute: Attribute[Any], value: object) -> None:
+    """``None`` or a non-blank string."""
+    if value is not None:
+        non_blank(instance, attribute, value)
+
+
+def flag(_: object, attribute: Attribute[Any], value: object) -> None:
+    """A real bool: the string "false" is truthy, so strings are refused."""
+    if not isinstance(value, bool):
+        raise InvalidValueError(f"{attribute.name} must be true or false, got {value!r}",
+                                argument=attribute.name)
+
+
+def aware(_: object, attribute: Attribute[Any], value: object) -> None:
+    """A timezone-aware datetime; naive datetimes are refused everywhere."""
+    check_aware(value, attribute.name)
+
+
+def check_aware(value: object, argument: str) -> datetime:
+    """``value`` if it is a timezone-aware datetime, else :class:`InvalidValueError`."""
+    if not isinstance(value, datetime):
+        raise InvalidValueError(f"{argument} must be a datetime, got {value!r}",
+                                argument=argument, code=INVALID_TIME.code)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidValueError(f"{argument} must be timezone-aware, got naive "
+                                f"{value.isoformat()}", argument=argument, code=NAIVE_TIME.code)
+    return value
+
+
+def valid_amount(_: object, attribute: Attribute[Any], value: object) -> None:
+    """``None`` or a finite, non-negative Decimal."""
+    if value is None:
+        return
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+        raise InvalidValueError(
+            f"{attribute.name} must be a finite, non-negative decimal amount",
+            argument=attribute.name,
+        )
+
+
+def utc(value: datetime, argument: str = "at") -> datetime:
+    """``value`` in UTC; raises :class:`InvalidValueError` for a naive or non-datetime.
+
+    The library records every time in UTC: Python compares two datetimes that share one
+    ``tzinfo`` by their wall clocks, which is wrong across daylight-saving changes.
+    """
+    if isinstance(value, datetime) and value.tzinfo is timezone.utc:
+        return value  # the common case, kept cheap: it is on every command's path
+    check_aware(value, argument)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01 at +01:00 has no UTC time
+        raise InvalidValueError(f"{argument}: {value.isoformat()} has no UTC equivalent",
+                                argument=argument, code=INVALID_TIME.code) from None
+
+
+def as_member(enum_type: type[_E], value: object, argument: str) -> _E:
+    """The member of ``enum_type`` named by ``value`` (a member or its string value)."""
+    try:
+        return enum_type(value)
+    except ValueError:
+        choices = ", ".join(str(member.value) for member in enum_type)
+        raise InvalidValueError(f"{argument} must be one of {choices}; got {value!r}",
+                                argument=argument) from None
+
+
+# Each enum a command or value accepts as a string has its converter: mypy's attrs plugin
+# types an attrs converter only when it is a named function, so each gets one line.
+
+
+def to_stage(value: Stage | str) -> Stage:
+    return as_member(Stage, value, "stage")
+
+
+def to_severity(value: Severity | str) -> Severity:
+    return as_member(Severity, value, "severity")
+
+
+def to_owner(value: Owner | str) -> Owner:
+    return as_member(Owner, value, "owner")
+
+
+def to_customer_response(value: CustomerResponse | str) -> CustomerResponse:
+    return as_member(CustomerResponse, value, "customer_response")
+
+
+def to_communication_kind(value: CommunicationKind | str) -> CommunicationKind:
+    return as_member(CommunicationKind, value, "kind")
+
+
+def as_tuple(value: Iterable[Any], argument: str, what: str = "a list") -> tuple[Any, ...]:
+    """``value`` as a tuple: any iterable, but not a lone string, which would otherwise
+    become a tuple of its characters."""
+    if isinstance(value, (str, bytes)):
+        raise InvalidValueError(f"{argument} must be {what}, not a single string",
+                                argument=argument)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidValueError(f"{argument} must be {what}, got {type(value).__name__}",
+                                argument=argument) from None
+
+
+def to_decimal(value: object, argument: str | None = None) -> Decimal:
+    """A finite Decimal from a Decimal, an int or a decimal string; floats are refused
+    because they cannot hold cents exactly."""
+
+    def invalid(detail: str) -> InvalidValueError:
+        message = f"{argument}: {detail}" if argument else detail
+        return InvalidValueError(message, argument=argument)
+
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise invalid(f"expected a decimal string, an int or a Decimal, got {value!r}")
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        raise invalid(f"{value!r} is not a decimal amount") from None
+    if not amount.is_finite():
+        raise invalid(f"expected a finite amount, got {value!r}")
+    return amount

@@ -1,0 +1,228 @@
+"""The frozen values a complaint is made of, and the fast copy the fold makes of them.
+
+Values validate themselves when they are built, so a value that exists is a valid one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from attrs import field, frozen
+
+from .checks import non_blank, optional_non_blank
+from .enums import CommunicationKind, ConcernStatus, Owner, Severity
+
+_T = TypeVar("_T")
+
+
+def replace(instance: _T, changes: dict[str, Any]) -> _T:
+    """A copy of a dict-backed frozen attrs value with ``changes``, without re-validating.
+
+    ``attrs.evolve`` re-runs ``__init__`` (and every validator) on every field; folding an
+    event only ever combines values that are already valid, so the fold uses this copy of
+    the instance dictionary instead. It is the workflow's hot path: keep it this small.
+    """
+    state = instance.__dict__.copy()
+    state.update(changes)
+    copy = object.__new__(type(instance))
+    object.__setattr__(copy, "__dict__", state)
+    return copy
+
+
+# --- the complaint's parts --------------------------------------------------------------
+
+
+@frozen
+class Customer:
+    """Who is speaking, how to call them back, and what service they need (IBM step 1)."""
+
+    name: str = field(validator=non_blank)
+    callback: str = field(validator=non_blank)
+    customer_id: str | None = field(default=None, validator=optional_non_blank)
+    service: str | None = field(default=None, validator=optional_non_blank)
+
+
+@frozen
+class Assignment:
+    """The agent who owns the complaint now, and the skill it needs."""
+
+    agent: str = field(validator=non_blank)
+    skill: str | None = field(default=None, validator=optional_non_blank)
+
+
+@frozen(slots=False)  # dict-backed for the fast `replace`
+class Impact:
+    """What a concern means to the customer, as they describe it (IBM step 4)."""
+
+    description: str = field(validator=non_blank)
+    severity: Severity
+    restatement: str | None = field(default=None, validator=optional_non_blank)
+    agreed: bool = False
+
+
+@frozen(slots=False)  # dict-backed for the fast `replace`
+class Concern:
+    """One problem in the customer's words, the agent's restatement, and where it stands."""
+
+    id: str
+    text: str
+    restatement: str | None = None
+    confirmed: bool = False
+    impact: Impact | None = None
+    relief: tuple[str, ...] = ()
+    status: ConcernStatus = ConcernStatus.OPEN
+    resolution: str | None = None
+    explanation: str | None = None
+    accommodation: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is ConcernStatus.OPEN
+
+
+@frozen(slots=False)  # dict-backed for the fast `replace`
+class ActionItem:
+    """One item of the action plan: what, who does it, by when, for which concerns."""
+
+    id: str
+    description: str
+    owner: Owner
+    due: datetime
+    concern_ids: tuple[str, ...]
+    completed_at: datetime | None = None
+    note: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None
+
+
+@frozen
+class Compensation:
+    """Something of value offered to the customer, and the authority it was given under."""
+
+    kind: str
+    description: str
+    concern_id: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    authority_limit: Decimal = Decimal(0)
+
+
+@frozen
+class Escalation:
+    """A hand-over to someone with more authority."""
+
+    to: str
+    reason: str
+    authority_limit: Decimal | None = None
+
+
+@frozen(slots=False)  # dict-backed for the fast `replace`
+class Contact:
+    """One follow-up call or chat; open items must be reviewed before anything else."""
+
+    channel: str
+    started_at: datetime
+    reviewed: bool = False
+
+
+@frozen
+class RootCause:
+    """Why it went wrong, and whether the company was at fault (Evenson step 2)."""
+
+    category: str
+    description: str
+    company_at_fault: bool
+
+
+@frozen
+class PreventiveAction:
+    """What will stop it happening again (Evenson step 5)."""
+
+    description: str
+    owner: str
+
+
+@frozen
+class Feedback:
+    """The customer's score of how the complaint was handled, 1 to 5."""
+
+    score: int
+    comment: str | None = None
+
+
+@frozen
+class Receipt:
+    """A command the complaint applied under the host's ``command_id``.
+
+    ``seq`` is the sequence number of the event it recorded and ``revision`` the revision
+    it produced; a retry of the same id gets this receipt back instead of a second apply.
+    """
+
+    command_id: str
+    seq: int
+    revision: int
+
+
+# --- what the clocks read ---------------------------------------------------------------
+# Kept in the complaint's state so that a clock can be evaluated from a complaint alone, at
+# any time: each records the ``seq`` of the event it comes from.
+
+
+@frozen(kw_only=True)
+class Communication:
+    """A regulated communication sent to the customer (``record_communication``)."""
+
+    seq: int
+    at: datetime
+    kind: CommunicationKind
+    channel: str
+    summary: str | None = None
+
+
+@frozen(kw_only=True)
+class ContactRecord:
+    """A follow-up contact that took place (``start_contact``)."""
+
+    seq: int
+    at: datetime
+    channel: str
+
+
+@frozen(kw_only=True)
+class FollowUp:
+    """A scheduled follow-up: when it was scheduled (``seq``, ``scheduled_at``) and for
+    when (``due``)."""
+
+    seq: int
+    scheduled_at: datetime
+    due: datetime
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class PauseInterval:
+    """A span during which clocks with a pause rule stand still: an action owned by the
+    customer was open from ``start`` until ``end`` (``None``: still open)."""
+
+    action_id: str
+    start: datetime
+    start_seq: int
+    end: datetime | None = None
+    end_seq: int | None = None
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class Timeline:
+    """What the clocks read, kept on the complaint (``complaint.timeline``) so that a clock
+    can be evaluated from the complaint alone, at any time: every regulated communication,
+    every follow-up contact, every scheduled follow-up, the pause intervals, and when the
+    stage last changed (``None``: not since the complaint was opened)."""
+
+    communications: tuple[Communication, ...] = ()
+    contacts: tuple[ContactRecord, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    pauses: tuple[PauseInterval, ...] = ()
+    stage_since: datetime | None = None
