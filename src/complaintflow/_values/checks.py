@@ -119,17 +119,16 @@ def to_communication_kind(value: CommunicationKind | str) -> CommunicationKind:
     return as_member(CommunicationKind, value, "kind")
 
 
-def as_tuple(value: Iterable[Any], argument: str, what: str = "a list") -> tuple[Any, ...]:
+def as_tuple(value: object, argument: str, what: str = "a list") -> tuple[Any, ...]:
     """``value`` as a tuple: any iterable, but not a lone string, which would otherwise
     become a tuple of its characters."""
     if isinstance(value, (str, bytes)):
         raise InvalidValueError(f"{argument} must be {what}, not a single string",
                                 argument=argument)
-    try:
-        return tuple(value)
-    except TypeError:
+    if not isinstance(value, Iterable):
         raise InvalidValueError(f"{argument} must be {what}, got {type(value).__name__}",
-                                argument=argument) from None
+                                argument=argument)
+    return tuple(value)
 
 
 def to_decimal(value: object, argument: str | None = None) -> Decimal:

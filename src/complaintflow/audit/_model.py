@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from attrs import field, frozen
 
@@ -138,7 +138,7 @@ class Scorecard:
         return counts
 
 
-def _rule_ids(value: Iterable[str]) -> tuple[str, ...]:
+def _rule_ids(value: object) -> tuple[str, ...]:
     ids = as_tuple(value, "disabled", "a sequence of rule ids")
     for rule_id in ids:
         if not isinstance(rule_id, str) or not rule_id.strip():
