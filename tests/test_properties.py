@@ -84,6 +84,7 @@ from complaintflow import (
     open_complaint,
     stage_commands,
 )
+from complaintflow._core.fingerprint import fingerprint
 from complaintflow.events import AnyEvent, StageChanged
 
 T = TypeVar("T")
@@ -628,7 +629,7 @@ def test_each_applied_command_adds_one_revision_and_gapless_events(
         assert result.events[0].command_id == command.command_id
         if command.command_id is not None:
             assert after.receipt(command.command_id) == Receipt(
-                command.command_id, result.events[0].seq, after.revision)
+                command.command_id, result.events[0].seq, after.revision, fingerprint(command))
         assert len(result.events) >= 1
         assert [e.seq for e in result.events] == list(
             range(before.seq + 1, before.seq + 1 + len(result.events)))

@@ -122,9 +122,9 @@ def test_an_event_dumps_with_its_tag_version_seq_and_time() -> None:
     event = ConcernHeard(seq=3, at=Clock().now, concern_id="K1", text="the fee",
                          command_id="req-7")
     data = dump_event(event)
-    assert data == {"type": "concern_heard", "version": 1, "seq": 3,
+    assert data == {"type": "concern_heard", "version": 2, "seq": 3,
                     "at": "2026-03-02T09:00:00+00:00", "command_id": "req-7",
-                    "concern_id": "K1", "text": "the fee"}
+                    "command_fingerprint": None, "concern_id": "K1", "text": "the fee"}
     assert load_event(as_json(data)) == event
 
 
@@ -133,9 +133,9 @@ def test_an_event_dumps_with_its_tag_version_seq_and_time() -> None:
     ({"seq": 1}, [Problem("$.type", "missing field")]),
     ({"type": "concern_herd"}, [Problem("$.type", "unknown event type 'concern_herd'")]),
     ({"type": "concern_heard"}, [Problem("$.version", "missing field")]),
-    ({"type": "concern_heard", "version": 2}, [Problem(
-        "$.version", "event concern_heard version 2 is newer than this complaintflow reads "
-                     "(up to 1); upgrade complaintflow to load it")]),
+    ({"type": "concern_heard", "version": 3}, [Problem(
+        "$.version", "event concern_heard version 3 is newer than this complaintflow reads "
+                     "(up to 2); upgrade complaintflow to load it")]),
     ({"type": "concern_heard", "version": 1, "seq": "3", "at": "2026-03-02T09:00:00",
       "command_id": None, "concern_id": "K1", "text": "x", "colour": "red"}, [
         Problem("$.seq", "expected a whole number, got str"),

@@ -22,14 +22,17 @@ class Event:
     """Base of every event.
 
     ``version`` is the version of the event's JSON shape (see the upgrade policy);
-    ``command_id`` is the host's id of the command that recorded it, when it gave one.
+    ``command_id`` is the host's id of the command that recorded it, when it gave one, and
+    ``command_fingerprint`` the digest of that command, which tells a retry of it from
+    another command sent under the same id.
     """
 
     type: ClassVar[str]
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     seq: int
     at: datetime
     command_id: str | None = None
+    command_fingerprint: str | None = None
 
 
 @final

@@ -127,27 +127,16 @@ class Complaint:
         Raises :class:`CommandRejected` (nothing changes) when a rule is broken, and
         :class:`InvalidValueError` for a naive ``at``.
         """
-        at = utc(at)
-        try:
-            command_id = command.command_id
-        except AttributeError:  # not a command: run() says so
-            command_id = None
-        if command_id is not None:
-            receipt = self.receipt(command_id)
-            if receipt is not None:
-                return Applied(self, (), receipt)
-        outcome = run(self, command, at)
+        outcome = run(self, command, utc(at))
+        if type(outcome) is tuple:
+            return Applied(outcome[0], outcome[1])
         if isinstance(outcome, Rejection):
             raise CommandRejected(outcome)
-        return Applied(outcome[0], outcome[1])
+        return Applied(self, (), outcome)
 
     def check(self, command: Command, *, at: datetime) -> Rejection | None:
         """The rejection ``apply`` would raise, or ``None`` when the command would apply."""
-        at = utc(at)
-        if getattr(command, "command_id", None) is not None and self.receipt(
-                command.command_id) is not None:
-            return None
-        outcome = run(self, command, at)
+        outcome = run(self, command, utc(at))
         return outcome if isinstance(outcome, Rejection) else None
 
     def receipt(self, command_id: str | None) -> Receipt | None:

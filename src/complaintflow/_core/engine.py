@@ -20,6 +20,7 @@ from .._values.errors import InvalidValueError
 from .._values.parts import Receipt, replace
 from .._values.reasons import UNKNOWN_COMMAND, Reason, ReasonKind, reason_code
 from .definition import BEFORE_REVIEW, DECIDERS, EVOLVERS, Evolve
+from .fingerprint import fingerprint
 from .rejection import Rejection
 from .row import Branch, Changes
 from .steps._shared import anything_open
@@ -35,6 +36,10 @@ COMMAND_NOT_ALLOWED_IN_STAGE = reason_code(
 TIME_WENT_BACKWARDS = reason_code(
     "time_went_backwards", _RULE,
     "`at` is before the complaint's last change (`updated_at`).")
+COMMAND_ID_REUSED = reason_code(
+    "command_id_reused", _RULE,
+    "The `command_id` was already used for a different command; a retry must resend the "
+    "same command, and a new command needs a new id.")
 OPEN_ITEMS_NOT_REVIEWED = reason_code(
     "open_items_not_reviewed", _RULE,
     "A follow-up contact is open and its open items have not been reviewed yet "
@@ -70,8 +75,9 @@ def _holds(branch: Branch, complaint: Complaint) -> bool:
 
 
 def run(complaint: Complaint, command: cmd.Command,
-        at: datetime) -> tuple[Complaint, tuple[ev.AnyEvent, ...]] | Rejection:
-    """Decide on ``command``: the next complaint and its events, or the rejection.
+        at: datetime) -> tuple[Complaint, tuple[ev.AnyEvent, ...]] | Rejection | Receipt:
+    """Decide on ``command``: the next complaint and its events, the rejection, or the
+    receipt of the same command applied earlier under its ``command_id``.
 
     This is the hot path of the library; it stays free of needless calls and scans.
     """
@@ -80,6 +86,17 @@ def run(complaint: Complaint, command: cmd.Command,
         raise InvalidValueError(f"{type(command).__name__} is not a complaintflow command",
                                 argument="command", code=UNKNOWN_COMMAND.code)
     name = command.command
+    command_id = command.command_id
+    if command_id is not None:  # a retry is answered wherever the complaint has got to
+        print_ = fingerprint(command)
+        receipt = complaint.receipt(command_id)
+        if receipt is not None:
+            if receipt.fingerprint is None or receipt.fingerprint == print_:
+                return receipt
+            return reject(complaint, name, [COMMAND_ID_REUSED.reason(
+                f"command_id {command_id!r} was used for another command (seq "
+                f"{receipt.seq}); send a retry unchanged, or a new command under a new id.",
+                "command_id")])
     stage = complaint.stage
     routes = _ROUTES.get((stage, name), ())
     if not routes:
@@ -96,8 +113,8 @@ def run(complaint: Complaint, command: cmd.Command,
     decision = decide(complaint, command, complaint.seq + 1, at)
     if isinstance(decision, list):
         return reject(complaint, name, decision)
-    if command.command_id is not None:
-        decision = evolve(decision, command_id=command.command_id)
+    if command_id is not None:
+        decision = evolve(decision, command_id=command_id, command_fingerprint=print_)
     after = fold(complaint, decision)
     if len(routes) == 1:
         dest = routes[0].dest
@@ -132,9 +149,10 @@ def fold(complaint: Complaint, event: ev.Event) -> Complaint:
     changes["updated_at"] = event.at
     if type(event) is not ev.StageChanged:
         changes["revision"] = revision = complaint.revision + 1
-        if event.command_id is not None:
-            receipt = Receipt(event.command_id, event.seq, revision)
-            keep = complaint.policy.remembered_command_ids - 1
-            changes["receipts"] = (*complaint.receipts[len(complaint.receipts) - keep:], receipt)
+        if event.command_id is not None:  # remember it, with the most recent others
+            receipt = Receipt(event.command_id, event.seq, revision, event.command_fingerprint)
+            receipts = complaint.receipts
+            start = len(receipts) - complaint.policy.remembered_command_ids + 1
+            changes["receipts"] = (*receipts[max(start, 0):], receipt)
     return replace(complaint, changes)
 

@@ -61,15 +61,40 @@ class UpcasterChain:
 
 
 SNAPSHOT_SCHEMA = "complaintflow/complaint"
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
-SNAPSHOT_UPCASTERS = UpcasterChain("snapshot", SNAPSHOT_VERSION, steps={})
-"""Version 1 is the first released snapshot format; its upcasters start at version 2."""
 
-_EVENT_STEPS: dict[str, dict[int, Upcaster]] = {}
-"""The upcasters of event types whose ``version`` went past 1, by type tag."""
+# --- version 1 to 2 ---------------------------------------------------------------------
+# Receipts and events keep the fingerprint of the command they answer. Version 1 had none:
+# its receipts answer any retry of their id, as version 1 did.
+
+
+def policy_1_to_2(policy: Data) -> Data:
+    """A version-1 policy as version 2 holds it (in snapshots and in complaint_opened)."""
+    return dict(policy)
+
+
+def _snapshot_1_to_2(snapshot: Data) -> Data:
+    snapshot["policy"] = policy_1_to_2(snapshot["policy"])
+    snapshot["receipts"] = [{**receipt, "fingerprint": None}
+                            for receipt in snapshot["receipts"]]
+    return snapshot
+
+
+def _event_1_to_2(event: Data) -> Data:
+    event["command_fingerprint"] = None
+    if event.get("type") == "complaint_opened":
+        event["policy"] = policy_1_to_2(event["policy"])
+    return event
+
+
+SNAPSHOT_UPCASTERS = UpcasterChain("snapshot", SNAPSHOT_VERSION, steps={1: _snapshot_1_to_2})
+"""Lifts a snapshot of any readable version to the current one."""
+
+_EVENT_STEPS: dict[int, Upcaster] = {1: _event_1_to_2}
+"""The steps every event type shares (each type may add its own)."""
 
 EVENT_UPCASTERS: dict[str, UpcasterChain] = {
-    tag: UpcasterChain(f"event {tag}", cls.version, steps=_EVENT_STEPS.get(tag, {}))
+    tag: UpcasterChain(f"event {tag}", cls.version, steps=_EVENT_STEPS)
     for tag, cls in EVENT_TYPES.items()
 }

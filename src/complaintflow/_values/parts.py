@@ -159,12 +159,15 @@ class Receipt:
     """A command the complaint applied under the host's ``command_id``.
 
     ``seq`` is the sequence number of the event it recorded and ``revision`` the revision
-    it produced; a retry of the same id gets this receipt back instead of a second apply.
+    it produced; a retry of the same command under the same id gets this receipt back
+    instead of a second apply. ``fingerprint`` is the digest of the command (``None`` for a
+    receipt kept from a version-1 snapshot, which answers any retry of its id).
     """
 
     command_id: str
     seq: int
     revision: int
+    fingerprint: str | None = field(default=None, repr=False)
 
 
 # --- what the clocks read ---------------------------------------------------------------
