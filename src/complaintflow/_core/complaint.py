@@ -128,7 +128,7 @@ class Complaint:
         :class:`InvalidValueError` for a naive ``at``.
         """
         outcome = run(self, command, utc(at))
-        if type(outcome) is tuple:
+        if isinstance(outcome, tuple):
             return Applied(outcome[0], outcome[1])
         if isinstance(outcome, Rejection):
             raise CommandRejected(outcome)
