@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from complaintflow import (
@@ -129,5 +130,15 @@ def closed(clock: Clock) -> Complaint:
                             ThankCustomer(), Close()], clock)
 
 
+def resigned(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """``snapshot`` with its digest taken again after an edit: what someone who knows the
+    plain chain would write, so that a test reaches the checks behind the digest (a keyed
+    chain is what stops them)."""
+    from complaintflow._formats.integrity import canonical, digest
+
+    snapshot["digest"] = digest(snapshot.get("head"), canonical(snapshot))
+    return snapshot
+
+
 __all__ = ["T0", "Clock", "assessing", "closed", "confirmed", "following_up",
-           "listening", "opened", "play", "prioritizing", "recapping", "responding"]
+           "listening", "opened", "play", "prioritizing", "recapping", "resigned", "responding"]

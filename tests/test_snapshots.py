@@ -25,15 +25,18 @@ from complaintflow import (
     VerifyCustomer,
     dump,
     dump_event,
+    dump_events,
     load,
     load_event,
     load_events,
     open_complaint,
     snapshot_schema,
 )
+from complaintflow._formats.integrity import canonical, digest
 from complaintflow._formats.schema import shipped_schema
+from complaintflow._formats.snapshot import event_body
 from complaintflow.events import ConcernHeard, Event, StageChanged
-from tests.support import Clock, closed, following_up, opened, play, responding
+from tests.support import Clock, closed, following_up, opened, play, resigned, responding
 from tests.test_properties import WALK, Walk
 
 
@@ -62,7 +65,8 @@ def snapshot() -> dict[str, Any]:
 def test_a_snapshot_loads_back_equal(build: Any) -> None:
     complaint = build(Clock())
     data = dump(complaint)
-    assert list(data)[:4] == ["schema", "schema_version", "revision", "stage"]
+    assert list(data)[:6] == ["schema", "schema_version", "head", "digest", "revision",
+                              "stage"]
     assert data["schema"] == SNAPSHOT_SCHEMA
     assert data["schema_version"] == SNAPSHOT_VERSION
     assert data["revision"] == complaint.revision
@@ -97,7 +101,7 @@ def test_times_in_other_offsets_load_as_the_same_instants_in_utc(
     complaint = load(snapshot)
     snapshot["updated_at"] = complaint.updated_at.astimezone(
         timezone(timedelta(hours=-5))).isoformat()
-    moved = load(snapshot)
+    moved = load(resigned(snapshot))  # the text changed: its digest is taken again
     assert moved.updated_at == complaint.updated_at
     assert moved.updated_at.tzinfo is timezone.utc
 
@@ -109,10 +113,11 @@ def test_every_reachable_complaint_round_trips(data: st.DataObject) -> None:
     for _ in walk.steps():
         walk.apply(*walk.step())
         assert load(as_json(dump(walk.complaint))) == walk.complaint
-    log = as_json([dump_event(event) for event in walk.log])
+    log = as_json(dump_events(walk.log))
     assert load_events(log) == tuple(walk.log)
     assert Complaint.from_events(load_events(log)) == load(dump(walk.complaint))
-    assert load(dump(walk.complaint), events=log) == walk.complaint
+    head = log[-1]["digest"]
+    assert load(dump(walk.complaint, head=head), events=log) == walk.complaint
 
 
 # --- events -----------------------------------------------------------------------------
@@ -122,10 +127,11 @@ def test_an_event_dumps_with_its_tag_version_seq_and_time() -> None:
     event = ConcernHeard(seq=3, at=Clock().now, concern_id="K1", text="the fee",
                          command_id="req-7")
     data = dump_event(event)
+    assert data.pop("digest") == digest(None, canonical(event_body(event)))
     assert data == {"type": "concern_heard", "version": 2, "seq": 3,
                     "at": "2026-03-02T09:00:00+00:00", "command_id": "req-7",
                     "command_fingerprint": None, "concern_id": "K1", "text": "the fee"}
-    assert load_event(as_json(data)) == event
+    assert load_event(as_json(dump_event(event))) == event
 
 
 @pytest.mark.parametrize(("data", "expected"), [
@@ -151,7 +157,7 @@ def test_a_bad_event_lists_its_problems(data: object, expected: list[Problem]) -
 
 
 def test_an_event_log_starts_with_the_opening_and_has_no_gaps() -> None:
-    log = [dump_event(event) for event in _log()]
+    log = dump_events(_log())
     with pytest.raises(SnapshotError) as raised:
         load_events(log[1:3] + log[4:5])
     assert list(raised.value.problems) == [
@@ -160,6 +166,7 @@ def test_an_event_log_starts_with_the_opening_and_has_no_gaps() -> None:
         Problem("$[0].seq", "event customer_verified has seq 2; expected 1"),
         Problem("$[1].seq", "event stage_changed has seq 3; expected 2"),
         Problem("$[2].seq", "event concern_heard has seq 5; expected 3"),
+        Problem("$[2].concern_id", "is 'K2', but concern number 1 is K1"),
     ]
     bad: object
     for bad in ("[]", {}, 5, []):
@@ -188,7 +195,7 @@ def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None
     snapshot["actions"][0]["due"] = "2026-03-05T10:00:00"
     snapshot["policy"]["agent_authority_limit"] = 50.5
     snapshot["revision"] = "17"
-    found = problems(snapshot)
+    found = problems(resigned(snapshot))
     assert Problem("$.revision", "expected a whole number, got str") in found
     assert Problem("$.stage", "expected one of 'verifying', 'listening', 'prioritizing', "
                               "'assessing_impact', 'responding', 'following_up', "
@@ -242,13 +249,15 @@ def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None
 def test_each_kind_of_damage_is_named(snapshot: dict[str, Any], change: Any,
                                       expected: Problem) -> None:
     change(snapshot)
+    if "digest" in snapshot:
+        resigned(snapshot)
     assert problems(snapshot) == [expected]
 
 
 def test_a_missing_field_is_listed_beside_an_unknown_one(snapshot: dict[str, Any]) -> None:
     del snapshot["revision"]
     snapshot["revison"] = 13  # the same number of keys: a rename
-    assert problems(snapshot) == [Problem("$.revision", "missing field"),
+    assert problems(resigned(snapshot)) == [Problem("$.revision", "missing field"),
                                   Problem("$.revison", "unknown field")]
 
 
@@ -260,13 +269,18 @@ def test_a_snapshot_is_an_object(data: object) -> None:
 def test_a_snapshot_must_agree_with_its_event_log() -> None:
     log = _log()
     complaint = Complaint.from_events(log)
-    events = [dump_event(event) for event in log]
-    assert load(dump(complaint), events=events) == complaint
+    events = dump_events(log)
+    head = events[-1]["digest"]
+    assert load(dump(complaint, head=head), events=events) == complaint
     assert problems(dump(complaint), events=events[:-2]) == [
         Problem("$.revision", "is 5, but the event log records 3 commands")]
-    changed: dict[str, Any] = as_json(dump(complaint))
+    assert problems(dump(complaint, head=events[-3]["digest"]), events=events) == [
+        Problem("$.head", "is not the digest of the log's last event: the snapshot or the log "
+                          "was changed")]
+    changed: dict[str, Any] = as_json(dump(complaint, head=head))
     changed["concerns"][0]["text"] = "something else"
-    assert problems(changed, events=events) == [Problem("$.concerns", "differs from the event log")]
+    assert problems(resigned(changed), events=events) == [
+        Problem("$.concerns", "differs from the event log")]
 
 
 def test_snapshot_errors_pickle_and_read_well(snapshot: dict[str, Any]) -> None:
@@ -274,7 +288,7 @@ def test_snapshot_errors_pickle_and_read_well(snapshot: dict[str, Any]) -> None:
 
     snapshot["stage"] = 5
     with pytest.raises(SnapshotError) as raised:
-        load(snapshot)
+        load(resigned(snapshot))
     again = pickle.loads(pickle.dumps(raised.value))
     assert again.problems == raised.value.problems
     assert str(raised.value).splitlines()[1].startswith("  $.stage: expected one of")

@@ -10,15 +10,15 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from complaintflow import Complaint, HearConcern, dump, dump_event, load
+from complaintflow import Complaint, HearConcern, load, verify
 from complaintflow.__main__ import main
 from complaintflow.commands import Assign
 from complaintflow.events import Event
 from complaintflow.stores import ComplaintStore, ConcurrencyConflict, StoreError
+from complaintflow.stores._records import event_records
 from complaintflow.stores.memory import MemoryStore
 from complaintflow.stores.sqlite import SQLiteStore
 from complaintflow.testing import StoreContract
@@ -39,8 +39,8 @@ class _CarelessStore(MemoryStore):
 
     def save(self, complaint: Complaint, events: Sequence[Event], *,
              expected_revision: int) -> None:
-        self._snapshots[complaint.complaint_id] = dump(complaint)
-        self._events[complaint.complaint_id] += [dump_event(event) for event in events]
+        log = self._events[complaint.complaint_id]
+        self._write(complaint, event_records(events, log[-1].digest, ()), log)
 
 
 @pytest.mark.parametrize("check", ["test_save_refuses_a_stale_revision_and_changes_nothing",
@@ -136,17 +136,9 @@ def test_four_processes_lose_no_update(tmp_path: Path) -> None:
             log = store.events(complaint_id)
             assert complaint.revision == 2 + applied[complaint_id]  # opened, verified
             assert len(log) == complaint.seq
-            assert load(_snapshot(path, complaint_id), events=log) == complaint
-
-
-def _snapshot(path: str, complaint_id: str) -> Any:
-    db = sqlite3.connect(path)
-    try:
-        (text,) = db.execute("SELECT snapshot FROM complaints WHERE complaint_id = ?",
-                             (complaint_id,)).fetchone()
-    finally:
-        db.close()
-    return json.loads(text)
+            snapshot, stored = store.stored(complaint_id)
+            assert verify(stored, snapshot=snapshot) == ()
+            assert load(snapshot, events=stored) == complaint
 
 
 def test_a_store_that_cannot_be_opened_says_so(tmp_path: Path) -> None:

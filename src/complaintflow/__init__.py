@@ -17,10 +17,12 @@ from ._core.policy import Policy
 from ._core.rejection import CommandRejected, Rejection
 from ._core.workflow import WORKFLOW as _WORKFLOW
 from ._formats.entry import Result, apply_json, parse_command, to_json
+from ._formats.integrity import IntegrityKey
 from ._formats.json_value import JsonValue
 from ._formats.schema import snapshot_schema
-from ._formats.snapshot import dump, dump_event, load, load_event, load_events
+from ._formats.snapshot import dump, dump_event, dump_events, load, load_event, load_events
 from ._formats.upcasters import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
+from ._formats.verify import verify
 from ._publish import publish as _publish
 from ._values.checks import to_stage as _to_stage
 from ._values.enums import (
@@ -101,6 +103,7 @@ __all__ = [
     "Feedback",
     "FollowUp",
     "Impact",
+    "IntegrityKey",
     "InvalidValueError",
     "JsonValue",
     "Limit",
@@ -131,6 +134,7 @@ __all__ = [
     "deadlines",
     "dump",
     "dump_event",
+    "dump_events",
     "fca_disp",
     "load",
     "load_event",
@@ -143,6 +147,7 @@ __all__ = [
     "stage_commands",
     "to_json",
     "uk_calendar",
+    "verify",
     "workflow_diagram",
 ]
 __all__ += _commands.__all__

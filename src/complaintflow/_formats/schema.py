@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from .._core.complaint import Complaint
+from .integrity import DIGEST
 from .json_value import JsonValue
 from .stored_json import DURATION
 from .upcasters import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
@@ -45,9 +46,14 @@ def snapshot_schema() -> dict[str, JsonValue]:
     """The JSON Schema (draft 2020-12) of the snapshots this release writes."""
     definitions: dict[str, Schema] = {}
     body = _object(Complaint, definitions)
+    digest = {"type": "string", "pattern": f"^({DIGEST.pattern})$",
+              "description": "A digest: sha256:<hex>, or hmac-sha256:<key id>:<hex>."}
     properties = {
         "schema": {"const": SNAPSHOT_SCHEMA},
         "schema_version": {"const": SNAPSHOT_VERSION},
+        "head": {"anyOf": [digest, {"type": "null"}],
+                 "description": "The digest of the complaint's last stored event."},
+        "digest": {**digest, "description": "The snapshot's own digest, chained to head."},
         **body["properties"],
     }
     return {

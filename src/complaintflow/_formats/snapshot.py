@@ -3,6 +3,9 @@
 Dumping gives JSON primitives only (decimals as strings, times as ISO-8601 in UTC); loading
 checks everything and raises one :class:`SnapshotError` listing every problem with its
 JSON path. No pickle, no class paths: types are chosen by stable tags from closed sets.
+Every stored event carries a digest chained to the one before it, and the snapshot the
+head of that chain and a digest of its own (see ``integrity``): a value changed by hand is
+found when it is read back.
 """
 
 from __future__ import annotations
@@ -17,48 +20,112 @@ from .._core.log import LogReader
 from .._values.enums import Stage
 from .._values.errors import InvalidValueError, Problem, SnapshotError
 from ..events import EVENT_TYPES, AnyEvent, ComplaintOpened, Event, StageChanged
+from .integrity import DIGEST, Keys, canonical, digest, mismatch
 from .json_value import JsonValue
 from .stored_json import converter, fast_converter, json_type, problems
 from .upcasters import EVENT_UPCASTERS, SNAPSHOT_SCHEMA, SNAPSHOT_UPCASTERS, SNAPSHOT_VERSION
 
-_ENVELOPE = ("schema", "schema_version")
+_ENVELOPE = ("schema", "schema_version", "head", "digest")
 T = TypeVar("T")
 
 
-def dump(complaint: Complaint) -> dict[str, JsonValue]:
+def dump(complaint: Complaint, *, head: JsonValue = None,
+         keys: Keys = ()) -> dict[str, JsonValue]:
     """The complaint as a JSON-safe snapshot, headed by its schema, version, revision and
-    stage."""
+    stage.
+
+    ``head`` is the digest of the complaint's last stored event (the ``"digest"`` of the
+    last object :func:`dump_events` gave), which ties the snapshot to its log; ``digest``
+    is the snapshot's own, chained to it and signed with the first of ``keys``, if any.
+    """
+    data = body(complaint, head)
+    signed = digest(cast(str | None, head), canonical(data), keys)
+    return {"schema": data.pop("schema"), "schema_version": data.pop("schema_version"),
+            "head": data.pop("head"), "digest": signed, **data}
+
+
+def body(complaint: Complaint, head: JsonValue) -> dict[str, JsonValue]:
+    """The snapshot without its digest: what the digest is taken over."""
     if not isinstance(complaint, Complaint):
-        raise InvalidValueError(f"expected a Complaint, got {complaint!r}", argument="complaint")
+        raise InvalidValueError(f"expected a Complaint, got {type(complaint).__name__}",
+                                argument="complaint")
+    if head is not None and (not isinstance(head, str) or not DIGEST.fullmatch(head)):
+        raise InvalidValueError("head must be the digest of the complaint's last event",
+                                argument="head")
     data: dict[str, JsonValue] = converter.unstructure(complaint)
-    return {"schema": SNAPSHOT_SCHEMA, "schema_version": SNAPSHOT_VERSION,
+    return {"schema": SNAPSHOT_SCHEMA, "schema_version": SNAPSHOT_VERSION, "head": head,
             "revision": data.pop("revision"), "stage": data.pop("stage"), **data}
 
 
-def load(snapshot: object, *, events: Iterable[object] | None = None) -> Complaint:
+def load(snapshot: object, *, events: Iterable[object] | None = None,
+         keys: Keys = ()) -> Complaint:
     """The complaint a snapshot holds, upgraded from an older schema version if need be.
 
-    With ``events`` (the complaint's event log, as events or as their JSON), the snapshot
-    must also agree with the log: the same revision, and the same complaint when folded.
-    Raises :class:`SnapshotError` listing every problem.
+    The snapshot's digest must match it (a value changed by hand does not), checked with
+    ``keys`` when the chain is keyed. With ``events`` (the complaint's event log, as
+    events or as their JSON), the snapshot must also agree with the log: its head is the
+    last event's digest, the same revision, and the same complaint when folded. Raises
+    :class:`SnapshotError` listing every problem.
     """
     if not isinstance(snapshot, Mapping):
         raise SnapshotError([Problem("$", f"expected an object, got {json_type(snapshot)}")])
     envelope = _envelope_problems(snapshot)
     if envelope:
         raise SnapshotError(envelope)
-    body = SNAPSHOT_UPCASTERS.upgrade(snapshot, snapshot["schema_version"])
+    found = digest_problems(snapshot, keys)
+    try:
+        complaint = structure(snapshot)
+    except SnapshotError as error:  # every problem at once, the digest's first
+        raise SnapshotError([*found, *error.problems]) from None
+    if found:
+        raise SnapshotError(found)
+    if events is not None:
+        found = _disagreements(complaint, snapshot.get("head"), events, keys)
+        if found:
+            raise SnapshotError(found)
+    return complaint
+
+
+def structure(snapshot: Mapping[str, Any]) -> Complaint:
+    """The complaint of a snapshot whose digest was checked already: the stores check it
+    on the stored text, without writing the JSON out again to check it."""
+    envelope = _envelope_problems(snapshot)
+    if envelope:
+        raise SnapshotError(envelope)
+    data = SNAPSHOT_UPCASTERS.upgrade(snapshot, snapshot["schema_version"])
     for key in _ENVELOPE:
-        del body[key]
-    complaint = _structure(body, Complaint, "$")
+        data.pop(key, None)
+    complaint = _structure(data, Complaint, "$")
     if isinstance(complaint, list):
         raise SnapshotError(complaint)
     found = _inconsistencies(complaint)
-    if events is not None and not found:
-        found = _disagreements(complaint, events)
     if found:
         raise SnapshotError(found)
     return complaint
+
+
+def digest_problems(snapshot: Mapping[str, Any], keys: Keys) -> list[Problem]:
+    """Why the snapshot's digest does not vouch for it, if it does not."""
+    if snapshot.get("schema_version") == 1:  # version 1 had no digests
+        return []
+    head = snapshot.get("head")
+    found: list[Problem] = []
+    if "head" not in snapshot:
+        found.append(Problem("$.head", "missing field"))
+    elif head is not None and (not isinstance(head, str) or not DIGEST.fullmatch(head)):
+        found.append(Problem("$.head", "is not a digest"))
+    if "digest" not in snapshot:
+        found.append(Problem("$.digest", "missing field"))
+    if found:
+        return found
+    try:
+        text = canonical(snapshot)
+    except (TypeError, ValueError, RecursionError):  # not JSON data at all
+        return [Problem("$", "is not JSON data")]
+    wrong = mismatch(snapshot["digest"], head, text, keys)
+    if wrong is not None:
+        return [Problem("$.digest", f"{wrong}: the snapshot was changed after it was written")]
+    return []
 
 
 def _envelope_problems(snapshot: Mapping[Any, Any]) -> list[Problem]:
@@ -125,8 +192,12 @@ def _unique(found: list[Problem], field: str, ids: list[str]) -> set[str]:
     return seen
 
 
-def _disagreements(complaint: Complaint, events: Iterable[object]) -> list[Problem]:
-    log = load_events(events)
+def _disagreements(complaint: Complaint, head: object, events: Iterable[object],
+                   keys: Keys) -> list[Problem]:
+    log, digests = read_log(events, keys)
+    if head is not None and head != digests[-1]:
+        return [Problem("$.head", "is not the digest of the log's last event: the snapshot "
+                                  "or the log was changed")]
     commands = sum(type(event) is not StageChanged for event in log)
     if commands != complaint.revision:
         return [Problem("$.revision", f"is {complaint.revision}, but the event log records "
@@ -139,19 +210,45 @@ def _disagreements(complaint: Complaint, events: Iterable[object]) -> list[Probl
     return []
 
 
-def dump_event(event: Event, *, complaint_id: str | None = None) -> dict[str, JsonValue]:
-    """An event as JSON: its ``type`` tag, format ``version``, ``seq``, ``at``, then its data.
+def dump_event(event: Event, *, previous: str | None = None, keys: Keys = (),
+               complaint_id: str | None = None) -> dict[str, JsonValue]:
+    """An event as JSON: its ``type`` tag, format ``version``, ``digest``, ``seq``, ``at``,
+    then its data.
 
-    With ``complaint_id``, the object also names its complaint (``"complaint_id"``), so that
-    an export can mix the events of many complaints; :func:`load_event` accepts the key.
+    ``digest`` chains the event to ``previous``, the digest of the event before it in the
+    complaint's log (``None`` for the log's first event); :func:`dump_events` chains a
+    whole log. With ``complaint_id``, the object also names its complaint
+    (``"complaint_id"``), so that an export can mix the events of many complaints; the
+    label is not part of the digest.
     """
+    data = event_body(event)
+    signed = digest(previous, canonical(data), keys)
+    stored = {"type": data.pop("type"), "version": data.pop("version"), "digest": signed}
+    if complaint_id is not None and not isinstance(event, ComplaintOpened):
+        stored["complaint_id"] = complaint_id
+    return {**stored, **data}
+
+
+def event_body(event: Event) -> dict[str, JsonValue]:
+    """An event's JSON without its digest: what the digest is taken over."""
     if type(event) not in _KNOWN:
-        raise InvalidValueError(f"expected a complaintflow event, got {event!r}",
+        raise InvalidValueError(f"expected a complaintflow event, got {type(event).__name__}",
                                 argument="event")
     data: dict[str, JsonValue] = converter.unstructure(event)
-    if complaint_id is None or isinstance(event, ComplaintOpened):
-        return {"type": event.type, "version": event.version, **data}
-    return {"type": event.type, "version": event.version, "complaint_id": complaint_id, **data}
+    return {"type": event.type, "version": event.version, **data}
+
+
+def dump_events(events: Iterable[Event], *, previous: str | None = None, keys: Keys = (),
+                complaint_id: str | None = None) -> list[dict[str, JsonValue]]:
+    """Events as JSON, each chained to the one before it; the first to ``previous`` (the
+    digest of the last event already stored, or ``None`` for a new log). The last one's
+    ``digest`` is the new head: pass it to :func:`dump`."""
+    dumped: list[dict[str, JsonValue]] = []
+    for event in events:
+        dumped.append(dump_event(event, previous=previous, keys=keys,
+                                 complaint_id=complaint_id))
+        previous = cast(str, dumped[-1]["digest"])
+    return dumped
 
 
 _KNOWN = frozenset(EVENT_TYPES.values())
@@ -168,33 +265,58 @@ def load_event(data: object) -> AnyEvent:
     return event
 
 
-def load_events(log: Iterable[object]) -> tuple[AnyEvent, ...]:
-    """A complaint's whole event log from JSON: it starts with ``complaint_opened`` and its
-    ``seq`` runs 1, 2, 3, ... without gaps. Events already loaded pass through.
+def load_events(log: Iterable[object], *, keys: Keys = ()) -> tuple[AnyEvent, ...]:
+    """A complaint's whole event log from JSON, as it could have been written: it starts
+    with ``complaint_opened``, its ``seq`` runs 1, 2, 3, ... without gaps, its times never
+    go backwards, its ids are those the commands assign, and each event's digest chains it
+    to the one before (``keys`` check a keyed chain). Events already loaded pass through.
 
     Raises :class:`SnapshotError` listing every problem, at paths ``$[index]...``.
     """
+    return read_log(log, keys)[0]
+
+
+def read_log(log: Iterable[object],
+             keys: Keys = ()) -> tuple[tuple[AnyEvent, ...], tuple[str, ...]]:
+    """:func:`load_events`, with the digest of every event (computed for a version-1 event,
+    which had none, and for an event already loaded)."""
     if isinstance(log, (str, bytes, Mapping)) or not isinstance(log, Iterable):
         raise SnapshotError([Problem("$", f"expected an array of events, got "
                                           f"{json_type(log)}")])
     events: list[AnyEvent] = []
+    digests: list[str] = []
     found: list[Problem] = []
     reader = LogReader()
+    previous: str | None = None
     for index, item in enumerate(log):
         path = f"$[{index}]"
         event = _event(item, path)
         if isinstance(event, list):
             found += event
-            reader.count += 1  # the next event is still judged by its own position
+            reader.skip()  # the next event is still judged by its own position
+            previous = None
             continue
         found += [Problem(f"{path}.{field}", message)
                   for field, message in reader.problems(event)]
+        stored = item.get("digest") if isinstance(item, Mapping) else None
+        if isinstance(item, Mapping) and stored is not None:
+            text = canonical(item, label=True)
+            if not found:
+                wrong = mismatch(stored, previous, text, keys)
+                if wrong is not None:
+                    found.append(Problem(f"{path}.digest", f"{wrong}: event seq {event.seq} "
+                                         f"({event.type}) was changed, or an event before it "
+                                         "was removed or reordered"))
+            previous = stored
+        else:  # version 1, or an event already loaded: its chain is computed
+            previous = digest(previous, canonical(event_body(event)), keys)
+        digests.append(cast(str, previous))
         events.append(event)
     if not found and not events:
         found.append(Problem("$", "an event log holds at least complaint_opened"))
     if found:
         raise SnapshotError(found)
-    return tuple(events)
+    return tuple(events), tuple(digests)
 
 
 def _event(data: object, path: str) -> AnyEvent | list[Problem]:
@@ -213,12 +335,18 @@ def _event(data: object, path: str) -> AnyEvent | list[Problem]:
     problem = chain.problem(data["version"], f"{path}.version")
     if problem is not None:
         return [problem]
-    body = chain.upgrade(data, data["version"])
+    version = data["version"]
+    if version >= 2 and "digest" not in data:
+        return [Problem(f"{path}.digest", "missing field")]
+    body = chain.upgrade(data, version)
     del body["type"], body["version"]
+    stored = body.pop("digest", None)
+    if version >= 2 and (not isinstance(stored, str) or not DIGEST.fullmatch(stored)):
+        return [Problem(f"{path}.digest", "is not a digest")]
     if cls is not ComplaintOpened and "complaint_id" in body:  # an export's label
         label = body.pop("complaint_id")
         if not isinstance(label, str) or not label.strip():
-            return [Problem(f"{path}.complaint_id", f"expected a complaint id, got {label!r}")]
+            return [Problem(f"{path}.complaint_id", "expected a complaint id")]
     return _structure(body, cls, path)
 
 

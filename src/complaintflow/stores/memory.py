@@ -1,43 +1,51 @@
 """A complaint store in a dictionary: for tests, examples and single-process tools.
 
-It keeps JSON snapshots and events, as a database would, so that what works against it
-works against a real store; it is not shared between processes and not durable.
+It keeps what a database would, the snapshot and events as JSON text beside their
+digests, and checks them as the SQLite store does, so that what works against it works
+against a real store; it is not shared between processes and not durable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 
 from .._core.complaint import Applied, Complaint
-from .._formats.snapshot import dump, dump_event, load, load_event
+from .._formats.integrity import IntegrityKey, Keys
+from .._formats.snapshot import load_event
 from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict
 from ..commands import Command
 from ..events import AnyEvent, Event
+from ._records import EventRecord, event_json, event_records, read_complaint, snapshot_record
 from ._store import check_continues, handle
 
 
 class MemoryStore:
     """Complaints in memory, with the same contract as the SQLite store."""
 
-    def __init__(self) -> None:
-        self._snapshots: dict[str, dict[str, Any]] = {}
-        self._events: dict[str, list[dict[str, Any]]] = {}
+    def __init__(self, *, keys: Sequence[IntegrityKey] = ()) -> None:
+        self._keys: Keys = tuple(keys)
+        self._snapshots: dict[str, tuple[int, int, str, str]] = {}  # revision, seq, text, digest
+        self._events: dict[str, list[EventRecord]] = {}
 
     def add(self, complaint: Complaint, events: Sequence[Event]) -> None:
         """Store a new complaint and the events that opened it."""
         check_continues(complaint, events, 0)
         if complaint.complaint_id in self._snapshots:
             raise ComplaintExists(complaint.complaint_id)
-        self._events[complaint.complaint_id] = [dump_event(event) for event in events]
-        self._snapshots[complaint.complaint_id] = dump(complaint)
+        self._write(complaint, event_records(events, None, self._keys), [])
 
     def get(self, complaint_id: str) -> Complaint:
-        """The stored complaint; raises :class:`~complaintflow.stores.ComplaintNotFound`."""
-        if complaint_id not in self._snapshots:
+        """The stored complaint, checked against its digests; raises
+        :class:`~complaintflow.stores.ComplaintNotFound`."""
+        stored = self._snapshots.get(complaint_id)
+        if stored is None:
             raise ComplaintNotFound(complaint_id)
-        return load(self._snapshots[complaint_id])
+        log = self._events[complaint_id]
+        last = log[-1]
+        before_last = log[-2].digest if len(log) > 1 else None
+        return read_complaint(complaint_id, stored[2], stored[3], last.digest,
+                              (last.text, last.digest), before_last, self._keys)
 
     def save(self, complaint: Complaint, events: Sequence[Event], *,
              expected_revision: int) -> None:
@@ -45,18 +53,27 @@ class MemoryStore:
         stored = self._snapshots.get(complaint.complaint_id)
         if stored is None:
             raise ComplaintNotFound(complaint.complaint_id)
-        if stored["revision"] != expected_revision:
-            raise ConcurrencyConflict(complaint.complaint_id, expected_revision,
-                                      stored["revision"])
-        check_continues(complaint, events, stored["seq"])
-        appended = [dump_event(event) for event in events]  # all of it before any change
-        self._snapshots[complaint.complaint_id] = dump(complaint)
-        self._events[complaint.complaint_id] += appended
+        if stored[0] != expected_revision:
+            raise ConcurrencyConflict(complaint.complaint_id, expected_revision, stored[0])
+        check_continues(complaint, events, stored[1])
+        log = self._events[complaint.complaint_id]
+        self._write(complaint, event_records(events, log[-1].digest, self._keys), log)
+
+    def _write(self, complaint: Complaint, records: list[EventRecord],
+               log: list[EventRecord]) -> None:
+        head = records[-1].digest if records else log[-1].digest
+        text, digest = snapshot_record(complaint, head, self._keys)
+        self._snapshots[complaint.complaint_id] = (complaint.revision, complaint.seq, text,
+                                                   digest)
+        self._events[complaint.complaint_id] = [*log, *records]
 
     def events(self, complaint_id: str, *, after: int = 0) -> tuple[AnyEvent, ...]:
         """The complaint's events with ``seq`` above ``after``, in order."""
+        if complaint_id not in self._events:
+            raise ComplaintNotFound(complaint_id)
         start = max(after, 0)  # seq n is at index n - 1
-        return tuple(load_event(data) for data in self._events.get(complaint_id, ())[start:])
+        return tuple(load_event(event_json(record.text, record.digest))
+                     for record in self._events[complaint_id][start:])
 
     def handle(self, complaint_id: str, command: Command, *,
                at: datetime | Callable[[], datetime], retries: int = 5) -> Applied:
