@@ -239,7 +239,10 @@ def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None
         "end_seq": None}),
      Problem("$.timeline.pauses[0].action_id", "unknown action 'A9'")),
     (lambda s: s["concerns"].append(s["concerns"][0]),
-     Problem("$.concerns[1].id", "duplicate id 'K1'")),
+     Problem("$.concerns[1].id", "is 'K1', but the concern in position 2 is K2")),
+    (lambda s: s.update(concerns=[{**s["concerns"][0], "id": "K2"}], priority=[],
+                        actions=[{**s["actions"][0], "concern_ids": ["K2"]}]),
+     Problem("$.concerns[0].id", "is 'K2', but the concern in position 1 is K1")),
     (lambda s: s.update(seq=2), Problem(
         "$.seq", "is 2, below the revision 13: every command records at least one event")),
     (lambda s: s.update(outcome="resolved"), Problem(

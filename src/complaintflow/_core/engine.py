@@ -40,6 +40,10 @@ COMMAND_ID_REUSED = reason_code(
     "command_id_reused", _RULE,
     "The `command_id` was already used for a different command; a retry must resend the "
     "same command, and a new command needs a new id.")
+LOG_FULL = reason_code(
+    "log_full", _RULE,
+    "The complaint's log holds as many events as a 64-bit sequence number counts.")
+_LAST_SEQ = 2**63 - 3  # a command records at most two events; seq fits a 64-bit column
 OPEN_ITEMS_NOT_REVIEWED = reason_code(
     "open_items_not_reviewed", _RULE,
     "A follow-up contact is open and its open items have not been reviewed yet "
@@ -102,6 +106,9 @@ def run(complaint: Complaint, command: cmd.Command,
     if not routes:
         return reject(complaint, name, [COMMAND_NOT_ALLOWED_IN_STAGE.reason(
             f"{name} is not allowed while the complaint is {stage.value}.")])
+    if complaint.seq > _LAST_SEQ:
+        return reject(complaint, name, [LOG_FULL.reason(
+            "The log is full; open a new complaint to go on.")])
     if at < complaint.updated_at:
         return reject(complaint, name, [TIME_WENT_BACKWARDS.reason(
             f"{at.isoformat()} is before the complaint's last change at "

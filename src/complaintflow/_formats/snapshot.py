@@ -17,7 +17,7 @@ import attrs
 
 from .._core.complaint import Complaint
 from .._core.log import LogReader
-from .._values.enums import Stage
+from .._values.enums import CustomerResponse, Outcome, Stage
 from .._values.errors import InvalidValueError, Problem, SnapshotError
 from ..events import EVENT_TYPES, AnyEvent, ComplaintOpened, Event, StageChanged
 from .integrity import DIGEST, Keys, canonical, digest, mismatch
@@ -132,7 +132,7 @@ def _envelope_problems(snapshot: Mapping[Any, Any]) -> list[Problem]:
     found: list[Problem] = []
     schema = snapshot.get("schema")
     if schema != SNAPSHOT_SCHEMA:
-        found.append(Problem("$.schema", f"expected {SNAPSHOT_SCHEMA!r}, got {schema!r}"
+        found.append(Problem("$.schema", f"expected {SNAPSHOT_SCHEMA!r}, got {_said(schema)}"
                              if "schema" in snapshot else "missing field"))
     if "schema_version" not in snapshot:
         found.append(Problem("$.schema_version", "missing field"))
@@ -143,17 +143,29 @@ def _envelope_problems(snapshot: Mapping[Any, Any]) -> list[Problem]:
 
 
 def _inconsistencies(c: Complaint) -> list[Problem]:
-    """What no sequence of commands could have produced: dangling ids, impossible counts."""
+    """What no sequence of commands could have produced: dangling or reassigned ids,
+    impossible counts and times, a stage its data contradicts."""
     found: list[Problem] = []
     if c.revision < 1:
         found.append(Problem("$.revision", "must be at least 1"))
     if c.seq < c.revision:
         found.append(Problem("$.seq", f"is {c.seq}, below the revision {c.revision}: "
                                       "every command records at least one event"))
+    if not c.complaint_id.strip():
+        found.append(Problem("$.complaint_id", "must not be blank"))
     if c.updated_at < c.received_at:
         found.append(Problem("$.updated_at", "is before received_at"))
-    concern_ids = _unique(found, "concerns", [concern.id for concern in c.concerns])
-    action_ids = _unique(found, "actions", [action.id for action in c.actions])
+    if c.closed_at is not None and not c.received_at <= c.closed_at <= c.updated_at:
+        found.append(Problem("$.closed_at", "is not between received_at and updated_at"))
+    concern_ids = _ids(found, "concerns", "K", [concern.id for concern in c.concerns])
+    action_ids = _ids(found, "actions", "A", [action.id for action in c.actions])
+    for index, concern in enumerate(c.concerns):
+        for name in ("text", "restatement", "resolution", "explanation"):
+            value = getattr(concern, name)
+            if value is not None and not value.strip():
+                found.append(Problem(f"$.concerns[{index}].{name}", "must not be blank"))
+    if len(set(c.priority)) != len(c.priority):
+        found.append(Problem("$.priority", "lists a concern twice"))
     for index, concern_id in enumerate(c.priority):
         if concern_id not in concern_ids:
             found.append(Problem(f"$.priority[{index}]", f"unknown concern {concern_id!r}"))
@@ -170,12 +182,8 @@ def _inconsistencies(c: Complaint) -> list[Problem]:
             (c.outcome is None) != (c.closed_at is None)):
         found.append(Problem("$.outcome", "a closed complaint, and only a closed one, has an "
                                           "outcome and a closed_at time"))
-    if len(c.receipts) > c.policy.remembered_command_ids:
-        found.append(Problem("$.receipts", "holds more receipts than "
-                                           "policy.remembered_command_ids"))
-    for index, receipt in enumerate(c.receipts):
-        if receipt.seq > c.seq or receipt.revision > c.revision:
-            found.append(Problem(f"$.receipts[{index}]", "is later than the complaint"))
+    found += _stage_problems(c)
+    found += _receipt_problems(c)
     for index, pause in enumerate(c.timeline.pauses):
         if pause.action_id not in action_ids:
             found.append(Problem(f"$.timeline.pauses[{index}].action_id",
@@ -183,13 +191,69 @@ def _inconsistencies(c: Complaint) -> list[Problem]:
     return found
 
 
-def _unique(found: list[Problem], field: str, ids: list[str]) -> set[str]:
-    seen: set[str] = set()
+_AFTER_LISTENING = frozenset({Stage.PRIORITIZING, Stage.ASSESSING_IMPACT, Stage.RESPONDING,
+                              Stage.FOLLOWING_UP, Stage.RECAPPING})
+_AFTER_IMPACT = frozenset({Stage.RESPONDING, Stage.FOLLOWING_UP, Stage.RECAPPING})
+_CLOSING = frozenset({Stage.RECAPPING, Stage.CLOSED})
+
+
+def _stage_problems(c: Complaint) -> list[Problem]:
+    """What the stage says of the data, and the data does not bear out."""
+    stage, found = c.stage, []
+    open_concerns = c.open_concerns
+    left = c.outcome in (Outcome.REFERRED, Outcome.WITHDRAWN)
+    if c.customer is None and stage is not Stage.VERIFYING and not left:
+        found.append(Problem("$.customer", f"is missing, but the complaint is {stage.value}"))
+    if stage is Stage.VERIFYING and c.concerns:
+        found.append(Problem("$.concerns", "a complaint being verified has heard none"))
+    if stage in _AFTER_LISTENING and not all(k.confirmed for k in open_concerns):
+        found.append(Problem("$.concerns", f"a {stage.value} complaint has an open concern "
+                                           "that is not confirmed"))
+    if stage in _AFTER_IMPACT and not all(k.impact and k.impact.agreed for k in open_concerns):
+        found.append(Problem("$.concerns", f"a {stage.value} complaint has an open concern "
+                                           "without an agreed impact"))
+    finished = stage is Stage.RECAPPING or (stage is Stage.CLOSED and not left)
+    if finished and (open_concerns or c.open_actions):
+        found.append(Problem("$.concerns", f"a {stage.value} complaint has open concerns or "
+                                           "action items"))
+    if stage not in _CLOSING and (c.recapped or c.closure is not None or c.thanked):
+        found.append(Problem("$.recapped", f"a {stage.value} complaint has not been recapped, "
+                                           "asked for closure or thanked yet"))
+    if c.feedback is not None and stage is not Stage.CLOSED:
+        found.append(Problem("$.feedback", "only a closed complaint has feedback"))
+    if stage is Stage.CLOSED and c.outcome in (Outcome.RESOLVED, Outcome.UNRESOLVED) and (
+            not c.recapped or c.closure is None
+            or (c.outcome is Outcome.UNRESOLVED) != (c.closure is CustomerResponse.DISSATISFIED)):
+        found.append(Problem("$.outcome", "a closed complaint was recapped and asked for "
+                                          "closure, and is unresolved only if the customer "
+                                          "was dissatisfied"))
+    return found
+
+
+def _receipt_problems(c: Complaint) -> list[Problem]:
+    found: list[Problem] = []
+    if len(c.receipts) > c.policy.remembered_command_ids:
+        found.append(Problem("$.receipts", "holds more receipts than "
+                                           "policy.remembered_command_ids"))
+    if len({receipt.command_id for receipt in c.receipts}) != len(c.receipts):
+        found.append(Problem("$.receipts", "holds a command_id twice"))
+    previous = 0
+    for index, receipt in enumerate(c.receipts):
+        if receipt.seq > c.seq or receipt.revision > c.revision:
+            found.append(Problem(f"$.receipts[{index}]", "is later than the complaint"))
+        elif receipt.seq <= previous or receipt.revision < 1:
+            found.append(Problem(f"$.receipts[{index}]", "is not after the receipt before it"))
+        previous = receipt.seq
+    return found
+
+
+def _ids(found: list[Problem], field: str, prefix: str, ids: list[str]) -> set[str]:
+    """The ids, which must be those the commands assign: K1, K2, ... (or A1, A2, ...)."""
     for index, item_id in enumerate(ids):
-        if item_id in seen:
-            found.append(Problem(f"$.{field}[{index}].id", f"duplicate id {item_id!r}"))
-        seen.add(item_id)
-    return seen
+        if item_id != f"{prefix}{index + 1}":
+            found.append(Problem(f"$.{field}[{index}].id", f"is {item_id!r}, but the "
+                                 f"{field[:-1]} in position {index + 1} is {prefix}{index + 1}"))
+    return set(ids)
 
 
 def _disagreements(complaint: Complaint, head: object, events: Iterable[object],
@@ -327,7 +391,7 @@ def _event(data: object, path: str) -> AnyEvent | list[Problem]:
     tag = data.get("type")
     cls = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
     if cls is None:
-        return [Problem(f"{path}.type", f"unknown event type {tag!r}" if "type" in data
+        return [Problem(f"{path}.type", f"unknown event type {_said(tag)}" if "type" in data
                         else "missing field")]
     chain = EVENT_UPCASTERS[cls.type]
     if "version" not in data:
@@ -348,6 +412,13 @@ def _event(data: object, path: str) -> AnyEvent | list[Problem]:
         if not isinstance(label, str) or not label.strip():
             return [Problem(f"{path}.complaint_id", "expected a complaint id")]
     return _structure(body, cls, path)
+
+
+def _said(value: object) -> str:
+    """A value from the input, for a message: a short string as itself, else its kind."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    return json_type(value)
 
 
 def _structure(data: Mapping[str, Any], cls: type[T], path: str) -> T | list[Problem]:

@@ -166,6 +166,18 @@ def _reported(error: Exception, missing: set[str]) -> bool:
         for note in getattr(error, "__notes__", ()))
 
 
+INT64 = 2**63
+"""Stored whole numbers (seq, revision, ...) fit a signed 64-bit database column."""
+
+
+def _bounded_int(value: object, _: object) -> int:
+    if type(value) is not int:
+        raise InvalidValueError(f"expected a whole number, got {type(value).__name__}")
+    if not -INT64 <= value < INT64:
+        raise InvalidValueError("expected a whole number that fits in 64 bits")
+    return value
+
+
 def _strict_decimal(value: object, _: object) -> Decimal:
     """Stored amounts are decimal strings, as ``dump`` writes them (the schema agrees)."""
     if type(value) is not str:
@@ -224,6 +236,7 @@ def make_persistence_converter(*, detailed: bool = True) -> Converter:
     tries it first and asks the detailed one *where* only when something is wrong.
     """
     conv = make_converter(detailed=detailed)
+    conv.register_structure_hook(int, _bounded_int)
     conv.register_structure_hook(datetime, _structure_time)
     conv.register_structure_hook(Decimal, _strict_decimal)
     conv.register_structure_hook(timedelta, lambda value, _: parse_duration(value))

@@ -42,7 +42,11 @@ class UpcasterChain:
     def problem(self, version: object, path: str) -> Problem | None:
         """Why data of ``version`` cannot be read, or ``None`` when it can."""
         if not isinstance(version, int) or isinstance(version, bool):
-            return Problem(path, f"expected a whole number, got {version!r}")
+            shown = repr(version) if isinstance(version, bool) else _kind(version)
+            return Problem(path, f"expected a whole number, got {shown}")
+        if version >= 10**9:  # and no huge number is ever written out in full
+            return Problem(path, f"{self.format} version is far newer than this complaintflow "
+                                 f"reads (up to {self.current})")
         if version > self.current:
             return Problem(path, f"{self.format} version {version} is newer than this "
                                  f"complaintflow reads (up to {self.current}); upgrade "
@@ -58,6 +62,14 @@ class UpcasterChain:
         for step in range(version, self.current):
             lifted = self.steps[step](lifted)
         return lifted
+
+
+def _kind(value: object) -> str:
+    """A JSON value's kind, for messages that must not write the value out."""
+    if value is None:
+        return "null"
+    return {str: "a string", list: "an array", dict: "an object",
+            float: "a number"}.get(type(value), type(value).__name__)
 
 
 SNAPSHOT_SCHEMA = "complaintflow/complaint"
