@@ -1,4 +1,4 @@
-"""The ``complaintflow`` command line: ``complaintflow demo`` and ``complaintflow audit``."""
+"""The ``complaintflow`` command line: ``demo``, ``audit`` and ``verify``."""
 
 from __future__ import annotations
 
@@ -32,7 +32,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit.add_argument("--format", default="table", choices=("table", "json"),
                        help="a table per complaint and a summary, or JSON "
                             "(default: %(default)s)")
+    verify = sub.add_parser(
+        "verify", help="check a JSON-lines export, or a SQLite store, against its digests",
+        description="Check stored events (and, with --db, every snapshot) against their "
+                    "digests, and name the first event or the snapshot fields changed by "
+                    "hand. Exit status: 0 all verified, 1 something was changed, 2 "
+                    "unreadable input.")
+    source = verify.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", metavar="FILE", nargs="?",
+                        help="a JSON-lines export (SQLiteStore.export), or - for stdin")
+    source.add_argument("--db", metavar="PATH", help="a SQLite store, snapshots included")
+    verify.add_argument("--keys", metavar="FILE",
+                        help="a JSON object of key ids to hex secrets, for a keyed chain")
     args = parser.parse_args(argv)
+    if args.command == "verify":
+        from .verify import run as run_verify
+
+        return run_verify(args.file, db=args.db, keys_file=args.keys, stdout=sys.stdout,
+                          stderr=sys.stderr)
     if args.command == "audit":
         from .audit import run
 

@@ -360,13 +360,10 @@ def read_log(log: Iterable[object],
             reader.skip()  # the next event is still judged by its own position
             previous = None
             continue
-        found += [Problem(f"{path}.{field}", message)
-                  for field, message in reader.problems(event)]
         stored = item.get("digest") if isinstance(item, Mapping) else None
         if isinstance(item, Mapping) and stored is not None:
-            text = canonical(item, label=True)
-            if not found:
-                wrong = mismatch(stored, previous, text, keys)
+            if not found:  # the first event the chain does not vouch for is named first
+                wrong = mismatch(stored, previous, canonical(item, label=True), keys)
                 if wrong is not None:
                     found.append(Problem(f"{path}.digest", f"{wrong}: event seq {event.seq} "
                                          f"({event.type}) was changed, or an event before it "
@@ -374,6 +371,8 @@ def read_log(log: Iterable[object],
             previous = stored
         else:  # version 1, or an event already loaded: its chain is computed
             previous = digest(previous, canonical(event_body(event)), keys)
+        found += [Problem(f"{path}.{field}", message)
+                  for field, message in reader.problems(event)]
         digests.append(cast(str, previous))
         events.append(event)
     if not found and not events:

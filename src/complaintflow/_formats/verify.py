@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import attrs
-
 from .._core.complaint import Complaint
 from .._values.errors import Problem, SnapshotError
-from ..events import StageChanged
 from .integrity import Keys
-from .snapshot import digest_problems, read_log, structure
+from .snapshot import body, digest_problems, read_log, structure
 
 
 def verify(events: Iterable[object], *, snapshot: object | None = None,
@@ -41,15 +38,25 @@ def verify(events: Iterable[object], *, snapshot: object | None = None,
     if head is not None and head != digests[-1]:
         found.append(Problem("$.snapshot.head", "is not the digest of the log's last event"))
     folded = Complaint.from_events(log)
-    commands = sum(type(event) is not StageChanged for event in log)
-    differing = [a.name for a in attrs.fields(Complaint)
-                 if getattr(folded, a.name) != getattr(complaint, a.name)]
-    if commands != complaint.revision and "revision" not in differing:
-        differing.insert(0, "revision")
-    fields = [Problem(f"$.snapshot.{name}", "differs from the event log") for name in differing]
-    if fields:  # the fields say more than the digest that they broke
+    if folded != complaint:  # name the values the log does not bear out
+        expected = body(folded, head)
+        given = {key: value for key, value in snapshot.items() if key != "digest"}
+        fields = [Problem(path, "differs from the event log")
+                  for path in _differences(expected, given, "$.snapshot")]
         found = [p for p in found if p.path != "$.snapshot.digest"] + fields
     return tuple(found)
+
+
+def _differences(expected: object, given: object, path: str) -> list[str]:
+    """The paths of the leaves where ``given`` differs from ``expected``."""
+    if isinstance(expected, dict) and isinstance(given, Mapping):
+        keys = [*expected, *(key for key in given if key not in expected)]
+        return [found for key in keys for found in _differences(
+            expected.get(key), given.get(key), f"{path}.{key}")]
+    if isinstance(expected, list) and isinstance(given, list) and len(expected) == len(given):
+        return [found for index, (a, b) in enumerate(zip(expected, given, strict=True))
+                for found in _differences(a, b, f"{path}[{index}]")]
+    return [] if expected == given else [path]
 
 
 def _under(prefix: str, problem: Problem) -> Problem:

@@ -140,6 +140,10 @@ class SQLiteStore:
         text, digest, head, last_text, last_digest = rows[0]
         last = (last_text, last_digest) if last_text is not None else None
         before_last = rows[1][4] if len(rows) > 1 else None
+        if last_digest is not None and len(rows) > 1 and before_last is None:
+            # the first event after an upgrade chains to the computed head of a log
+            # written before digests: compute it (once: the next event has a stored one)
+            before_last = read_log(self._stored(complaint_id)[:-1], self._keys)[1][-1]
         return read_complaint(complaint_id, text, digest, head, last, before_last,
                               self._keys)
 
