@@ -48,13 +48,13 @@ class Host:
     def __init__(self, window: int) -> None:
         self.window = window
         self.remembered: list[tuple[str, str]] = []  # (id, fingerprint), oldest first
-        self.sent: list[Command] = []
+        self.sent: list[AnyCommand] = []
         self.counter = 0
 
     def fingerprint_of(self, command_id: str) -> str | None:
         return next((p for i, p in self.remembered if i == command_id), None)
 
-    def applied(self, command: Command) -> None:
+    def applied(self, command: AnyCommand) -> None:
         assert command.command_id is not None
         self.remembered = [*self.remembered, (command.command_id, fingerprint(command))]
         self.remembered = self.remembered[-self.window:]

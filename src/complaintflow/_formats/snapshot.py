@@ -274,7 +274,7 @@ def _disagreements(complaint: Complaint, head: object, events: Iterable[object],
     return []
 
 
-def dump_event(event: Event, *, previous: str | None = None, keys: Keys = (),
+def dump_event(event: Event, *, previous: JsonValue = None, keys: Keys = (),
                complaint_id: str | None = None) -> dict[str, JsonValue]:
     """An event as JSON: its ``type`` tag, format ``version``, ``digest``, ``seq``, ``at``,
     then its data.
@@ -285,6 +285,10 @@ def dump_event(event: Event, *, previous: str | None = None, keys: Keys = (),
     (``"complaint_id"``), so that an export can mix the events of many complaints; the
     label is not part of the digest.
     """
+    if previous is not None and (not isinstance(previous, str)
+                                 or not DIGEST.fullmatch(previous)):
+        raise InvalidValueError("previous must be the digest of the event before",
+                                argument="previous")
     data = event_body(event)
     signed = digest(previous, canonical(data), keys)
     stored = {"type": data.pop("type"), "version": data.pop("version"), "digest": signed}
@@ -302,7 +306,7 @@ def event_body(event: Event) -> dict[str, JsonValue]:
     return {"type": event.type, "version": event.version, **data}
 
 
-def dump_events(events: Iterable[Event], *, previous: str | None = None, keys: Keys = (),
+def dump_events(events: Iterable[Event], *, previous: JsonValue = None, keys: Keys = (),
                 complaint_id: str | None = None) -> list[dict[str, JsonValue]]:
     """Events as JSON, each chained to the one before it; the first to ``previous`` (the
     digest of the last event already stored, or ``None`` for a new log). The last one's
@@ -311,7 +315,7 @@ def dump_events(events: Iterable[Event], *, previous: str | None = None, keys: K
     for event in events:
         dumped.append(dump_event(event, previous=previous, keys=keys,
                                  complaint_id=complaint_id))
-        previous = cast(str, dumped[-1]["digest"])
+        previous = dumped[-1]["digest"]
     return dumped
 
 
