@@ -10,10 +10,12 @@ once, in the tests, not in a host's database.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from attrs import field, frozen
 
+from .._values.checks import fixed_point
 from .._values.errors import ComplaintflowError, Problem
 from ..events import EVENT_TYPES
 
@@ -67,17 +69,48 @@ SNAPSHOT_VERSION = 2
 # --- version 1 to 2 ---------------------------------------------------------------------
 # Receipts and events keep the fingerprint of the command they answer. Version 1 had none:
 # its receipts answer any retry of their id, as version 1 did.
+# Amounts are written in fixed point: version 1 wrote Decimal("1E+9") as "1E+9".
+
+
+def _fixed(amount: object) -> object:
+    """A version-1 amount in fixed point; anything but what version 1 wrote is left for
+    the loader to judge (and refuse, with its path)."""
+    if not isinstance(amount, str):
+        return amount
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        return amount
+    if not value.is_finite() or str(value) != amount:
+        return amount
+    return fixed_point(value)
+
+
+def _fixed_fields(data: Data, *names: str) -> Data:
+    """A copy of ``data`` with its amounts ``names`` in fixed point."""
+    return {key: _fixed(value) if key in names else value for key, value in data.items()}
+
+
+def _lift_each(data: Data, key: str, *names: str) -> None:
+    """Each object of the array ``data[key]`` (if there is one) lifted by ``_fixed_fields``;
+    what is not an object is left for the loader to refuse."""
+    items = data.get(key)
+    if isinstance(items, list):
+        data[key] = [_fixed_fields(item, *names) if isinstance(item, dict) else item
+                     for item in items]
 
 
 def policy_1_to_2(policy: Data) -> Data:
     """A version-1 policy as version 2 holds it (in snapshots and in complaint_opened)."""
-    return dict(policy)
+    return _fixed_fields(policy, "agent_authority_limit")
 
 
 def _snapshot_1_to_2(snapshot: Data) -> Data:
     snapshot["policy"] = policy_1_to_2(snapshot["policy"])
     snapshot["receipts"] = [{**receipt, "fingerprint": None}
                             for receipt in snapshot["receipts"]]
+    _lift_each(snapshot, "compensations", "amount", "authority_limit")
+    _lift_each(snapshot, "escalations", "authority_limit")
     return snapshot
 
 
@@ -85,6 +118,8 @@ def _event_1_to_2(event: Data) -> Data:
     event["command_fingerprint"] = None
     if event.get("type") == "complaint_opened":
         event["policy"] = policy_1_to_2(event["policy"])
+    if event.get("type") in ("compensation_offered", "escalated"):
+        event.update(_fixed_fields(event, "amount", "authority_limit"))
     return event
 
 
