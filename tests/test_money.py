@@ -1,4 +1,5 @@
-"""Money: amounts are canonical decimal strings in and out (DESIGN §3, "Authority and money").
+"""Money (DESIGN §3, "Authority and money"): currencies are ISO 4217 codes, and amounts are
+canonical decimal strings in and out.
 
 An amount is written in fixed point, whatever form it was given in, so that every snapshot
 the library dumps is valid under the schema it ships.
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from complaintflow import (
     Escalate,
     InvalidValueError,
+    Money,
     OfferCompensation,
     Policy,
     Rejection,
@@ -34,6 +36,7 @@ from complaintflow import events as ev
 from complaintflow._formats.command_json import converter as command_converter
 from complaintflow._formats.schema import shipped_schema
 from complaintflow._values.checks import AMOUNT_PATTERN
+from complaintflow._values.currencies import ACTIVE_CURRENCIES
 
 from .support import T0, Clock, play, responding
 
@@ -53,6 +56,58 @@ def amounts_in(data: Any) -> list[str]:
     if isinstance(data, list):
         return [found for item in data for found in amounts_in(item)]
     return []
+
+
+# --- currencies ---------------------------------------------------------------------------
+
+
+def test_the_currencies_are_the_active_iso_4217_codes() -> None:
+    assert len(ACTIVE_CURRENCIES) == 178
+    assert all(re.fullmatch(r"[A-Z]{3}", code) for code in ACTIVE_CURRENCIES)
+    assert {"GBP", "EUR", "USD", "JPY", "CHF", "XCG", "ZWG", "XXX"} <= ACTIVE_CURRENCIES
+    assert not {"ANG", "BGN", "HRK", "GBX", "EUR "} & ACTIVE_CURRENCIES  # withdrawn or never
+
+
+@pytest.mark.parametrize("value", ["pounds", "gbp", "Gbp", "GB", "GBPX", " GBP", "£", "BGN",
+                                   "", 826])
+def test_a_currency_is_an_active_iso_4217_code(value: object) -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        OfferCompensation(kind="refund", description="x", amount=5, currency=value)  # type: ignore[arg-type]  # the point: a number too
+    assert raised.value.argument == "currency"
+    assert raised.value.code == "invalid_argument"
+    assert raised.value.message.startswith("currency must be an ISO 4217 code such as GBP or "
+                                           "EUR; got ")
+    with pytest.raises(InvalidValueError) as raised:
+        Money(value, 5)  # type: ignore[arg-type]  # the point: a number too
+    assert raised.value.argument == "currency"
+
+
+def test_pounds_is_not_a_currency_in_json_either() -> None:
+    clock = Clock()
+    result = apply_json(responding(clock), {"command": "offer_compensation", "kind": "refund",
+                                            "description": "x", "amount": "5",
+                                            "currency": "pounds"}, at=clock.tick())
+    assert isinstance(result, Rejection)
+    assert [(r.code, r.argument) for r in result.reasons] == [("invalid_argument", "currency")]
+    assert "got 'pounds'" in result.reasons[0].message
+
+
+def test_a_bad_currency_is_echoed_only_in_part() -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        OfferCompensation(kind="refund", description="x", currency="£" * 10_000)
+    assert len(raised.value.message) < 150
+
+
+def test_money_is_an_amount_in_a_currency() -> None:
+    assert Money("GBP", "49.99") == Money(currency="GBP", amount=Decimal("49.99"))
+    assert Money("JPY", 5000).amount == Decimal(5000)
+    assert str(Money("EUR", Decimal("1E+3")).amount) == "1000"
+    with pytest.raises(InvalidValueError) as raised:
+        Money("GBP", "1e9")
+    assert raised.value.argument == "amount"
+    with pytest.raises(InvalidValueError) as raised:
+        Money("GBP", -1)
+    assert raised.value.argument == "amount"
 
 
 # --- amounts in ---------------------------------------------------------------------------

@@ -126,6 +126,7 @@ TEXT: st.SearchStrategy[str] = st.one_of(
     st.sampled_from(WORDS), st.text(max_size=6).map(lambda s: "x" + s))
 OPTIONAL_TEXT: st.SearchStrategy[str | None] = st.one_of(st.none(), TEXT)
 CENTS = st.integers(1, 20_000).map(lambda n: Decimal(n).scaleb(-2))
+CURRENCIES = st.sampled_from(["GBP", "EUR", "JPY"])
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 ALL_NAMES = tuple(sorted(COMMAND_TYPES))
 # Any command at all; those that end a complaint are kept off the bounds Hypothesis favours.
@@ -511,6 +512,8 @@ class Walk:
             return self.concern_id()
         if name == "action_id":
             return self.action_id()
+        if name == "currency":
+            return self.draw(CURRENCIES)
         if kind is datetime:
             return self.when(now)
         if kind is Decimal:

@@ -19,6 +19,7 @@ from ._values.checks import (
     aware,
     flag,
     non_blank,
+    optional_currency,
     optional_non_blank,
     to_communication_kind,
     to_customer_response,
@@ -277,7 +278,7 @@ class OfferCompensation(Command):
     description: str = field(validator=non_blank)
     concern_id: str | None = field(default=None, validator=optional_non_blank)
     amount: Decimal | None = field(default=None, converter=_amount, validator=valid_amount)
-    currency: str | None = field(default=None, validator=optional_non_blank)
+    currency: str | None = field(default=None, validator=optional_currency)
 
 
 @final

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from attrs import Attribute
 
+from .currencies import ACTIVE_CURRENCIES
 from .enums import CommunicationKind, CustomerResponse, Owner, Severity, Stage
 from .errors import InvalidValueError
 from .reasons import INVALID_TIME, NAIVE_TIME
@@ -198,3 +199,25 @@ def fixed_point(value: Decimal) -> str:
     if value.is_zero():
         value = value.copy_abs()
     return format(value, "f")
+
+
+def currency_code(value: object, argument: str = "currency") -> str:
+    """``value`` if it is an active ISO 4217 code, uppercase (``"GBP"``), else
+    :class:`InvalidValueError`: limits and totals are kept per code, so ``"gbp"`` or
+    ``"pounds"`` would be a currency of its own."""
+    if isinstance(value, str) and value in ACTIVE_CURRENCIES:
+        return value
+    got = shown(value) if isinstance(value, str) else type(value).__name__
+    raise InvalidValueError(f"{argument} must be an ISO 4217 code such as GBP or EUR; got "
+                            f"{got}", argument=argument)
+
+
+def currency(_: object, attribute: Attribute[Any], value: object) -> None:
+    """An active ISO 4217 currency code."""
+    currency_code(value, attribute.name)
+
+
+def optional_currency(_: object, attribute: Attribute[Any], value: object) -> None:
+    """``None`` or an active ISO 4217 currency code."""
+    if value is not None:
+        currency_code(value, attribute.name)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from attrs import field, frozen
 
-from .checks import non_blank, optional_non_blank
+from .checks import currency, non_blank, optional_non_blank, to_decimal, valid_amount
 from .enums import CommunicationKind, ConcernStatus, Owner, Severity
 
 _T = TypeVar("_T")
@@ -29,6 +29,25 @@ def replace(instance: _T, changes: dict[str, Any]) -> _T:
     copy = object.__new__(type(instance))
     object.__setattr__(copy, "__dict__", state)
     return copy
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+def _amount(value: Decimal | int | str) -> Decimal:
+    return to_decimal(value, "amount")
+
+
+@frozen
+class Money:
+    """An amount in a currency (an active ISO 4217 code such as ``"GBP"``).
+
+    Amounts in different currencies never add up, so a limit is always a sum of money in
+    one currency, never a bare number: 49 JPY is not 49 GBP.
+    """
+
+    currency: str = field(validator=currency)
+    amount: Decimal = field(converter=_amount, validator=valid_amount)
 
 
 # --- the complaint's parts --------------------------------------------------------------
