@@ -16,34 +16,51 @@ from typing import Any
 
 import jsonschema
 import pytest
+from attrs import evolve
 from hypothesis import given
 from hypothesis import strategies as st
 
 from complaintflow import (
+    Apologize,
+    AssessImpact,
+    BeginResponse,
+    Complaint,
+    ConfirmConcern,
+    ConfirmImpact,
     Escalate,
+    HearConcern,
     InvalidValueError,
     Money,
+    NoMoreConcerns,
     OfferCompensation,
     Policy,
     Rejection,
+    RestateConcern,
+    Stage,
+    VerifyCustomer,
     apply_json,
     dump,
     dump_event,
     load,
     load_event,
+    load_events,
+    open_complaint,
 )
 from complaintflow import events as ev
 from complaintflow._formats.command_json import converter as command_converter
 from complaintflow._formats.schema import shipped_schema
 from complaintflow._values.checks import AMOUNT_PATTERN
 from complaintflow._values.currencies import ACTIVE_CURRENCIES
+from complaintflow.audit import Verdict, audit
 
+from .scenario_logs import BareLog
 from .support import T0, Clock, play, responding
+from .test_commands import accept, refuse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHIPPED = jsonschema.Draft202012Validator(shipped_schema())
 CANONICAL = re.compile(AMOUNT_PATTERN)
-AMOUNT_FIELDS = ("amount", "authority_limit", "agent_authority_limit")
+AMOUNT_FIELDS = ("amount", "authority_limit")
 
 
 def amounts_in(data: Any) -> list[str]:
@@ -108,6 +125,236 @@ def test_money_is_an_amount_in_a_currency() -> None:
     with pytest.raises(InvalidValueError) as raised:
         Money("GBP", -1)
     assert raised.value.argument == "amount"
+
+
+# --- the policy's limits, per currency -------------------------------------------------------
+
+
+def test_the_policy_sets_a_limit_per_currency() -> None:
+    assert Policy().authority_limits == (Money("GBP", Decimal(50)),)
+    policy = Policy(authority_limits={"GBP": 50, "EUR": "45.50"})
+    assert policy.authority_limits == (Money("EUR", Decimal("45.50")), Money("GBP", 50))
+    assert policy == Policy(authority_limits=[Money("GBP", 50), Money("EUR", "45.50")])
+    assert policy.authority_limit("EUR") == Decimal("45.50")
+    assert policy.authority_limit("JPY") is None
+    assert Policy(authority_limits={}).authority_limits == ()
+
+
+@pytest.mark.parametrize(("limits", "message"), [
+    ({"pounds": 50}, "authority_limits: currency must be an ISO 4217 code"),
+    ({"GBP": "1e9"}, "authority_limits: amount: expected a decimal string"),
+    ({"GBP": -1}, "authority_limits: amount: an amount must not be negative"),
+    ([Money("GBP", 1), Money("GBP", 2)], "authority_limits must name each currency once"),
+    ([("GBP", 50)], "authority_limits must map currencies to amounts"),
+    ("GBP", "authority_limits must be a mapping of currencies to amounts"),
+    (50, "authority_limits must be a mapping of currencies to amounts"),
+])
+def test_bad_limits_are_refused_naming_the_argument(limits: object, message: str) -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        Policy(authority_limits=limits)  # type: ignore[arg-type]  # the point: bad input
+    assert raised.value.argument == "authority_limits"
+    assert raised.value.message.startswith(message), raised.value.message
+
+
+def test_a_limit_is_asked_for_by_iso_4217_code() -> None:
+    complaint = responding(Clock())
+    for ask in (Policy().authority_limit, complaint.authority_limit,
+                complaint.compensation_total):
+        with pytest.raises(InvalidValueError) as raised:
+            ask("gbp")
+        assert raised.value.argument == "currency"
+
+
+# --- the limit bounds the total, per currency ----------------------------------------------
+
+GBP_40 = OfferCompensation(kind="credit", description="x", amount="40", currency="GBP")
+
+
+def test_the_limit_bounds_what_the_offers_add_up_to() -> None:
+    """Three offers of 40 GBP under a limit of 50: the second is refused, as is the third,
+    because the total is what counts, not each offer."""
+    clock = Clock()
+    alone = refuse(responding(clock), evolve(GBP_40, amount=Decimal(60)), clock,
+                   "compensation_above_authority")
+    assert alone.reasons[0].message == (
+        "Offering 60 GBP is above the authority limit of 50 GBP in force; escalate to someone "
+        "whose limit covers it (escalate).")
+    first = accept(responding(clock), GBP_40, clock, Stage.RESPONDING, "compensation_offered")
+    assert first.compensation_total("GBP") == Decimal(40)
+    rejection = refuse(first, GBP_40, clock, "compensation_above_authority")
+    assert rejection.reasons[0].argument == "amount"
+    assert rejection.reasons[0].message == (
+        "Offering 40 GBP would bring the compensation offered in GBP to 80, above the "
+        "authority limit of 50 GBP in force; escalate to someone whose limit covers it "
+        "(escalate).")
+    refuse(first, GBP_40, clock, "compensation_above_authority")
+    topped = accept(first, evolve(GBP_40, amount=Decimal(10)), clock, Stage.RESPONDING,
+                    "compensation_offered")  # 50 in all: at the limit, not above it
+    assert topped.compensation_total("GBP") == Decimal(50)
+    refuse(topped, evolve(GBP_40, amount=Decimal("0.01")), clock,
+           "compensation_above_authority")
+
+
+def test_an_offer_in_a_currency_without_a_limit_is_refused() -> None:
+    """49 JPY is not judged against a limit of 50 GBP: there is no limit in yen."""
+    clock = Clock()
+    complaint = responding(clock)
+    yen = OfferCompensation(kind="credit", description="x", amount=49, currency="JPY")
+    rejection = refuse(complaint, yen, clock, "no_authority_in_currency")
+    assert rejection.reasons[0].argument == "currency"
+    assert "JPY" in rejection.reasons[0].message
+    granted = accept(complaint, Escalate(to="Tokyo desk", reason="yen", authority_limit=5000,
+                                         currency="JPY"), clock, Stage.RESPONDING, "escalated")
+    assert granted.authority_limit("JPY") == Decimal(5000)  # granted where the policy had none
+    after = accept(granted, yen, clock, Stage.RESPONDING, "compensation_offered")
+    assert after.compensations[-1].authority_limit == Decimal(5000)
+
+
+def test_an_escalation_raises_only_its_own_currency() -> None:
+    clock = Clock()
+    complaint = responding(clock, policy=Policy(authority_limits={"GBP": 50, "EUR": 50}))
+    raised = accept(complaint, Escalate(to="lead", reason="a euro refund",
+                                        authority_limit=200, currency="EUR"),
+                    clock, Stage.RESPONDING, "escalated")
+    assert raised.authority_limit("EUR") == Decimal(200)
+    assert raised.authority_limit("GBP") == Decimal(50)
+    euros = OfferCompensation(kind="refund", description="x", amount=150, currency="EUR")
+    pounds = evolve(euros, currency="GBP")
+    accept(raised, euros, clock, Stage.RESPONDING, "compensation_offered")
+    refuse(raised, pounds, clock, "compensation_above_authority")
+    lowered = accept(raised, Escalate(to="agent", reason="back", authority_limit=10,
+                                      currency="EUR"), clock, Stage.RESPONDING, "escalated")
+    assert lowered.authority_limit("EUR") == Decimal(200)  # never lowered
+
+
+def test_the_policys_one_currency_is_the_default() -> None:
+    clock = Clock()
+    complaint = play(responding(clock), [
+        Escalate(to="lead", reason="more", authority_limit=100),
+        OfferCompensation(kind="credit", description="x", amount=60),
+    ], clock)
+    assert complaint.escalations[0].currency == "GBP"
+    assert complaint.compensations[0].currency == "GBP"
+    assert complaint.compensation_total("GBP") == Decimal(60)
+
+
+@pytest.mark.parametrize("limits", [{"GBP": 50, "EUR": 50}, {}], ids=["two", "none"])
+def test_an_amount_needs_a_currency_when_the_policy_names_not_exactly_one(
+        limits: dict[str, int]) -> None:
+    clock = Clock()
+    complaint = responding(clock, policy=Policy(authority_limits=limits))
+    no_currency = OfferCompensation(concern_id="K9", kind="credit", description="x", amount=5)
+    rejection = refuse(complaint, no_currency, clock, "unknown_concern", "currency_required")
+    assert rejection.reasons[1].argument == "currency"
+    refuse(complaint, Escalate(to="lead", reason="more", authority_limit=100), clock,
+           "currency_required")
+    result = apply_json(complaint, {"command": "offer_compensation", "kind": "credit",
+                                    "description": "x", "amount": "5"}, at=clock.tick())
+    assert isinstance(result, Rejection)
+    assert result.codes == ("currency_required",)
+    accept(complaint, Escalate(to="lead", reason="no money involved"), clock,
+           Stage.RESPONDING, "escalated")
+
+
+def test_an_offer_without_an_amount_is_never_refused_for_authority() -> None:
+    clock = Clock()
+    complaint = responding(clock, policy=Policy(authority_limits={}))
+    after = accept(complaint, OfferCompensation(kind="voucher", description="a free month",
+                                                currency="JPY"),
+                   clock, Stage.RESPONDING, "compensation_offered")
+    assert after.compensations[0].authority_limit is None
+    assert after.compensation_total("JPY") == Decimal(0)
+
+
+# --- the audit judges the total, per currency ------------------------------------------------
+
+
+def _exported(log: BareLog) -> list[ev.Event]:
+    """The log as a host exports it (JSON lines) and the audit reads it back."""
+    lines = [json.dumps(dump_event(event)) for event in log.events]
+    return list(load_events(json.loads(line) for line in lines))
+
+
+def test_the_audit_judges_the_total_of_an_exported_log() -> None:
+    log = BareLog("CMP-40")
+    offers = [log.add(ev.CompensationOffered, kind="credit", description="x",
+                      amount=Decimal(40), currency="GBP", authority_limit=Decimal(50))
+              for _ in range(3)]
+    item = audit(_exported(log)).item("compensation_within_authority")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (offers[1], offers[2])
+    assert item.explanation == (
+        f"Compensation above authority: 40 GBP (seq {offers[1]}) brings the total offered in "
+        f"GBP to 80, above the authority limit of 50 GBP; 40 GBP (seq {offers[2]}) brings the "
+        "total offered in GBP to 120, above the authority limit of 50 GBP.")
+
+
+def test_the_audit_keeps_currencies_apart() -> None:
+    log = BareLog("CMP-FX")
+    log.add(ev.Escalated, to="lead", reason="euros", authority_limit=Decimal(200),
+            currency="EUR")
+    euros = log.add(ev.CompensationOffered, kind="refund", description="x",
+                    amount=Decimal(150), currency="EUR", authority_limit=Decimal(200))
+    pounds = log.add(ev.CompensationOffered, kind="refund", description="x",
+                     amount=Decimal(60), currency="GBP", authority_limit=Decimal(200))
+    yen = log.add(ev.CompensationOffered, kind="refund", description="x", amount=Decimal(49),
+                  currency="JPY", authority_limit=Decimal(50))
+    bare = log.add(ev.CompensationOffered, kind="refund", description="x", amount=Decimal(1),
+                   authority_limit=Decimal(50))
+    gesture = log.add(ev.CompensationOffered, kind="gesture", description="x",
+                      authority_limit=None)
+    item = audit(_exported(log)).item("compensation_within_authority")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (pounds, yen, bare)
+    assert f"49 JPY (seq {yen}) is in a currency with no authority limit" in item.explanation
+    assert f"1 (seq {bare}) names no currency" in item.explanation
+    assert euros not in item.evidence
+    assert gesture not in item.evidence
+
+
+# --- the guards and the audit agree ------------------------------------------------------------
+
+MOVES = st.lists(st.tuples(st.sampled_from(["offer", "escalate"]),
+                           st.sampled_from([None, "GBP", "EUR", "JPY"]),
+                           st.integers(0, 120)), max_size=12)
+
+
+@given(limits=st.sampled_from([{"GBP": 50}, {"GBP": 50, "EUR": 30}, {}]), moves=MOVES)
+def test_no_applied_offer_ever_breaks_the_limit_and_the_audit_agrees(
+        limits: dict[str, int], moves: list[tuple[str, str | None, int]]) -> None:
+    clock = Clock()
+    complaint, log = responding_with_log(clock, Policy(authority_limits=limits))
+    for move, currency, amount in moves:
+        command = (OfferCompensation(kind="credit", description="x", amount=amount,
+                                     currency=currency) if move == "offer"
+                   else Escalate(to="lead", reason="more", authority_limit=amount,
+                                 currency=currency))
+        if complaint.check(command, at=clock.now) is None:
+            applied = complaint.apply(command, at=clock.tick())
+            complaint = applied.complaint
+            log.extend(applied.events)
+    for currency in ("GBP", "EUR", "JPY"):
+        limit = complaint.authority_limit(currency)
+        total = complaint.compensation_total(currency)
+        assert total == 0 or (limit is not None and total <= limit)
+    verdict = audit(log).item("compensation_within_authority").result
+    assert verdict is (Verdict.PASSED if complaint.compensations else Verdict.NOT_APPLICABLE)
+    assert Complaint.from_events(log) == complaint
+
+
+def responding_with_log(clock: Clock, policy: Policy) -> tuple[Complaint, list[ev.Event]]:
+    """A complaint in responding, as ``support.responding`` builds it, and its event log."""
+    opened = open_complaint("C-1", at=clock.now, policy=policy)
+    log: list[ev.Event] = list(opened.events)
+    complaint = play(opened.complaint, [
+        VerifyCustomer(name="Dana Reyes", callback="+44 20 7946 0000"),
+        HearConcern(text="problem"), RestateConcern(concern_id="K1", restatement="you mean"),
+        ConfirmConcern(concern_id="K1"), NoMoreConcerns(),
+        AssessImpact(concern_id="K1", description="impact", severity="high"),
+        ConfirmImpact(concern_id="K1"), Apologize(), BeginResponse(),
+    ], clock, log)
+    assert complaint.stage is Stage.RESPONDING
+    return complaint, log
 
 
 # --- amounts in ---------------------------------------------------------------------------
@@ -199,15 +446,14 @@ def test_every_writer_of_an_amount_writes_fixed_point() -> None:
 
 
 AMOUNTS = st.builds(lambda digits, exponent: Decimal(digits).scaleb(exponent),
-                    st.integers(0, 10 ** 9), st.integers(-6, 6)).filter(
-    lambda d: len(format(d, "f").split(".")[0]) <= 15)
+                    st.integers(0, 10 ** 9), st.integers(-6, 5))  # in any exponent form
 
 
 @given(limit=AMOUNTS, raised=AMOUNTS, offered=AMOUNTS)
 def test_every_dumped_amount_is_canonical(limit: Decimal, raised: Decimal,
                                           offered: Decimal) -> None:
     clock = Clock()
-    complaint = play(responding(clock, policy=Policy(agent_authority_limit=limit)), [
+    complaint = play(responding(clock, policy=Policy(authority_limits={"EUR": limit})), [
         Escalate(to="lead", reason="more", authority_limit=raised + offered),
         OfferCompensation(kind="refund", description="x", amount=offered),
     ], clock)

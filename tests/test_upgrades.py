@@ -81,7 +81,7 @@ def golden() -> tuple[Complaint, list[Event]]:
     clock = Clock()
     calendar = BusinessCalendar(time_zone="Europe/London", opens_at=time(8, 30),
                                 holidays=(date(2026, 4, 3), date(2026, 4, 6)))
-    policy = Policy(agent_authority_limit=Decimal("25.00"),
+    policy = Policy(authority_limits={"GBP": "25.00", "EUR": 30},
                     reopen_window=timedelta(days=14, seconds=90),
                     regimes=(fca_disp(calendar), service_clocks(
                         calendar, first_response=Limit(amount=4, unit="business_hours"))))
@@ -111,7 +111,7 @@ def golden() -> tuple[Complaint, list[Event]]:
         BeginResponse(),
         GiveRelief(concern_id="K1", description="Manual payroll run today."),
         Escalate(to="supervisor", reason="Credit above the agent's limit.",
-                 authority_limit=Decimal("200")),
+                 authority_limit=Decimal("200"), currency="GBP"),
         OfferCompensation(kind="credit", description="One month free.", concern_id="K1",
                           amount=Decimal("149.99"), currency="GBP"),
         PlanAction(description="Correct the VAT number.", owner=Owner.AGENT,

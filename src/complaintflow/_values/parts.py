@@ -120,23 +120,29 @@ class ActionItem:
 
 @frozen
 class Compensation:
-    """Something of value offered to the customer, and the authority it was given under."""
+    """Something of value offered to the customer, and the authority it was given under.
+
+    ``authority_limit`` is the limit in force in its ``currency`` when it was offered
+    (``None`` for an offer without a currency).
+    """
 
     kind: str
     description: str
     concern_id: str | None = None
     amount: Decimal | None = None
     currency: str | None = None
-    authority_limit: Decimal = Decimal(0)
+    authority_limit: Decimal | None = None
 
 
 @frozen
 class Escalation:
-    """A hand-over to someone with more authority."""
+    """A hand-over to someone with more authority: ``authority_limit``, if set, is the
+    limit it grants in ``currency``."""
 
     to: str
     reason: str
     authority_limit: Decimal | None = None
+    currency: str | None = None
 
 
 @frozen(slots=False)  # dict-backed for the fast `replace`
