@@ -453,14 +453,17 @@ AMOUNTS = st.builds(lambda digits, exponent: Decimal(digits).scaleb(exponent),
 def test_every_dumped_amount_is_canonical(limit: Decimal, raised: Decimal,
                                           offered: Decimal) -> None:
     clock = Clock()
+    log: list[ev.Event] = []
     complaint = play(responding(clock, policy=Policy(authority_limits={"EUR": limit})), [
         Escalate(to="lead", reason="more", authority_limit=raised + offered),
         OfferCompensation(kind="refund", description="x", amount=offered),
-    ], clock)
+    ], clock, log)
     snapshot = dump(complaint)
     written = amounts_in(snapshot)
     assert len(written) == 4
-    assert all(isinstance(text, str) and CANONICAL.match(text) for text in written), written
+    in_events = amounts_in([dump_event(event) for event in log])
+    assert len(in_events) == 3
+    assert all(CANONICAL.match(text) for text in written + in_events), written + in_events
     SHIPPED.validate(json.loads(json.dumps(snapshot)))
     assert load(snapshot) == complaint
 
@@ -482,3 +485,34 @@ def test_version_1_amounts_in_exponent_form_are_lifted_to_fixed_point() -> None:
              "command_id": None, "to": "supervisor", "reason": "more",
              "authority_limit": "2E+2"}
     assert dump_event(load_event(event))["authority_limit"] == "200"
+
+
+def test_version_1_money_is_read_as_pounds_sterling() -> None:
+    """Version-1 amounts had no currency: the policy's one limit, an escalation's limit and
+    an amount offered without a currency are in GBP."""
+    snapshot = json.loads((FIXTURES / "snapshot-v1.json").read_text("utf-8"))
+    snapshot["compensations"][0]["currency"] = None  # version 1 allowed an amount without one
+    complaint = load(snapshot)
+    assert complaint.policy.authority_limits == (Money("GBP", Decimal("25.00")),)
+    assert complaint.escalations[0].currency == "GBP"
+    assert complaint.authority_limit("GBP") == Decimal(200)
+    assert complaint.compensations[0].currency == "GBP"
+    assert complaint.compensation_total("GBP") == Decimal("149.99")
+    at = "2026-03-02T09:19:00+00:00"
+    offered = load_event({"type": "compensation_offered", "version": 1, "seq": 25, "at": at,
+                          "command_id": None, "kind": "credit", "description": "x",
+                          "concern_id": None, "amount": "10", "currency": None,
+                          "authority_limit": "50"})
+    assert isinstance(offered, ev.CompensationOffered)
+    assert offered.currency == "GBP"
+    gesture = load_event({"type": "compensation_offered", "version": 1, "seq": 25, "at": at,
+                          "command_id": None, "kind": "gesture", "description": "x",
+                          "concern_id": None, "amount": None, "currency": None,
+                          "authority_limit": "50"})
+    assert isinstance(gesture, ev.CompensationOffered)
+    assert gesture.currency is None  # no amount, so no currency to give it
+    bare = load_event({"type": "escalated", "version": 1, "seq": 24, "at": at,
+                       "command_id": None, "to": "lead", "reason": "x",
+                       "authority_limit": None})
+    assert isinstance(bare, ev.Escalated)
+    assert bare.currency is None
