@@ -1,8 +1,9 @@
 """A customer vents, asks for more than the agent may give, and a supervisor consoles.
 
 "Let them vent, always apologize, escalate to a supervisor who can console": the agent's
-authority limit (50 by default) refuses a 120 credit until the complaint is escalated to a
-supervisor whose limit covers it.
+authority limit (50 GBP by default) bounds what the complaint's compensations in pounds add
+up to, so a 120 GBP credit is refused until the complaint is escalated to a supervisor whose
+limit in GBP covers it.
 
 Run it: ``python examples/escalation.py``
 """
@@ -61,11 +62,13 @@ def main() -> Complaint:
         print(rejected.rejection.explain().splitlines()[1])
 
     complaint = complaint.apply(
-        Escalate(to="supervisor: Ana", reason="Customer asks for a consolation above 50.",
-                 authority_limit=Decimal("200")), at=now).complaint
+        Escalate(to="supervisor: Ana", reason="Customer asks for a consolation above 50 GBP.",
+                 authority_limit=Decimal("200"), currency="GBP"), at=now).complaint
     complaint = complaint.apply(credit, at=now + timedelta(minutes=5)).complaint
     given = complaint.compensations[-1]
     print(f"offered {given.amount} {given.currency} under a limit of {given.authority_limit}")
+    print(f"offered in GBP so far: {complaint.compensation_total('GBP')} of "
+          f"{complaint.authority_limit('GBP')}")
     return complaint
 
 

@@ -31,6 +31,7 @@ from complaintflow import (
     HearConcern,
     NoMoreConcerns,
     Outcome,
+    Policy,
     Recap,
     ResolveConcern,
     RestateConcern,
@@ -82,7 +83,8 @@ def careful_call() -> list[Event]:
 
 def legacy_call() -> list[Event]:
     at = START
-    log: list[Event] = list(open_complaint("CMP-202", at=at).events)
+    policy = Policy(authority_limits={"AED": 50})  # the agent's limit, in dirhams
+    log: list[Event] = list(open_complaint("CMP-202", at=at, policy=policy).events)
 
     def add(event_type: type[Event], **fields: Any) -> None:  # an event's own fields
         nonlocal at

@@ -195,7 +195,7 @@ def careless_conversation() -> tuple[list[Event], dict[str, int]]:
     seqs["response"] = log.add(ev.ResponseBegun)
     seqs["compensation"] = log.add(
         ev.CompensationOffered, concern_id="K1", kind="refund", amount=Decimal("80"),
-        currency="USD", description="Refund and goodwill.", authority_limit=Decimal("50"))
+        currency="GBP", description="Refund and goodwill.", authority_limit=Decimal("50"))
     log.add(ev.ConcernResolved, concern_id="K1", resolution="Refunded.")
     log.add(ev.NextStepsConfirmed)
     log.add(ev.ClosureSought, customer_response=CustomerResponse.ACCEPTS)

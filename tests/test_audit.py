@@ -100,7 +100,7 @@ def test_careless_conversation_fails_exactly_the_expected_rules() -> None:
     assert card.item("closed_properly").evidence == (seq["closed"],)
     assert [item.rule_id for item in card.critical_failures] == [
         "compensation_within_authority"]
-    assert "80" in card.item("compensation_within_authority").explanation
+    assert "80 GBP" in card.item("compensation_within_authority").explanation
     assert "no recap" in card.item("closed_properly").explanation
     assert not card.complies
 
@@ -358,9 +358,10 @@ def test_plan_items_need_a_concern_and_a_future_due_time() -> None:
 
 def test_compensation_is_judged_by_the_limit_in_force_not_the_recorded_one() -> None:
     log = BareLog("CMP-E")
-    log.add(ev.Escalated, to="supervisor", reason="big", authority_limit=Decimal("100"))
+    log.add(ev.Escalated, to="supervisor", reason="big", authority_limit=Decimal("100"),
+            currency="GBP")
     fine = log.add(ev.CompensationOffered, kind="credit", description="x", amount=Decimal("90"),
-                   authority_limit=Decimal("0"))
+                   currency="GBP", authority_limit=Decimal("0"))
     assert audit(log.events).item("compensation_within_authority").evidence == (fine,)
     assert audit(log.events).item("compensation_within_authority").result is Verdict.PASSED
 

@@ -398,8 +398,9 @@ def test_escalate_in_every_open_stage(stage: Stage) -> None:
                        authority_limit=Decimal(500))
     after = accept(STAGE_BUILDERS[stage](clock), command, clock, stage, "escalated")
     assert after.escalations == (Escalation(to="supervisor", reason="needs a refund above my "
-                                            "limit", authority_limit=Decimal(500)),)
-    assert after.authority_limit == Decimal(500)
+                                            "limit", authority_limit=Decimal(500),
+                                            currency="GBP"),)  # the policy's one currency
+    assert after.authority_limit("GBP") == Decimal(500)
 
 
 WITHDRAW_FROM: list[Build] = [
@@ -850,7 +851,8 @@ def test_resolve_and_mark_unresolvable_rules(command: AnyCommand, unknown: AnyCo
 def test_offer_compensation_up_to_the_limit(build: Build) -> None:
     clock = Clock()
     complaint = build(clock)
-    assert complaint.authority_limit == Decimal(50)
+    assert complaint.authority_limit("GBP") == Decimal(50)
+    assert complaint.compensation_total("GBP") == Decimal(0)
     command = OfferCompensation(concern_id="K1", kind="refund", amount="50.00", currency="GBP",
                                 description="the fee back")
     after = accept(complaint, command, clock, complaint.stage, "compensation_offered")
@@ -858,13 +860,19 @@ def test_offer_compensation_up_to_the_limit(build: Build) -> None:
                                                 concern_id="K1", amount=Decimal("50.00"),
                                                 currency="GBP",
                                                 authority_limit=Decimal(50)),)
+    assert after.compensation_total("GBP") == Decimal(50)
 
 
-def test_offer_compensation_without_an_amount_needs_no_authority() -> None:
+@pytest.mark.parametrize("limits", [{"GBP": 0}, {}, {"GBP": 10, "EUR": 10}],
+                         ids=["zero", "none", "two currencies"])
+def test_offer_compensation_without_an_amount_needs_no_authority(
+        limits: dict[str, int]) -> None:
     clock = Clock()
-    complaint = responding(clock, policy=Policy(agent_authority_limit=Decimal(0)))
-    accept(complaint, OfferCompensation(kind="alternative", description="a faster card"),
-           clock, Stage.RESPONDING, "compensation_offered")
+    complaint = responding(clock, policy=Policy(authority_limits=limits))
+    after = accept(complaint, OfferCompensation(kind="alternative", description="a faster card"),
+                   clock, Stage.RESPONDING, "compensation_offered")
+    assert after.compensations[0].currency is None
+    assert after.compensations[0].authority_limit is None
 
 
 def test_offer_compensation_rules() -> None:
@@ -888,9 +896,10 @@ def test_escalate_raises_the_authority_limit() -> None:
     escalated = accept(complaint, Escalate(to="team lead", reason="refund above my limit",
                                            authority_limit=Decimal(200)),
                        clock, Stage.RESPONDING, "escalated")
-    assert escalated.authority_limit == Decimal(200)
+    assert escalated.authority_limit("GBP") == Decimal(200)
     after = accept(escalated, offer, clock, Stage.RESPONDING, "compensation_offered")
     assert after.compensations[0].authority_limit == Decimal(200)
+    assert after.compensations[0].currency == "GBP"
     refuse(escalated, evolve(offer, amount=Decimal(201)), clock, "compensation_above_authority")
 
 
@@ -903,7 +912,7 @@ def test_escalate_never_lowers_the_authority_limit(limit: Decimal | None) -> Non
     after = accept(complaint, Escalate(to="agent", reason="back to the agent",
                                        authority_limit=limit),
                    clock, Stage.RESPONDING, "escalated")
-    assert after.authority_limit == Decimal(200)
+    assert after.authority_limit("GBP") == Decimal(200)
     assert len(after.escalations) == 2
     assert after.escalations[1].authority_limit == limit
 
@@ -916,8 +925,8 @@ def test_escalate_never_lowers_the_authority_limit(limit: Decimal | None) -> Non
 def test_policy_sets_the_agent_authority_limit(limit: Decimal, ok: Decimal,
                                                too_much: Decimal) -> None:
     clock = Clock()
-    complaint = responding(clock, policy=Policy(agent_authority_limit=limit))
-    assert complaint.authority_limit == limit
+    complaint = responding(clock, policy=Policy(authority_limits={"GBP": limit}))
+    assert complaint.authority_limit("GBP") == limit
     refuse(complaint, OfferCompensation(kind="refund", amount=too_much, description="x"), clock,
            "compensation_above_authority")
     accept(complaint, OfferCompensation(kind="refund", amount=ok, description="x"), clock,

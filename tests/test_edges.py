@@ -109,8 +109,9 @@ def test_a_bool_is_not_an_amount(value: bool) -> None:
     with pytest.raises(InvalidValueError) as raised:
         OfferCompensation(kind="x", description="x", amount=value)
     assert raised.value.argument == "amount"
-    with pytest.raises(InvalidValueError):
-        Policy(agent_authority_limit=value)
+    with pytest.raises(InvalidValueError) as raised:
+        Policy(authority_limits={"GBP": value})
+    assert raised.value.argument == "authority_limits"
     clock = Clock()
     r = rejected(responding(clock), {"command": "offer_compensation", "kind": "x",
                                      "description": "x", "amount": value},

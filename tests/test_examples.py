@@ -35,6 +35,7 @@ def test_escalation_example_is_refused_then_accepted(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "[compensation_above_authority]" in out
     assert "offered 120 GBP under a limit of 200" in out
+    assert "offered in GBP so far: 120 of 200" in out
 
 
 @pytest.mark.parametrize("block", README_BLOCKS, ids=lambda b: b.splitlines()[0][:40])
@@ -51,6 +52,7 @@ def test_qa_audit_example_fails_only_the_legacy_call(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "CMP-201: 0 failed" in out
     assert "CMP-202: 4 failed (1 critical)" in out
+    assert "95 AED (seq 9) is above the authority limit of 50 AED" in out
     assert out.splitlines()[-1] == "exit status 1"
 
 

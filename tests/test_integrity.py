@@ -144,9 +144,9 @@ def test_verify_names_the_first_event_changed_removed_or_reordered() -> None:
 def test_a_snapshot_edited_by_hand_is_named_by_its_field() -> None:
     complaint, log = a_log()
     snapshot, events = stored(complaint, log)
-    snapshot["policy"]["agent_authority_limit"] = "100000"
+    snapshot["policy"]["authority_limits"][0]["amount"] = "100000"
     found = verify(events, snapshot=snapshot)
-    assert [p.path for p in found] == ["$.snapshot.policy.agent_authority_limit"]
+    assert [p.path for p in found] == ["$.snapshot.policy.authority_limits[0].amount"]
     with pytest.raises(SnapshotError, match="the snapshot was changed after it was written"):
         load(snapshot)
 

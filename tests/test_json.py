@@ -561,6 +561,8 @@ def _sample(command_type: type[AnyCommand]) -> tuple[dict[str, Any], AnyCommand]
         text: Any
         if field.name == "command_id":
             value, text = "req-1", "req-1"
+        elif field.name == "currency":  # a string that must be an ISO 4217 code
+            value, text = "EUR", "EUR"
         elif kind is datetime:
             value = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
             text = value.isoformat()

@@ -2,7 +2,8 @@
 
 Each test draws a complaint's life step by step with ``st.data()``: mostly a command the
 complaint allows now, with plausible arguments (existing concern and action ids and some
-unknown ones, due times in the future and in the past, amounts around the authority limit),
+unknown ones, due times in the future and in the past, amounts around what the authority
+limit in force in their currency still allows, in currencies with and without a limit),
 and sometimes any command at all. Time moves forward by minutes to weeks (so the reopen
 window is sometimes exceeded) and occasionally backwards. The properties are the contracts
 of DESIGN §2-3: rejections change nothing and are predicted by ``check``; revisions, event
@@ -126,6 +127,8 @@ TEXT: st.SearchStrategy[str] = st.one_of(
     st.sampled_from(WORDS), st.text(max_size=6).map(lambda s: "x" + s))
 OPTIONAL_TEXT: st.SearchStrategy[str | None] = st.one_of(st.none(), TEXT)
 CENTS = st.integers(1, 20_000).map(lambda n: Decimal(n).scaleb(-2))
+CURRENCIES = st.sampled_from(["GBP", "EUR", "JPY"])
+MAYBE_CURRENCY = st.one_of(st.none(), CURRENCIES)
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 ALL_NAMES = tuple(sorted(COMMAND_TYPES))
 # Any command at all; those that end a complaint are kept off the bounds Hypothesis favours.
@@ -136,7 +139,8 @@ POLICIES = st.builds(
     Policy,
     apology_before_response=st.booleans(),
     thanks_before_close=st.booleans(),
-    agent_authority_limit=st.sampled_from([Decimal(50), Decimal(0), Decimal("120.50")]),
+    authority_limits=st.sampled_from([{"GBP": Decimal(50)}, {"GBP": 0},
+                                      {"GBP": "120.50", "EUR": 100}, {"JPY": 5000}, {}]),
     reopen_window=st.sampled_from([timedelta(days=30), timedelta(days=7), timedelta(0),
                                    timedelta(days=30), timedelta(days=30)]),
     remembered_command_ids=st.sampled_from([100, 100, 1, 3]),
@@ -358,13 +362,19 @@ class Walk:
         options.append((1, st.sampled_from(["A0", f"A{len(known) + 1}", "A99", "K1"])))
         return self.pick(options)
 
-    def amount(self) -> Decimal | None:
-        """An amount below, at or above the authority limit in force, or none."""
-        limit = self.complaint.authority_limit
+    def amount(self, currency: str | None = None) -> Decimal | None:
+        """An amount below, at or above what the limit in force in ``currency`` (by default
+        the policy's first) still allows, or none."""
+        complaint = self.complaint
+        limits = complaint.policy.authority_limits
+        currency = currency or (limits[0].currency if limits else "GBP")
+        limit = complaint.authority_limit(currency)
+        room = Decimal(50) if limit is None else max(
+            limit - complaint.compensation_total(currency), Decimal(0))
         return self.pick([
-            (3, CENTS.map(lambda d: max(limit - d, Decimal(0)))),
-            (1, st.just(limit)),
-            (3, CENTS.map(lambda d: limit + d)),
+            (3, CENTS.map(lambda d: max(room - d, Decimal(0)))),
+            (1, st.just(room)),
+            (3, CENTS.map(lambda d: room + d)),
             (2, st.none()),
         ])
 
@@ -438,11 +448,11 @@ class Walk:
             return MarkUnresolvable(concern_id=self.concern_id(), explanation=d(TEXT),
                                     accommodation=d(OPTIONAL_TEXT))
         if name == "offer_compensation":
+            currency = d(MAYBE_CURRENCY)
             return OfferCompensation(kind=d(st.sampled_from(["refund", "voucher", "credit"])),
                                      description=d(TEXT),
                                      concern_id=self.concern_id() if d(st.booleans()) else None,
-                                     amount=self.amount(),
-                                     currency=d(st.sampled_from([None, "GBP", "EUR"])))
+                                     amount=self.amount(currency), currency=currency)
         if name == "schedule_follow_up":
             return ScheduleFollowUp(at=self.when(now))
         if name == "confirm_next_steps":
@@ -473,7 +483,9 @@ class Walk:
         if name == "let_vent":
             return LetVent(note=d(OPTIONAL_TEXT))
         if name == "escalate":
-            return Escalate(to=d(TEXT), reason=d(TEXT), authority_limit=self.amount())
+            currency = d(MAYBE_CURRENCY)
+            return Escalate(to=d(TEXT), reason=d(TEXT), authority_limit=self.amount(currency),
+                            currency=currency)
         if name == "withdraw":
             return Withdraw(reason=d(TEXT))
         if name == "record_root_cause":
@@ -511,6 +523,8 @@ class Walk:
             return self.concern_id()
         if name == "action_id":
             return self.action_id()
+        if name == "currency":
+            return self.draw(CURRENCIES)
         if kind is datetime:
             return self.when(now)
         if kind is Decimal:

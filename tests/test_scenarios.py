@@ -157,7 +157,7 @@ def test_venting_customer_escalated_to_a_supervisor_who_consoles() -> None:
         c.apply(consolation, at=clock.tick())
     reason = rejected.value.rejection.reasons[0]
     assert reason.code == "compensation_above_authority"
-    assert "limit of 50" in reason.message
+    assert "limit of 50 GBP" in reason.message
     assert reason.argument == "amount"
 
     c = play(c, [Escalate(to="supervisor", reason="Consolation above agent limit.",
@@ -166,7 +166,8 @@ def test_venting_customer_escalated_to_a_supervisor_who_consoles() -> None:
         c.apply(consolation, at=clock.tick())
     c = play(c, [Escalate(to="duty manager", reason="Still above.",
                           authority_limit=Decimal("250")), consolation], clock)
-    assert c.authority_limit == Decimal("250")
+    assert c.authority_limit("GBP") == Decimal("250")
+    assert c.compensation_total("GBP") == Decimal("120")
     assert c.compensations[-1].amount == Decimal("120")
     assert c.compensations[-1].authority_limit == Decimal("250")
     assert [e.to for e in c.escalations] == ["supervisor", "duty manager"]

@@ -85,7 +85,7 @@ def test_a_snapshot_holds_json_primitives_only(snapshot: dict[str, Any]) -> None
 
     complaint = following_up(Clock())
     assert all(type(leaf) in (str, int, bool, type(None)) for leaf in leaves(dump(complaint)))
-    assert snapshot["policy"]["agent_authority_limit"] == "50"
+    assert snapshot["policy"]["authority_limits"] == [{"currency": "GBP", "amount": "50"}]
     assert snapshot["policy"]["reopen_window"] == "P30D"
     assert snapshot["received_at"].endswith("+00:00")
 
@@ -161,6 +161,9 @@ def test_an_event_log_starts_with_the_opening_and_has_no_gaps() -> None:
     with pytest.raises(SnapshotError) as raised:
         load_events(log[1:3] + log[4:5])
     assert list(raised.value.problems) == [
+        # the chain, which starts at the opening, vouches for nothing after the cut
+        Problem("$[0].digest", "does not match: event seq 2 (customer_verified) was changed, "
+                               "or an event before it was removed or reordered"),
         # the messages of the one log checker that replay and the audit read logs with too
         Problem("$[0].type", "an event log must start with a complaint_opened event"),
         Problem("$[0].seq", "event customer_verified has seq 2; expected 1"),
@@ -193,7 +196,7 @@ def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None
     del snapshot["concerns"][0]["text"]
     snapshot["concerns"][0]["colour"] = "red"
     snapshot["actions"][0]["due"] = "2026-03-05T10:00:00"
-    snapshot["policy"]["agent_authority_limit"] = 50.5
+    snapshot["policy"]["authority_limits"][0]["amount"] = 50.5
     snapshot["revision"] = "17"
     found = problems(resigned(snapshot))
     assert Problem("$.revision", "expected a whole number, got str") in found
@@ -205,7 +208,7 @@ def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None
     assert Problem("$.actions[0].due", "expected a time with a UTC offset, got naive "
                                        "'2026-03-05T10:00:00'") in found
     assert [p.path for p in found if p.path.startswith("$.policy")] == [
-        "$.policy.agent_authority_limit"]
+        "$.policy.authority_limits[0].amount"]
     assert len(found) == 6
 
 
@@ -228,9 +231,18 @@ def test_every_problem_is_listed_with_its_path(snapshot: dict[str, Any]) -> None
     (lambda s: s["policy"].update(reopen_window="30 days"), Problem(
         "$.policy.reopen_window", "expected an ISO-8601 duration such as 'P30D', got "
                                   "'30 days'")),
-    (lambda s: s["policy"].update(agent_authority_limit=50), Problem(
-        "$.policy.agent_authority_limit", "expected a decimal number as a string, got a "
-                                          "number")),
+    (lambda s: s["policy"]["authority_limits"][0].update(amount=50), Problem(
+        "$.policy.authority_limits[0].amount", "expected a decimal number as a string, got "
+                                               "a number")),
+    (lambda s: s["policy"]["authority_limits"][0].update(currency="pounds"), Problem(
+        "$.policy.authority_limits[0].currency", "currency must be an ISO 4217 code such as "
+                                                 "GBP or EUR; got 'pounds'")),
+    (lambda s: s["policy"]["authority_limits"].append({"currency": "GBP", "amount": "9"}),
+     Problem("$.policy.authority_limits", "authority_limits must name each currency once")),
+    (lambda s: s["policy"]["authority_limits"][0].update(amount="1E+9"), Problem(
+        "$.policy.authority_limits[0].amount", 'expected a decimal string such as "49.99": '
+        "digits and an optional point, at most 15 digits before the point and 6 after (no "
+        "sign, exponent or spaces); got '1E+9'")),
     (lambda s: s.update(priority=["K9"]), Problem("$.priority[0]", "unknown concern 'K9'")),
     (lambda s: s["actions"][0].update(concern_ids=["K1", "K7"]),
      Problem("$.actions[0].concern_ids[1]", "unknown concern 'K7'")),
@@ -330,7 +342,11 @@ def test_every_reachable_snapshot_is_valid_under_the_schema(data: st.DataObject)
     lambda s: s.update(extra=1),
     lambda s: s["concerns"][0].pop("text"),
     lambda s: s["actions"][0].update(due="2026-03-05T10:00:00"),
-    lambda s: s["policy"].update(agent_authority_limit=50.5),
+    lambda s: s["policy"]["authority_limits"][0].update(amount=50.5),
+    lambda s: s["policy"]["authority_limits"][0].update(amount="1E+9"),
+    lambda s: s["compensations"].append({"kind": "x", "description": "x", "concern_id": None,
+                                         "amount": "0E-10", "currency": "GBP",
+                                         "authority_limit": "50"}),
     lambda s: s["policy"].update(reopen_window="30 days"),
 ])
 def test_the_schema_refuses_what_loading_refuses(snapshot: dict[str, Any],

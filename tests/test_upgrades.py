@@ -9,6 +9,7 @@ missing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from complaintflow import (
     SNAPSHOT_VERSION,
@@ -56,6 +59,7 @@ from complaintflow import (
     ScheduleFollowUp,
     SeekClosure,
     Severity,
+    SnapshotError,
     StartContact,
     ThankCustomer,
     VerifyCustomer,
@@ -82,7 +86,7 @@ def golden() -> tuple[Complaint, list[Event]]:
     clock = Clock()
     calendar = BusinessCalendar(time_zone="Europe/London", opens_at=time(8, 30),
                                 holidays=(date(2026, 4, 3), date(2026, 4, 6)))
-    policy = Policy(agent_authority_limit=Decimal("25.00"),
+    policy = Policy(authority_limits={"GBP": "25.00", "EUR": 30},
                     reopen_window=timedelta(days=14, seconds=90),
                     regimes=(fca_disp(calendar), service_clocks(
                         calendar, first_response=Limit(amount=4, unit="business_hours"))))
@@ -112,7 +116,7 @@ def golden() -> tuple[Complaint, list[Event]]:
         BeginResponse(),
         GiveRelief(concern_id="K1", description="Manual payroll run today."),
         Escalate(to="supervisor", reason="Credit above the agent's limit.",
-                 authority_limit=Decimal("200")),
+                 authority_limit=Decimal("200"), currency="GBP"),
         OfferCompensation(kind="credit", description="One month free.", concern_id="K1",
                           amount=Decimal("149.99"), currency="GBP"),
         PlanAction(description="Correct the VAT number.", owner=Owner.AGENT,
@@ -231,3 +235,21 @@ def test_a_chain_lifts_old_data_step_by_step_without_changing_it() -> None:
 def test_every_event_type_has_a_chain_up_to_its_version() -> None:
     assert set(EVENT_UPCASTERS) == set(EVENT_TYPES)
     assert all(EVENT_UPCASTERS[tag].current == cls.version for tag, cls in EVENT_TYPES.items())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_damaged_version_1_data_raises_only_snapshot_error(data: st.DataObject) -> None:
+    """The upcasters lift what version 1 wrote, and leave anything else for the loader
+    to refuse with its path: a missing policy or receipts list is a problem, not a crash."""
+    snapshot = _snapshot(1)
+    events = _events(1)
+    victim = data.draw(st.sampled_from(["snapshot", *range(len(events))]))
+    target: dict[str, Any] = snapshot if victim == "snapshot" else events[int(victim)]
+    key = data.draw(st.sampled_from(sorted(target)))
+    if data.draw(st.booleans()):
+        del target[key]
+    else:
+        target[key] = data.draw(st.sampled_from([None, 0, "x", [], {}, [{}], True]))
+    with contextlib.suppress(SnapshotError):
+        load(snapshot, events=events)

@@ -50,7 +50,7 @@ PLUS_ONE = timezone(timedelta(hours=1))
     (lambda: OfferCompensation(kind="k", description="d", amount="ten"), "amount"),
     (lambda: OfferCompensation(kind="k", description="d", amount="-1"), "amount"),
     (lambda: Escalate(to="lead", reason="r", authority_limit="NaN"), "authority_limit"),
-    (lambda: Policy(agent_authority_limit=25.5), "agent_authority_limit"),  # type: ignore[arg-type]  # the point: a float is refused
+    (lambda: Policy(authority_limits={"GBP": 25.5}), "authority_limits"),  # type: ignore[dict-item]  # the point: a float is refused
     (lambda: Policy(reopen_window=timedelta(days=-1)), "reopen_window"),
     (lambda: PlanAction(description="x", owner="boss", due=T0, concern_ids=("K1",)), "owner"),
     (lambda: HearConcern(text="   "), "text"),
@@ -64,7 +64,7 @@ def test_bad_values_name_their_argument(build: Callable[[], object], argument: s
 
 def test_open_complaint_refuses_what_is_not_a_policy_or_an_id() -> None:
     with pytest.raises(InvalidValueError) as raised:
-        open_complaint("C-1", at=T0, policy={"agent_authority_limit": 10})  # type: ignore[arg-type]  # the point: a dict is refused
+        open_complaint("C-1", at=T0, policy={"authority_limits": {"GBP": 10}})  # type: ignore[arg-type]  # the point: a dict is refused
     assert raised.value.argument == "policy"
     with pytest.raises(InvalidValueError):
         open_complaint(" ", at=T0)
@@ -168,4 +168,4 @@ def test_amounts_are_decimals_whatever_the_input() -> None:
     assert OfferCompensation(kind="k", description="d", amount=60).amount == Decimal(60)
     assert OfferCompensation(kind="k", description="d", amount="60.50").amount == Decimal(
         "60.50")
-    assert Policy(agent_authority_limit="75").agent_authority_limit == Decimal(75)
+    assert Policy(authority_limits={"GBP": "75"}).authority_limit("GBP") == Decimal(75)

@@ -19,6 +19,7 @@ from ._values.checks import (
     aware,
     flag,
     non_blank,
+    optional_currency,
     optional_non_blank,
     to_communication_kind,
     to_customer_response,
@@ -269,15 +270,17 @@ class MarkUnresolvable(Command):
 @final
 @frozen(kw_only=True)
 class OfferCompensation(Command):
-    """Offer something of value; an amount above the authority limit in force is refused
-    until someone with more authority is escalated to."""
+    """Offer something of value. An ``amount`` is in ``currency`` (an ISO 4217 code; by
+    default the policy's, when its limits name one currency), and is refused when the
+    compensation offered in that currency would add up to more than the authority limit in
+    force for it, until someone with more authority is escalated to."""
 
     command: ClassVar[str] = "offer_compensation"
     kind: str = field(validator=non_blank)
     description: str = field(validator=non_blank)
     concern_id: str | None = field(default=None, validator=optional_non_blank)
     amount: Decimal | None = field(default=None, converter=_amount, validator=valid_amount)
-    currency: str | None = field(default=None, validator=optional_non_blank)
+    currency: str | None = field(default=None, validator=optional_currency)
 
 
 @final
@@ -417,13 +420,15 @@ class LetVent(Command):
 @frozen(kw_only=True)
 class Escalate(Command):
     """Hand over to someone with more authority; a higher ``authority_limit`` raises the
-    limit in force."""
+    limit in force in ``currency`` (by default the policy's, when its limits name one
+    currency), or grants one in a currency the policy sets none for."""
 
     command: ClassVar[str] = "escalate"
     to: str = field(validator=non_blank)
     reason: str = field(validator=non_blank)
     authority_limit: Decimal | None = field(default=None, converter=_authority_limit,
                                             validator=valid_amount)
+    currency: str | None = field(default=None, validator=optional_currency)
 
 
 @final

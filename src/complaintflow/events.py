@@ -228,7 +228,9 @@ class ConcernUnresolvable(Event):
 @final
 @frozen(kw_only=True)
 class CompensationOffered(Event):
-    """``authority_limit`` is the limit in force when it was offered: evidence for audits."""
+    """``currency`` is the amount's, as resolved (the policy's when the command named none);
+    ``authority_limit`` is the limit in force in it when it was offered (``None`` without a
+    currency): evidence for audits."""
 
     type: ClassVar[str] = "compensation_offered"
     kind: str
@@ -236,7 +238,7 @@ class CompensationOffered(Event):
     concern_id: str | None = None
     amount: Decimal | None = None
     currency: str | None = None
-    authority_limit: Decimal
+    authority_limit: Decimal | None
 
 
 @final
@@ -364,12 +366,14 @@ class CustomerVented(Event):
 @final
 @frozen(kw_only=True)
 class Escalated(Event):
-    """The complaint was handed to someone with more authority."""
+    """The complaint was handed to someone with more authority; ``authority_limit``, if set,
+    is the limit granted in ``currency`` (as resolved)."""
 
     type: ClassVar[str] = "escalated"
     to: str
     reason: str
     authority_limit: Decimal | None = None
+    currency: str | None = None
 
 
 @final

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from .._values.checks import utc
+from .._values.checks import currency_code, utc
 from .._values.enums import CustomerResponse, Outcome, Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import (
@@ -101,15 +101,25 @@ class Complaint:
         """Action items not yet completed."""
         return tuple(action for action in self.actions if action.is_open)
 
-    @property
-    def authority_limit(self) -> Decimal:
-        """The largest compensation that may be offered now: the policy's agent limit,
-        raised (never lowered) by escalations."""
-        limit = self.policy.agent_authority_limit
+    def authority_limit(self, currency: str) -> Decimal | None:
+        """The limit in force in ``currency`` (an ISO 4217 code): what the compensations
+        offered in it may add up to. The policy's limit for it, raised (never lowered) by
+        escalations in that currency; ``None`` when neither sets one, and then an amount
+        in it is refused."""
+        limit = self.policy.authority_limit(currency)
         for escalation in self.escalations:
-            if escalation.authority_limit is not None and escalation.authority_limit > limit:
-                limit = escalation.authority_limit
+            granted = escalation.authority_limit
+            if (granted is not None and escalation.currency == currency
+                    and (limit is None or granted > limit)):
+                limit = granted
         return limit
+
+    def compensation_total(self, currency: str) -> Decimal:
+        """What the compensations offered so far in ``currency`` add up to."""
+        currency_code(currency)
+        return sum((compensation.amount for compensation in self.compensations
+                    if compensation.currency == currency and compensation.amount is not None),
+                   Decimal(0))
 
     @property
     def is_closed(self) -> bool:

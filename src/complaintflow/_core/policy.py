@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,8 +10,9 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from .._clocks.regime import Regime
-from .._values.checks import as_tuple, flag, to_decimal, valid_amount
+from .._values.checks import as_tuple, currency_code, flag
 from .._values.errors import InvalidValueError
+from .._values.parts import Money
 
 
 def _non_negative_window(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -26,8 +27,32 @@ def _at_least_one(_: object, attribute: Attribute[Any], value: object) -> None:
                                 argument=attribute.name)
 
 
-def _limit(value: Decimal | int | str) -> Decimal:
-    return to_decimal(value, "agent_authority_limit")
+# a Sequence or Set rather than any Iterable: a dict is iterable too, and mypy then could not
+# type-check {"GBP": 50, "EUR": "45.50"} against the mapping (any iterable works at run time)
+_LimitsLike = Mapping[str, Decimal | int | str] | Sequence[Money] | Set[Money]
+
+
+def _authority_limits(value: _LimitsLike) -> tuple[Money, ...]:
+    """One limit per currency, sorted by currency, from ``{"GBP": 50}`` or Money values."""
+    argument = "authority_limits"
+    if isinstance(value, Mapping):
+        limits: list[Money] = []
+        for currency, amount in value.items():
+            try:
+                limits.append(Money(currency, amount))
+            except InvalidValueError as error:
+                raise InvalidValueError(f"{argument}: {error.message}",
+                                        argument=argument) from None
+    else:
+        limits = list(as_tuple(value, argument, "a mapping of currencies to amounts"))
+        if not all(isinstance(limit, Money) for limit in limits):
+            raise InvalidValueError(f"{argument} must map currencies to amounts, such as "
+                                    '{"GBP": 50}, or hold Money values', argument=argument)
+    currencies = [limit.currency for limit in limits]
+    if len(set(currencies)) != len(currencies):
+        raise InvalidValueError(f"{argument} must name each currency once",
+                                argument=argument)
+    return tuple(sorted(limits, key=lambda limit: limit.currency))
 
 
 def _regimes(value: Iterable[Regime]) -> tuple[Regime, ...]:
@@ -46,8 +71,11 @@ def _regimes(value: Iterable[Regime]) -> tuple[Regime, ...]:
 class Policy:
     """Data the host passes in when it opens a complaint; it travels with the complaint.
 
-    ``agent_authority_limit`` is the largest compensation a front-line agent may offer
-    (in the host's currency unit); ``escalate(authority_limit=...)`` raises it.
+    ``authority_limits`` are the front-line agent's limits, one per currency (given as
+    ``{"GBP": 50, "EUR": "45.50"}`` or as :class:`Money` values): what a complaint's
+    compensations in that currency may add up to. An offer in a currency without a limit
+    is refused; ``escalate(authority_limit=..., currency=...)`` raises a limit, or grants
+    one in another currency.
     ``remembered_command_ids`` bounds how many ``command_id`` receipts a complaint keeps
     for recognising retries (the most recent ones).
     ``regimes`` are the clock regimes the complaint is handled under (regulators' presets
@@ -57,8 +85,16 @@ class Policy:
 
     apology_before_response: bool = field(default=True, validator=flag)
     thanks_before_close: bool = field(default=True, validator=flag)
-    agent_authority_limit: Decimal = field(default=Decimal(50), converter=_limit,
-                                           validator=valid_amount)
+    authority_limits: tuple[Money, ...] = field(default=(Money("GBP", Decimal(50)),),
+                                                converter=_authority_limits)
     reopen_window: timedelta = field(default=timedelta(days=30), validator=_non_negative_window)
     remembered_command_ids: int = field(default=100, validator=_at_least_one)
     regimes: tuple[Regime, ...] = field(default=(), converter=_regimes)
+
+    def authority_limit(self, currency: str) -> Decimal | None:
+        """The agent's limit in ``currency`` (an ISO 4217 code), or ``None`` if none is set."""
+        currency_code(currency)
+        for limit in self.authority_limits:
+            if limit.currency == currency:
+                return limit.amount
+        return None

@@ -2,7 +2,7 @@
 
 cattrs is lenient by default (``str(5)`` is a fine string to it); a JSON contract must not
 be, so every primitive gets a strict hook here. Times are ISO-8601 strings with an offset,
-amounts are decimal strings, tuples are JSON arrays.
+amounts are decimal strings in fixed point, tuples are JSON arrays.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from cattrs import Converter
 
-from .._values.checks import to_decimal
+from .._values.checks import fixed_point, to_decimal
 from .._values.enums import StrEnum
 from .._values.errors import InvalidValueError
 from .._values.reasons import INVALID_TIME, NAIVE_TIME
@@ -85,7 +85,7 @@ def make_converter(*, detailed: bool = True) -> Converter:
     conv.register_structure_hook(datetime, lambda value, _: parse_time(value))
     conv.register_structure_hook_func(
         lambda cls: getattr(cls, "__origin__", None) is tuple, _structure_tuple)
-    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(Decimal, fixed_point)  # never "1E+9"
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_unstructure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), lambda e: e.value)

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from .._core.complaint import Complaint
+from .._values.checks import AMOUNT_PATTERN
 from .integrity import DIGEST
 from .json_value import JsonValue
 from .stored_json import DURATION
@@ -30,8 +31,9 @@ _PRIMITIVES: dict[object, Schema] = {
     str: {"type": "string"},
     int: {"type": "integer"},
     bool: {"type": "boolean"},
-    Decimal: {"type": "string", "pattern": r"^-?\d+(\.\d+)?$",
-              "description": "A decimal number as a string, such as \"49.99\"."},
+    Decimal: {"type": "string", "pattern": AMOUNT_PATTERN,
+              "description": "An amount as a decimal string in fixed point, such as \"49.99\" "
+                             "(at most 15 digits before the point and 6 after)."},
     datetime: {"type": "string", "format": "date-time",
                "pattern": rf"^{_DATE}T\d{{2}}:\d{{2}}:\d{{2}}(\.\d+)?([+-]\d{{2}}:\d{{2}}|Z)$",
                "description": "An ISO-8601 time with a UTC offset."},

@@ -179,7 +179,8 @@ def _bounded_int(value: object, _: object) -> int:
 
 
 def _strict_decimal(value: object, _: object) -> Decimal:
-    """Stored amounts are decimal strings, as ``dump`` writes them (the schema agrees)."""
+    """Stored amounts are decimal strings in fixed point, as ``dump`` writes them (the
+    schema agrees)."""
     if type(value) is not str:
         raise InvalidValueError(f"expected a decimal number as a string, got "
                                 f"{json_type(value)}")

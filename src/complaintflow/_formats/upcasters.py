@@ -10,10 +10,12 @@ once, in the tests, not in a host's database.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from attrs import field, frozen
 
+from .._values.checks import fixed_point
 from .._values.errors import ComplaintflowError, Problem
 from ..events import EVENT_TYPES
 
@@ -79,24 +81,88 @@ SNAPSHOT_VERSION = 2
 # --- version 1 to 2 ---------------------------------------------------------------------
 # Receipts and events keep the fingerprint of the command they answer. Version 1 had none:
 # its receipts answer any retry of their id, as version 1 did.
+# Amounts are written in fixed point: version 1 wrote Decimal("1E+9") as "1E+9".
+# Money has a currency: version 1's amounts had none and are read as pounds sterling (its
+# one agent_authority_limit becomes authority_limits in GBP; an escalation's limit, and an
+# offered amount without a currency, are in GBP).
+
+_V1_CURRENCY = "GBP"
+
+
+def _fixed(amount: object) -> object:
+    """A version-1 amount in fixed point; anything but what version 1 wrote is left for
+    the loader to judge (and refuse, with its path)."""
+    if not isinstance(amount, str):
+        return amount
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        return amount
+    if not value.is_finite() or str(value) != amount:
+        return amount
+    return fixed_point(value)
+
+
+def _fixed_fields(data: Data, *names: str) -> Data:
+    """A copy of ``data`` with its amounts ``names`` in fixed point."""
+    return {key: _fixed(value) if key in names else value for key, value in data.items()}
+
+
+def _compensation_1_to_2(compensation: Data) -> Data:
+    """A version-1 compensation (or compensation_offered event): an amount without a
+    currency is in pounds sterling."""
+    lifted = _fixed_fields(compensation, "amount", "authority_limit")
+    if lifted.get("amount") is not None and lifted.get("currency") is None:
+        lifted["currency"] = _V1_CURRENCY
+    return lifted
+
+
+def _escalation_1_to_2(escalation: Data) -> Data:
+    """A version-1 escalation (or escalated event): its limit, if any, is in GBP."""
+    lifted = _fixed_fields(escalation, "authority_limit")
+    lifted["currency"] = _V1_CURRENCY if lifted.get("authority_limit") is not None else None
+    return lifted
+
+
+def _lift_each(data: Data, key: str, lift: Upcaster) -> None:
+    """Each object of the array ``data[key]`` (if there is one) lifted by ``lift``; what is
+    not an object is left for the loader to refuse."""
+    items = data.get(key)
+    if isinstance(items, list):
+        data[key] = [lift(item) if isinstance(item, dict) else item for item in items]
 
 
 def policy_1_to_2(policy: Data) -> Data:
-    """A version-1 policy as version 2 holds it (in snapshots and in complaint_opened)."""
-    return dict(policy)
+    """A version-1 policy as version 2 holds it (in snapshots and in complaint_opened):
+    its one ``agent_authority_limit`` is the limit in GBP."""
+    lifted = dict(policy)
+    if "agent_authority_limit" in lifted:
+        limit = _fixed(lifted.pop("agent_authority_limit"))
+        lifted["authority_limits"] = [{"currency": _V1_CURRENCY, "amount": limit}]
+    return lifted
+
+
+def _receipt_1_to_2(receipt: Data) -> Data:
+    return {**receipt, "fingerprint": None}
 
 
 def _snapshot_1_to_2(snapshot: Data) -> Data:
-    snapshot["policy"] = policy_1_to_2(snapshot["policy"])
-    snapshot["receipts"] = [{**receipt, "fingerprint": None}
-                            for receipt in snapshot["receipts"]]
+    if isinstance(snapshot.get("policy"), dict):  # else the loader names what is wrong
+        snapshot["policy"] = policy_1_to_2(snapshot["policy"])
+    _lift_each(snapshot, "receipts", _receipt_1_to_2)
+    _lift_each(snapshot, "compensations", _compensation_1_to_2)
+    _lift_each(snapshot, "escalations", _escalation_1_to_2)
     return snapshot
 
 
 def _event_1_to_2(event: Data) -> Data:
     event["command_fingerprint"] = None
-    if event.get("type") == "complaint_opened":
+    if event.get("type") == "complaint_opened" and isinstance(event.get("policy"), dict):
         event["policy"] = policy_1_to_2(event["policy"])
+    elif event.get("type") == "compensation_offered":
+        event = _compensation_1_to_2(event)
+    elif event.get("type") == "escalated":
+        event = _escalation_1_to_2(event)
     return event
 
 

@@ -7,13 +7,15 @@ JSON entry point reuses them, so a typed command and a JSON one fail alike.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from attrs import Attribute
 
+from .currencies import ACTIVE_CURRENCIES
 from .enums import CommunicationKind, CustomerResponse, Owner, Severity, Stage
 from .errors import InvalidValueError
 from .reasons import INVALID_TIME, NAIVE_TIME
@@ -131,20 +133,91 @@ def as_tuple(value: object, argument: str, what: str = "a list") -> tuple[Any, .
     return tuple(value)
 
 
+AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
+"""What an amount looks like as text, in and out: fixed point, no sign, no exponent."""
+_AMOUNT = re.compile(AMOUNT_PATTERN[1:-1])
+_WHOLE_DIGITS, _PLACES = 15, 6
+_BOUNDS = f"at most {_WHOLE_DIGITS} digits before the point and {_PLACES} after"
+_AMOUNT_FORM = (f'a decimal string such as "49.99": digits and an optional point, {_BOUNDS} '
+                "(no sign, exponent or spaces)")
+_FIXED = Context(prec=_WHOLE_DIGITS + _PLACES + 1, traps=[InvalidOperation])
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters: a message echoes input, never all of it."""
+    try:
+        text = repr(value)
+    except Exception:  # an int too long for repr, or an object whose repr fails
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
+
+
 def to_decimal(value: object, argument: str | None = None) -> Decimal:
-    """A finite Decimal from a Decimal, an int or a decimal string; floats are refused
-    because they cannot hold cents exactly."""
+    """An amount as a Decimal, from a Decimal, an int or a canonical decimal string.
+
+    Floats are refused because they cannot hold cents exactly; strings with an exponent,
+    a sign or spaces because the text of an amount is written back as it came. A Decimal
+    in exponent form (``Decimal("1E+2")``) comes back in fixed point (``Decimal("100")``),
+    so that it is written so.
+    """
 
     def invalid(detail: str) -> InvalidValueError:
         message = f"{argument}: {detail}" if argument else detail
         return InvalidValueError(message, argument=argument)
 
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
-        raise invalid(f"expected a decimal string, an int or a Decimal, got {value!r}")
-    try:
-        amount = Decimal(value)
-    except ArithmeticError:
-        raise invalid(f"{value!r} is not a decimal amount") from None
+    if isinstance(value, str):
+        if _AMOUNT.fullmatch(value) is None:
+            raise invalid(f"expected {_AMOUNT_FORM}; got {shown(value)}")
+        return Decimal(value)
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise invalid("expected a decimal string, an int or a Decimal, got "
+                      f"{type(value).__name__}")
+    amount = Decimal(value)
     if not amount.is_finite():
-        raise invalid(f"expected a finite amount, got {value!r}")
+        raise invalid(f"expected a finite amount, got {shown(value)}")
+    if amount.is_signed():
+        if not amount.is_zero():
+            raise invalid(f"an amount must not be negative, got {shown(value)}")
+        amount = amount.copy_abs()  # -0 is 0
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite Decimal's is
+    if exponent > 0:
+        try:  # fixed point: 1E+2 is 100
+            amount = amount.quantize(Decimal(1), context=_FIXED)
+        except ArithmeticError:
+            raise invalid(f"expected an amount with {_BOUNDS}, got {shown(value)}") from None
+        exponent = 0
+    whole = len(amount.as_tuple().digits) + exponent
+    if whole > _WHOLE_DIGITS or -exponent > _PLACES:
+        raise invalid(f"expected an amount with {_BOUNDS}, got {shown(value)}")
     return amount
+
+
+def fixed_point(value: Decimal) -> str:
+    """An amount as text, in fixed point whatever its exponent: ``Decimal("1E+9")`` is
+    ``"1000000000"``. What every writer of an amount writes (the schema says so)."""
+    if value.is_zero():
+        value = value.copy_abs()
+    return format(value, "f")
+
+
+def currency_code(value: object, argument: str = "currency") -> str:
+    """``value`` if it is an active ISO 4217 code, uppercase (``"GBP"``), else
+    :class:`InvalidValueError`: limits and totals are kept per code, so ``"gbp"`` or
+    ``"pounds"`` would be a currency of its own."""
+    if isinstance(value, str) and value in ACTIVE_CURRENCIES:
+        return value
+    got = shown(value) if isinstance(value, str) else type(value).__name__
+    raise InvalidValueError(f"{argument} must be an ISO 4217 code such as GBP or EUR; got "
+                            f"{got}", argument=argument)
+
+
+def currency(_: object, attribute: Attribute[Any], value: object) -> None:
+    """An active ISO 4217 currency code."""
+    currency_code(value, attribute.name)
+
+
+def optional_currency(_: object, attribute: Attribute[Any], value: object) -> None:
+    """``None`` or an active ISO 4217 currency code."""
+    if value is not None:
+        currency_code(value, attribute.name)

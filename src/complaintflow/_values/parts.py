@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from attrs import field, frozen
 
-from .checks import non_blank, optional_non_blank
+from .checks import currency, non_blank, optional_non_blank, to_decimal, valid_amount
 from .enums import CommunicationKind, ConcernStatus, Owner, Severity
 
 _T = TypeVar("_T")
@@ -29,6 +29,25 @@ def replace(instance: _T, changes: dict[str, Any]) -> _T:
     copy = object.__new__(type(instance))
     object.__setattr__(copy, "__dict__", state)
     return copy
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+def _amount(value: Decimal | int | str) -> Decimal:
+    return to_decimal(value, "amount")
+
+
+@frozen
+class Money:
+    """An amount in a currency (an active ISO 4217 code such as ``"GBP"``).
+
+    Amounts in different currencies never add up, so a limit is always a sum of money in
+    one currency, never a bare number: 49 JPY is not 49 GBP.
+    """
+
+    currency: str = field(validator=currency)
+    amount: Decimal = field(converter=_amount, validator=valid_amount)
 
 
 # --- the complaint's parts --------------------------------------------------------------
@@ -101,23 +120,29 @@ class ActionItem:
 
 @frozen
 class Compensation:
-    """Something of value offered to the customer, and the authority it was given under."""
+    """Something of value offered to the customer, and the authority it was given under.
+
+    ``authority_limit`` is the limit in force in its ``currency`` when it was offered
+    (``None`` for an offer without a currency).
+    """
 
     kind: str
     description: str
     concern_id: str | None = None
     amount: Decimal | None = None
     currency: str | None = None
-    authority_limit: Decimal = Decimal(0)
+    authority_limit: Decimal | None = None
 
 
 @frozen
 class Escalation:
-    """A hand-over to someone with more authority."""
+    """A hand-over to someone with more authority: ``authority_limit``, if set, is the
+    limit it grants in ``currency``."""
 
     to: str
     reason: str
     authority_limit: Decimal | None = None
+    currency: str | None = None
 
 
 @frozen(slots=False)  # dict-backed for the fast `replace`

@@ -473,19 +473,42 @@ def _promises(trail: Trail) -> Finding:
 
 
 def _authority(trail: Trail) -> Finding:
-    limit: Decimal = trail.policy.agent_authority_limit
+    """Per currency, the running total offered against the limit in force, recomputed from
+    the log: the limits the events record are the writer's word, not evidence."""
+    limits: dict[str, Decimal] = {limit.currency: limit.amount
+                                  for limit in trail.policy.authority_limits}
+    totals: dict[str, Decimal] = {}
     offers: list[int] = []
     problems: list[str] = []
     bad: list[int] = []
     for event in trail.events:
         if isinstance(event, ev.Escalated):
-            if event.authority_limit is not None and event.authority_limit > limit:
-                limit = event.authority_limit
+            granted, currency = event.authority_limit, event.currency
+            if granted is not None and currency is not None and (
+                    currency not in limits or granted > limits[currency]):
+                limits[currency] = granted
         elif isinstance(event, ev.CompensationOffered):
             offers.append(event.seq)
-            if event.amount is not None and event.amount > limit:
-                problems.append(f"{event.amount} (seq {event.seq}) is above the authority "
-                                f"limit of {limit}")
+            amount, currency = event.amount, event.currency
+            if amount is None:
+                continue
+            offered = f"{amount:f} {currency or ''}".rstrip()
+            if currency is None:
+                problems.append(f"{offered} (seq {event.seq}) names no currency")
+                bad.append(event.seq)
+                continue
+            before = totals.get(currency, Decimal(0))
+            total = totals[currency] = before + amount
+            limit = limits.get(currency)
+            if limit is None:
+                problems.append(f"{offered} (seq {event.seq}) is in a currency with no "
+                                "authority limit in force")
+                bad.append(event.seq)
+            elif total > limit:
+                above = (f"brings the total offered in {currency} to {total:f}, above"
+                         if before else "is above")
+                problems.append(f"{offered} (seq {event.seq}) {above} the authority limit of "
+                                f"{limit:f} {currency}")
                 bad.append(event.seq)
     if not offers:
         return NOT_APPLICABLE
@@ -649,8 +672,10 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
     BuiltinRule(
         "compensation_within_authority", "Compensation within authority",
         "best practice 7; escalation to a supervisor", _C,
-        "Every compensation amount was within the authority limit in force: the policy's "
-        "agent limit, raised only by escalations before it.", _authority),
+        "In each currency, the compensation amounts offered added up to no more than the "
+        "authority limit in force for it (the policy's limit in that currency, raised only "
+        "by escalations in it before the offer), and no amount was offered in a currency "
+        "with no limit in force.", _authority),
     BuiltinRule(
         "unfixable_explained", "Unfixable concerns explained or accommodated",
         "IBM step 7a", _M,

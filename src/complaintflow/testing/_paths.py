@@ -148,6 +148,22 @@ def _always(*made: Command) -> _Recipe:
     return lambda c, at: list(made)
 
 
+def _currency(complaint: Complaint) -> str:
+    """A currency the policy sets a limit in (its first), else pounds sterling."""
+    limits = complaint.policy.authority_limits
+    return limits[0].currency if limits else "GBP"
+
+
+def _compensation(complaint: Complaint) -> cmd.OfferCompensation:
+    """A small credit in a currency with authority, or, without any, a goodwill gesture."""
+    currency = _currency(complaint)
+    limit = complaint.authority_limit(currency)
+    if limit is None:
+        return cmd.OfferCompensation(kind="gesture", description="A handwritten apology.")
+    return cmd.OfferCompensation(kind="credit", description="Goodwill credit.",
+                                 amount=min(Decimal(10), limit), currency=currency)
+
+
 _RECIPES: dict[str, _Recipe] = {
     "verify_customer": _always(cmd.VerifyCustomer(name="Test Customer",
                                                   callback="+1 555 0100")),
@@ -189,8 +205,7 @@ _RECIPES: dict[str, _Recipe] = {
     "mark_unresolvable": _concern_recipe(
         lambda k: True, lambda i, at: cmd.MarkUnresolvable(
             concern_id=i, explanation="It cannot be undone.", accommodation="A credit.")),
-    "offer_compensation": lambda c, at: [] if c.compensations else [cmd.OfferCompensation(
-        kind="credit", description="Goodwill credit.", amount=Decimal(10), currency="USD")],
+    "offer_compensation": lambda c, at: [] if c.compensations else [_compensation(c)],
     "schedule_follow_up": _later(lambda at: cmd.ScheduleFollowUp(at=at + timedelta(days=1))),
     "confirm_next_steps": _always(cmd.ConfirmNextSteps()),
     "start_contact": _always(cmd.StartContact(channel="phone")),
@@ -205,8 +220,9 @@ _RECIPES: dict[str, _Recipe] = {
     "apologize": _always(cmd.Apologize()),
     "express_empathy": _always(cmd.ExpressEmpathy()),
     "let_vent": _always(cmd.LetVent()),
-    "escalate": _always(cmd.Escalate(to="supervisor", reason="Needs more authority.",
-                                     authority_limit=Decimal(200))),
+    "escalate": lambda c, at: [cmd.Escalate(
+        to="supervisor", reason="Needs more authority.", authority_limit=Decimal(200),
+        currency=_currency(c))],
     "withdraw": _always(cmd.Withdraw(reason="The customer withdrew.")),
     "record_root_cause": _always(cmd.RecordRootCause(
         category="process", description="A step was skipped.", company_at_fault=True)),

@@ -22,6 +22,10 @@ CONCERN_NOT_OPEN = reason_code("concern_not_open",
 FOLLOW_UP_REQUIRED = reason_code(
     "follow_up_required", _RULE,
     "Items are still open and no follow-up is scheduled in the future.")
+CURRENCY_REQUIRED = reason_code(
+    "currency_required", _RULE,
+    "An amount (or an escalation's authority limit) names no currency, and the policy's "
+    "authority limits do not name exactly one to take.")
 
 
 # --- guards -----------------------------------------------------------------------------
@@ -46,6 +50,21 @@ def concern_problems(concern: Concern | None, concern_id: str,
         return [CONCERN_NOT_OPEN.reason(
             f"Concern {concern_id} is already {concern.status.value}.", argument)]
     return []
+
+
+def currency_of(complaint: Complaint, currency: str | None, what: str) -> str | Reason:
+    """The currency of an amount: the one given, else the policy's when its authority
+    limits name exactly one; else why there is none (``what`` names the amount)."""
+    if currency is not None:
+        return currency
+    limits = complaint.policy.authority_limits
+    if len(limits) == 1:
+        return limits[0].currency
+    named = (f"in {', '.join(limit.currency for limit in limits)}" if limits
+             else "in no currency")
+    return CURRENCY_REQUIRED.reason(
+        f"{what} needs a currency: the policy's authority limits are {named}, so say which "
+        "(currency).", "currency")
 
 
 def anything_open(complaint: Complaint) -> bool:

@@ -12,7 +12,7 @@ from ..._values.enums import Outcome, Stage
 from ..._values.parts import Escalation
 from ..._values.reasons import Reason
 from ..row import OPEN_STAGES, Changes, Row, moves, stays_in
-from ._shared import closed
+from ._shared import CURRENCY_REQUIRED, closed, currency_of
 
 if TYPE_CHECKING:
     from ..complaint import Complaint
@@ -61,17 +61,24 @@ LET_VENT = Row(command=cmd.LetVent, event=ev.CustomerVented, decide=_vent, evolv
 
 def _escalate(c: Complaint, command: cmd.Escalate, seq: int,
               at: datetime) -> ev.Escalated | list[Reason]:
+    currency = command.currency
+    if command.authority_limit is not None:
+        resolved = currency_of(c, currency, "An authority limit")
+        if isinstance(resolved, Reason):
+            return [resolved]
+        currency = resolved
     return ev.Escalated(seq=seq, at=at, to=command.to, reason=command.reason,
-                        authority_limit=command.authority_limit)
+                        authority_limit=command.authority_limit, currency=currency)
 
 
 def _escalated(c: Complaint, e: ev.Escalated) -> Changes:
-    escalation = Escalation(to=e.to, reason=e.reason, authority_limit=e.authority_limit)
+    escalation = Escalation(to=e.to, reason=e.reason, authority_limit=e.authority_limit,
+                            currency=e.currency)
     return dict(escalations=(*c.escalations, escalation))  # see Complaint.authority_limit
 
 
 ESCALATE = Row(command=cmd.Escalate, event=ev.Escalated, decide=_escalate, evolve=_escalated,
-               routes=_ANY_OPEN, before_review=True)
+               routes=_ANY_OPEN, before_review=True, refusals=(CURRENCY_REQUIRED,))
 
 
 def _withdraw(c: Complaint, command: cmd.Withdraw, seq: int,

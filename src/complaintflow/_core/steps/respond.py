@@ -16,8 +16,10 @@ from ..._values.reasons import Reason, ReasonCode, ReasonKind, reason_code
 from ..row import WORK_STAGES, Branch, Changes, Row, moves, stays_in
 from ._shared import (
     CONCERN_NOT_OPEN,
+    CURRENCY_REQUIRED,
     FOLLOW_UP_REQUIRED,
     UNKNOWN_CONCERN,
+    currency_of,
     follow_up_needed,
     open_concern,
     unchanged,
@@ -36,7 +38,12 @@ ACTION_ALREADY_COMPLETED = reason_code("action_already_completed", _RULE,
                                        "The action item is already completed.")
 COMPENSATION_ABOVE_AUTHORITY = reason_code(
     "compensation_above_authority", _RULE,
-    "The amount is above the authority limit in force: escalate first.")
+    "With this amount, the compensation offered in its currency would add up to more than "
+    "the authority limit in force for it: escalate first.")
+NO_AUTHORITY_IN_CURRENCY = reason_code(
+    "no_authority_in_currency", _RULE,
+    "No authority limit is in force in the amount's currency (neither the policy nor an "
+    "escalation sets one): escalate to someone with authority in it first.")
 FOLLOW_UP_NOT_IN_FUTURE = reason_code("follow_up_not_in_future", _RULE,
                                       "The follow-up time is not after the command's time.")
 RESPONSE_INCOMPLETE = reason_code(
@@ -166,14 +173,32 @@ def _compensate(c: Complaint, command: cmd.OfferCompensation, seq: int,
     reasons = []
     if command.concern_id is not None and c.concern(command.concern_id) is None:
         reasons.append(unknown_concern(command.concern_id))
-    if command.amount is not None and command.amount > c.authority_limit:
-        reasons.append(COMPENSATION_ABOVE_AUTHORITY.reason(
-            f"{command.amount} is above the current authority limit of {c.authority_limit}; "
-            "escalate to someone whose limit covers it (escalate).", "amount"))
+    amount, currency = command.amount, command.currency
+    if amount is not None:  # without an amount, nothing to bound, nor a currency to need
+        resolved = currency_of(c, currency, "An amount")
+        if isinstance(resolved, Reason):
+            return [*reasons, resolved]
+        currency = resolved
+    limit = c.authority_limit(currency) if currency is not None else None
+    if amount is not None and currency is not None:
+        before = c.compensation_total(currency)
+        total = before + amount
+        if limit is None:
+            reasons.append(NO_AUTHORITY_IN_CURRENCY.reason(
+                f"No authority limit is in force in {currency}: escalate to someone with "
+                f"authority in {currency} (escalate with an authority_limit in "
+                f"{currency}).", "currency"))
+        elif total > limit:
+            above = (f"would bring the compensation offered in {currency} to {total:f}, above"
+                     if before else "is above")
+            reasons.append(COMPENSATION_ABOVE_AUTHORITY.reason(
+                f"Offering {amount:f} {currency} {above} the authority limit of {limit:f} "
+                f"{currency} in force; escalate to someone whose limit covers it (escalate).",
+                "amount"))
     return reasons or ev.CompensationOffered(
         seq=seq, at=at, kind=command.kind, description=command.description,
-        concern_id=command.concern_id, amount=command.amount, currency=command.currency,
-        authority_limit=c.authority_limit)
+        concern_id=command.concern_id, amount=amount, currency=currency,
+        authority_limit=limit)
 
 
 def _compensated(c: Complaint, e: ev.CompensationOffered) -> Changes:
@@ -186,7 +211,8 @@ def _compensated(c: Complaint, e: ev.CompensationOffered) -> Changes:
 OFFER_COMPENSATION = Row(
     command=cmd.OfferCompensation, event=ev.CompensationOffered, decide=_compensate,
     evolve=_compensated, routes=(_WORK,), before_review=False,
-    refusals=(UNKNOWN_CONCERN, COMPENSATION_ABOVE_AUTHORITY))
+    refusals=(UNKNOWN_CONCERN, CURRENCY_REQUIRED, NO_AUTHORITY_IN_CURRENCY,
+              COMPENSATION_ABOVE_AUTHORITY))
 
 
 def _schedule(c: Complaint, command: cmd.ScheduleFollowUp, seq: int,
