@@ -7,17 +7,24 @@ import json
 import multiprocessing
 import random
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import attrs
 import pytest
 
-from complaintflow import Complaint, HearConcern, load, verify
+from complaintflow import Complaint, HearConcern, InvalidValueError, load, verify
 from complaintflow.__main__ import main
 from complaintflow.commands import Assign
-from complaintflow.events import Event
-from complaintflow.stores import ComplaintStore, ConcurrencyConflict, StoreError
+from complaintflow.events import AnyEvent, Event
+from complaintflow.stores import (
+    Backoff,
+    ComplaintStore,
+    ConcurrencyConflict,
+    StoreError,
+    handle,
+)
 from complaintflow.stores._records import event_records
 from complaintflow.stores.memory import MemoryStore
 from complaintflow.stores.sqlite import SQLiteStore
@@ -150,3 +157,82 @@ def test_the_demo_reports_a_store_it_cannot_open(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--db", str(tmp_path / "missing" / "demo.db")]) == 2
     assert "cannot open the SQLite store" in capsys.readouterr().err
+
+
+# --- retries: exponential backoff with jitter --------------------------------------------
+
+
+class _Rivals:
+    """A store whose first ``times`` saves are each beaten by another writer's command."""
+
+    def __init__(self, store: ComplaintStore, times: int) -> None:
+        self.store, self.times = store, times
+
+    def add(self, complaint: Complaint, events: Sequence[Event]) -> None:
+        self.store.add(complaint, events)
+
+    def get(self, complaint_id: str) -> Complaint:
+        return self.store.get(complaint_id)
+
+    def save(self, complaint: Complaint, events: Sequence[Event], *,
+             expected_revision: int) -> None:
+        if self.times > 0:
+            self.times -= 1
+            handle(self.store, complaint.complaint_id, Assign(agent=f"rival {self.times}"),
+                   at=complaint.updated_at)
+        self.store.save(complaint, events, expected_revision=expected_revision)
+
+    def events(self, complaint_id: str, *, after: int = 0) -> tuple[AnyEvent, ...]:
+        return self.store.events(complaint_id, after=after)
+
+
+@attrs.frozen
+class _Counted(Backoff):
+    """A backoff that records each wait it is asked for, and waits for none."""
+
+    asked: list[int] = attrs.field(factory=list)
+
+    def delay(self, conflicts: int, draw: Callable[[], float] = random.random) -> float:
+        self.asked.append(conflicts)
+        return 0.0
+
+
+def test_handle_outlasts_six_rivals_in_a_row_by_default() -> None:
+    """Regression: with 5 retries and no wait, a hot complaint made commands give up."""
+    store = MemoryStore()
+    StoreContract().opened(store)
+    racing = _Rivals(store, times=6)
+    applied = handle(racing, "C-1", HearConcern(text="mine"), at=T0 + timedelta(minutes=1))
+    assert [k.text for k in store.get("C-1").concerns] == ["mine"]
+    assert applied.complaint.revision == 2 + 6 + 1
+
+
+def test_handle_waits_as_its_backoff_says_after_each_conflict() -> None:
+    store = MemoryStore()
+    StoreContract().opened(store)
+    counted = _Counted()
+    handle(_Rivals(store, times=3), "C-1", HearConcern(text="mine"),
+           at=T0 + timedelta(minutes=1), backoff=counted)
+    assert counted.asked == [1, 2, 3]
+    with pytest.raises(ConcurrencyConflict):
+        handle(_Rivals(store, times=3), "C-1", HearConcern(text="again"),
+               at=T0 + timedelta(minutes=2), retries=2, backoff=_Counted())
+
+
+def test_the_backoff_grows_exponentially_to_its_cap_with_full_jitter() -> None:
+    backoff = Backoff(first=0.002, factor=2.0, cap=0.2)
+    ceilings = [backoff.delay(n, lambda: 1.0) for n in range(1, 10)]
+    assert ceilings == pytest.approx([0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128,
+                                      0.2, 0.2])
+    assert backoff.delay(3, lambda: 0.0) == 0.0
+    assert backoff.delay(3, lambda: 0.5) == pytest.approx(0.004)
+    assert backoff.delay(10_000, lambda: 1.0) == pytest.approx(0.2)  # no overflow
+    draws = [Backoff().delay(4) for _ in range(200)]
+    assert all(0 <= d < 0.016 for d in draws)
+    assert len(set(draws)) > 100  # jittered
+
+
+@pytest.mark.parametrize("bad", [{"first": 0}, {"factor": -1.0}, {"cap": 0.0}])
+def test_a_backoff_refuses_times_that_are_not_positive(bad: dict[str, float]) -> None:
+    with pytest.raises(InvalidValueError, match="positive"):
+        Backoff(**bad)

@@ -7,9 +7,10 @@ with :class:`complaintflow.testing.StoreContract`.
 
 from .._publish import publish as _publish
 from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
-from ._store import ComplaintStore, handle
+from ._store import Backoff, ComplaintStore, handle
 
 __all__ = [
+    "Backoff",
     "ComplaintExists",
     "ComplaintNotFound",
     "ComplaintStore",

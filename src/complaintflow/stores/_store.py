@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
+
+from attrs import field, frozen
 
 from .._core.complaint import Applied, Complaint
 from .._values.errors import ConcurrencyConflict, InvalidValueError
@@ -51,19 +55,54 @@ def check_continues(complaint: Complaint, events: Sequence[Event], stored_seq: i
             f"seq {complaint.seq}; got seqs {seqs}", argument="events")
 
 
+def _positive(_: object, attribute: object, value: float) -> None:
+    if not value > 0:
+        raise InvalidValueError("the backoff's times and factor must be positive",
+                                argument="backoff")
+
+
+@frozen
+class Backoff:
+    """How long :func:`handle` waits after a conflict before it loads the complaint again:
+    exponential, with full jitter.
+
+    After the ``n``-th conflict in a row it sleeps a random time between 0 and
+    ``min(cap, first * factor ** (n - 1))`` seconds, so that writers that collided spread
+    out instead of colliding again in step. Times are in seconds.
+    """
+
+    first: float = field(default=0.002, validator=_positive)
+    factor: float = field(default=2.0, validator=_positive)
+    cap: float = field(default=0.2, validator=_positive)
+
+    def delay(self, conflicts: int, draw: Callable[[], float] = random.random) -> float:
+        """The wait after the ``conflicts``-th conflict in a row; ``draw`` gives a
+        uniform number in [0, 1)."""
+        return draw() * min(self.cap, self.first * self.factor ** min(conflicts - 1, 64))
+
+
+DEFAULT_BACKOFF = Backoff()
+
+
 def handle(store: ComplaintStore, complaint_id: str, command: Command, *,
-           at: datetime | Callable[[], datetime], retries: int = 5) -> Applied:
+           at: datetime | Callable[[], datetime], retries: int = 12,
+           backoff: Backoff | None = DEFAULT_BACKOFF) -> Applied:
     """Load the complaint, apply ``command`` and save it, retrying on a conflict.
 
     The stateless worker's whole job in one call. ``at`` is the time of the command, or a
     clock (such as ``lambda: datetime.now(timezone.utc)``) read at each attempt, so that a
     retry after another writer's later change does not go back in time.
 
+    After a conflict it waits as ``backoff`` says (exponential, with jitter; ``None``
+    retries at once) and tries again, up to ``retries`` times. With the defaults the waits
+    add up to at most 1.25 s (half that on average), and in the project's contention benchmark (four
+    processes writing to one complaint) no command gave up.
+
     A command whose ``command_id`` the complaint already applied returns the earlier
     outcome: its receipt, and the events it recorded, read back from the store. Raises
     :class:`~complaintflow.CommandRejected` when a rule is broken (nothing is saved), and
-    :class:`~complaintflow.stores.ConcurrencyConflict` when other writers won ``retries + 1`` times
-    in a row.
+    :class:`~complaintflow.stores.ConcurrencyConflict` when other writers won
+    ``retries + 1`` times in a row.
     """
     conflicts = 0
     while True:
@@ -78,6 +117,8 @@ def handle(store: ComplaintStore, complaint_id: str, command: Command, *,
             conflicts += 1
             if conflicts > retries:
                 raise
+            if backoff is not None:
+                time.sleep(backoff.delay(conflicts))
             continue
         return applied
 

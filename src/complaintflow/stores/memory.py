@@ -17,7 +17,7 @@ from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConf
 from ..commands import Command
 from ..events import AnyEvent, Event
 from ._records import EventRecord, event_json, event_records, read_complaint, snapshot_record
-from ._store import check_continues, handle
+from ._store import DEFAULT_BACKOFF, Backoff, check_continues, handle
 
 
 class MemoryStore:
@@ -76,9 +76,10 @@ class MemoryStore:
                      for record in self._events[complaint_id][start:])
 
     def handle(self, complaint_id: str, command: Command, *,
-               at: datetime | Callable[[], datetime], retries: int = 5) -> Applied:
+               at: datetime | Callable[[], datetime], retries: int = 12,
+               backoff: Backoff | None = DEFAULT_BACKOFF) -> Applied:
         """Load, apply and save, retrying on conflicts; see :func:`complaintflow.stores.handle`."""
-        return handle(self, complaint_id, command, at=at, retries=retries)
+        return handle(self, complaint_id, command, at=at, retries=retries, backoff=backoff)
 
 
 __all__ = ["MemoryStore"]

@@ -33,7 +33,7 @@ from ._records import (
     read_complaint,
     snapshot_record,
 )
-from ._store import check_continues, handle
+from ._store import DEFAULT_BACKOFF, Backoff, check_continues, handle
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS complaints (
@@ -188,9 +188,10 @@ class SQLiteStore:
     # --- conveniences -----------------------------------------------------------------
 
     def handle(self, complaint_id: str, command: Command, *,
-               at: datetime | Callable[[], datetime], retries: int = 5) -> Applied:
+               at: datetime | Callable[[], datetime], retries: int = 12,
+               backoff: Backoff | None = DEFAULT_BACKOFF) -> Applied:
         """Load, apply and save, retrying on conflicts; see :func:`complaintflow.stores.handle`."""
-        return handle(self, complaint_id, command, at=at, retries=retries)
+        return handle(self, complaint_id, command, at=at, retries=retries, backoff=backoff)
 
     def export(self) -> Iterator[dict[str, JsonValue]]:
         """Every stored event as its JSON, with its digest, complaint by complaint in
