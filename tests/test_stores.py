@@ -7,6 +7,8 @@ import json
 import multiprocessing
 import random
 import sqlite3
+import threading
+import tracemalloc
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from complaintflow import Complaint, HearConcern, InvalidValueError, load, verify
+from complaintflow import Complaint, HearConcern, InvalidValueError, load, open_complaint, verify
 from complaintflow.__main__ import main
 from complaintflow.commands import Assign
 from complaintflow.events import AnyEvent, Event
@@ -236,3 +238,90 @@ def test_the_backoff_grows_exponentially_to_its_cap_with_full_jitter() -> None:
 def test_a_backoff_refuses_times_that_are_not_positive(bad: dict[str, float]) -> None:
     with pytest.raises(InvalidValueError, match="positive"):
         Backoff(**bad)
+
+
+# --- SQLite: threads, errors, streaming ------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["file", "memory"])
+def test_one_sqlite_store_serves_many_threads(tmp_path: Path, where: str) -> None:
+    """Regression: a store shared by two threads raised sqlite3.ProgrammingError."""
+    path = tmp_path / "threads.db" if where == "file" else ":memory:"
+    with SQLiteStore(path) as store:
+        StoreContract().opened(store, "C-1")
+        errors: list[BaseException] = []
+
+        def work(worker: int) -> None:
+            try:
+                for number in range(25):
+                    store.handle("C-1", Assign(agent=f"{worker}-{number}",
+                                               command_id=f"{worker}-{number}"), at=_now)
+            except BaseException as error:  # reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        complaint = store.get("C-1")
+        assert complaint.revision == 2 + 4 * 25
+        assert Complaint.from_events(store.events("C-1")) == complaint
+
+
+def test_every_sqlite_failure_is_a_store_error(tmp_path: Path) -> None:
+    """Regression: a busy file raised sqlite3.OperationalError, not a StoreError."""
+    path = tmp_path / "busy.db"
+    with SQLiteStore(path, busy_timeout=0.05) as store:
+        current = StoreContract().opened(store).complaint
+        applied = current.apply(HearConcern(text="The fee."), at=T0 + timedelta(minutes=1))
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the lock, and keeps it
+        try:
+            with pytest.raises(StoreError, match="database is locked"):
+                store.save(applied.complaint, applied.events,
+                           expected_revision=current.revision)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert store.get("C-1") == current  # nothing half-written
+        store.save(applied.complaint, applied.events, expected_revision=current.revision)
+    with pytest.raises(StoreError, match="closed"):
+        store.get("C-1")
+
+
+def test_a_closed_store_closes_every_threads_connection(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "c.db")
+    StoreContract().opened(store)
+    seen: list[Complaint] = []
+    thread = threading.Thread(target=lambda: seen.append(store.get("C-1")))
+    thread.start()
+    thread.join()
+    assert seen == [store.get("C-1")]
+    store.close()
+    for use in (lambda: store.get("C-1"), lambda: store.events("C-1"), store.ids,
+                lambda: list(store.export())):
+        with pytest.raises(StoreError, match="closed"):
+            use()
+
+
+def test_export_streams_a_page_at_a_time(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "big.db") as store:
+        for number in range(300):
+            opened = open_complaint(f"C-{number:03}", at=T0)
+            current, log = opened.complaint, list(opened.events)
+            for minute in range(1, 40):
+                applied = current.apply(Assign(agent=f"agent {minute}"),
+                                        at=T0 + timedelta(minutes=minute))
+                current, log = applied.complaint, [*log, *applied.events]
+            store.add(current, log)
+        tracemalloc.start()
+        try:
+            count = sum(1 for _ in store.export())
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert count == 300 * 40
+        total = sum(len(json.dumps(data)) for data in store.export())
+        assert peak < total / 3  # a page in memory, not the whole store
