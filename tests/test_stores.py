@@ -16,7 +16,14 @@ from pathlib import Path
 import attrs
 import pytest
 
-from complaintflow import Complaint, HearConcern, InvalidValueError, load, open_complaint, verify
+from complaintflow import (
+    Complaint,
+    HearConcern,
+    InvalidValueError,
+    load,
+    open_complaint,
+    verify,
+)
 from complaintflow.__main__ import main
 from complaintflow.commands import Assign
 from complaintflow.events import AnyEvent, Event
@@ -24,10 +31,11 @@ from complaintflow.stores import (
     Backoff,
     ComplaintStore,
     ConcurrencyConflict,
+    EventFeed,
     StoreError,
     handle,
 )
-from complaintflow.stores._records import event_records
+from complaintflow.stores._records import event_records, snapshot_record
 from complaintflow.stores.memory import MemoryStore
 from complaintflow.stores.sqlite import SQLiteStore
 from complaintflow.testing import StoreContract
@@ -325,3 +333,72 @@ def test_export_streams_a_page_at_a_time(tmp_path: Path) -> None:
         assert count == 300 * 40
         total = sum(len(json.dumps(data)) for data in store.export())
         assert peak < total / 3  # a page in memory, not the whole store
+
+
+# --- the feed ------------------------------------------------------------------------------
+
+FEED_SCHEMA_BEFORE = """
+CREATE TABLE complaints (complaint_id TEXT PRIMARY KEY, revision INTEGER NOT NULL,
+    seq INTEGER NOT NULL, stage TEXT NOT NULL, updated_at TEXT NOT NULL,
+    snapshot TEXT NOT NULL, digest TEXT, head TEXT);
+CREATE TABLE complaint_events (complaint_id TEXT NOT NULL REFERENCES complaints (complaint_id),
+    seq INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL,
+    digest TEXT, PRIMARY KEY (complaint_id, seq)) WITHOUT ROWID;
+CREATE TRIGGER complaint_events_no_update BEFORE UPDATE ON complaint_events
+BEGIN SELECT RAISE(ABORT, 'complaint_events is append-only'); END;
+CREATE TRIGGER complaint_events_no_delete BEFORE DELETE ON complaint_events
+BEGIN SELECT RAISE(ABORT, 'complaint_events is append-only'); END;
+"""
+"""The file as the release before the feed wrote it."""
+
+
+def test_a_file_written_before_the_feed_gets_positions_in_time_order(tmp_path: Path) -> None:
+    path = tmp_path / "before.db"
+    db = sqlite3.connect(path)
+    db.executescript(FEED_SCHEMA_BEFORE)
+    source = MemoryStore()  # the rows as the earlier release wrote them
+    first = StoreContract().opened(source, "C-2").complaint  # C-2 first, at T0
+    later = first.apply(Assign(agent="bo"), at=T0 + timedelta(minutes=5))
+    source.save(later.complaint, later.events, expected_revision=first.revision)
+    opened = open_complaint("C-1", at=T0 + timedelta(minutes=1))
+    source.add(opened.complaint, opened.events)
+    for complaint_id in ("C-1", "C-2"):
+        complaint = source.get(complaint_id)
+        records = event_records(source.events(complaint_id), None, ())
+        text, digest = snapshot_record(complaint, records[-1].digest, ())
+        db.execute("INSERT INTO complaints VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   (complaint_id, complaint.revision, complaint.seq, complaint.stage.value,
+                    complaint.updated_at.isoformat(), text, digest, records[-1].digest))
+        db.executemany("INSERT INTO complaint_events VALUES (?, ?, ?, ?, ?, ?)",
+                       [(complaint_id, r.seq, r.type, r.at, r.text, r.digest)
+                        for r in records])
+    db.commit()
+    db.close()
+    with SQLiteStore(path) as store:
+        assert [(i.position, i.complaint_id, i.event.seq) for i in store.feed()] == [
+            (1, "C-2", 1), (2, "C-2", 2), (3, "C-2", 3), (4, "C-1", 1), (5, "C-2", 4)]
+        store.handle("C-1", Assign(agent="cy"), at=T0 + timedelta(minutes=6))
+        assert [(i.position, i.complaint_id) for i in store.feed(after=5)] == [(6, "C-1")]
+        assert store.get("C-2") == later.complaint
+    db = sqlite3.connect(path)
+    for statement in ("UPDATE complaint_events SET position = 0",
+                      "DELETE FROM complaint_events"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute(statement)
+    db.close()
+    with SQLiteStore(path) as again:  # opening it again changes nothing
+        assert len(again.feed()) == 6
+
+
+@pytest.mark.parametrize("make", [MemoryStore, lambda: SQLiteStore(":memory:")],
+                         ids=["memory", "sqlite"])
+def test_the_feed_refuses_a_page_that_is_not_one(
+        make: Callable[[], MemoryStore | SQLiteStore]) -> None:
+    store = make()
+    StoreContract().opened(store)
+    assert isinstance(store, EventFeed)
+    for bad in ({"limit": 0}, {"limit": -3}, {"after": "2"}, {"limit": True}):
+        with pytest.raises(InvalidValueError):
+            store.feed(**bad)
+    with pytest.raises(InvalidValueError, match="limit"):
+        store.events("C-1", limit=0)

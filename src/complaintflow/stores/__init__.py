@@ -7,7 +7,7 @@ with :class:`complaintflow.testing.StoreContract`.
 
 from .._publish import publish as _publish
 from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
-from ._store import Backoff, ComplaintStore, handle
+from ._store import Backoff, ComplaintStore, EventFeed, FeedItem, handle
 
 __all__ = [
     "Backoff",
@@ -15,6 +15,8 @@ __all__ = [
     "ComplaintNotFound",
     "ComplaintStore",
     "ConcurrencyConflict",
+    "EventFeed",
+    "FeedItem",
     "StoreError",
     "handle",
 ]

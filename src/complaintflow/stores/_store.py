@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from attrs import field, frozen
 
@@ -43,7 +43,45 @@ class ComplaintStore(Protocol):
         """
 
     def events(self, complaint_id: str, *, after: int = 0) -> tuple[AnyEvent, ...]:
-        """The complaint's events with ``seq`` above ``after``, in order."""
+        """The complaint's events with ``seq`` above ``after``, in order; raises
+        :class:`~complaintflow.stores.ComplaintNotFound` for a complaint not stored.
+        (The shipped stores also take a ``limit``.)"""
+
+
+@frozen
+class FeedItem:
+    """One event of a store's feed: its ``position`` in the feed, its complaint, the event
+    (with its digest, as :func:`~complaintflow.dump_event` would write it)."""
+
+    position: int
+    complaint_id: str
+    event: AnyEvent
+
+
+@runtime_checkable
+class EventFeed(Protocol):
+    """A store whose events can be followed across complaints, in one order.
+
+    Every event gets a ``position`` when it is stored: 1, 2, 3, ... without gaps, in the
+    order the events were committed. A reader that has seen position ``p`` will never later
+    see an event at ``p`` or before it appear (no event commits out of order), so a
+    projection, a search index or a warehouse follows the store by asking, again and again,
+    for the events after the last position it processed, and misses none.
+    """
+
+    def feed(self, *, after: int = 0, limit: int = 1000) -> tuple[FeedItem, ...]:
+        """The events at positions above ``after``, in position order: the first
+        ``limit`` of them."""
+
+
+def check_page(after: int, limit: int | None) -> None:
+    """Refuse a page that is not one: ``after`` must be a whole number, ``limit`` a
+    positive one (or ``None``, where allowed)."""
+    if isinstance(after, bool) or not isinstance(after, int):
+        raise InvalidValueError("after must be a whole number", argument="after")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                              or limit < 1):
+        raise InvalidValueError("limit must be a positive whole number", argument="limit")
 
 
 def check_continues(complaint: Complaint, events: Sequence[Event], stored_seq: int) -> None:

@@ -2,7 +2,8 @@
 
 One file holds two tables: ``complaints`` (the latest snapshot of each complaint, with its
 revision, its digest and the head of its log) and ``complaint_events`` (every event with
-its digest, append-only: triggers refuse updates and deletes). ``save`` updates the
+its digest and its position in the store's feed, append-only: triggers refuse updates and
+deletes). ``save`` updates the
 snapshot ``WHERE revision = :expected`` and appends the events in the same transaction, so
 a complaint and its log never disagree. ``get`` checks the snapshot and the last event
 against their digests, so a row changed by hand is refused rather than believed.
@@ -39,7 +40,7 @@ from ._records import (
     read_complaint,
     snapshot_record,
 )
-from ._store import DEFAULT_BACKOFF, Backoff, check_continues, handle
+from ._store import DEFAULT_BACKOFF, Backoff, FeedItem, check_continues, check_page, handle
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS complaints (
@@ -59,6 +60,7 @@ CREATE TABLE IF NOT EXISTS complaint_events (
     at           TEXT NOT NULL,
     event        TEXT NOT NULL,
     digest       TEXT,
+    position     INTEGER NOT NULL UNIQUE,
     PRIMARY KEY (complaint_id, seq)
 ) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS complaint_events_no_update BEFORE UPDATE ON complaint_events
@@ -67,7 +69,11 @@ CREATE TRIGGER IF NOT EXISTS complaint_events_no_delete BEFORE DELETE ON complai
 BEGIN SELECT RAISE(ABORT, 'complaint_events is append-only'); END;
 """
 """The tables, created when a store opens a file without them. ``digest`` and ``head``
-are null in rows written before digests; the next save of the complaint fills them in."""
+are null in rows written before digests; the next save of the complaint fills them in.
+``position`` is the event's place in the feed: the write lock, held from the position's
+choice to the commit, makes positions commit in order and without gaps. A file written
+before the feed gets positions when a store first opens it (in the order of the events'
+times)."""
 
 _ADDED_COLUMNS = (("complaints", "digest"), ("complaints", "head"),
                   ("complaint_events", "digest"))
@@ -98,6 +104,7 @@ class SQLiteStore:
             with self._connections() as db:
                 db.executescript(SCHEMA)
                 _add_columns(db)
+                _add_positions(db)
         except sqlite3.Error as error:
             self._connections.close()
             raise StoreError(f"cannot open the SQLite store {self._path!r}: {error}") from None
@@ -195,17 +202,32 @@ class SQLiteStore:
             _append(db, complaint_id, prepared[0])
         self._remember(complaint_id, complaint.revision, complaint.seq, prepared[1])
 
-    def events(self, complaint_id: str, *, after: int = 0) -> tuple[AnyEvent, ...]:
-        """The complaint's events with ``seq`` above ``after``, in order; raises
+    def events(self, complaint_id: str, *, after: int = 0,
+               limit: int | None = None) -> tuple[AnyEvent, ...]:
+        """The complaint's events with ``seq`` above ``after``, in order: the first
+        ``limit`` of them (all when ``None``); raises
         :class:`~complaintflow.stores.ComplaintNotFound` for a complaint not stored."""
+        check_page(after, limit)
         with self._db() as db:
             rows = db.execute(
                 "SELECT event, digest FROM complaint_events WHERE complaint_id = ? "
-                "AND seq > ? ORDER BY seq", (complaint_id, after)).fetchall()
+                "AND seq > ? ORDER BY seq LIMIT ?",
+                (complaint_id, after, -1 if limit is None else limit)).fetchall()
             if not rows and db.execute("SELECT 1 FROM complaints WHERE complaint_id = ?",
                                        (complaint_id,)).fetchone() is None:
                 raise ComplaintNotFound(complaint_id)
         return tuple(load_event(event_json(event, digest)) for event, digest in rows)
+
+    def feed(self, *, after: int = 0, limit: int = 1000) -> tuple[FeedItem, ...]:
+        """Every complaint's events after position ``after``, in the order they were
+        committed: the first ``limit``; see :class:`~complaintflow.stores.EventFeed`."""
+        check_page(after, limit)
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT position, complaint_id, event, digest FROM complaint_events "
+                "WHERE position > ? ORDER BY position LIMIT ?", (after, limit)).fetchall()
+        return tuple(FeedItem(position, complaint_id, load_event(event_json(event, digest)))
+                     for position, complaint_id, event, digest in rows)
 
     # --- conveniences -----------------------------------------------------------------
 
@@ -344,9 +366,14 @@ def _stored(db: sqlite3.Connection, complaint_id: str) -> list[dict[str, JsonVal
 
 
 def _append(db: sqlite3.Connection, complaint_id: str, records: Sequence[EventRecord]) -> None:
+    """Append the events at the next feed positions (under the write lock, held until the
+    commit, so that positions commit in order)."""
+    (last,) = db.execute("SELECT coalesce(max(position), 0) FROM complaint_events").fetchone()
     db.executemany(
-        "INSERT INTO complaint_events VALUES (?, ?, ?, ?, ?, ?)",
-        [(complaint_id, r.seq, r.type, r.at, r.text, r.digest) for r in records])
+        "INSERT INTO complaint_events (complaint_id, seq, type, at, event, digest, position) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(complaint_id, r.seq, r.type, r.at, r.text, r.digest, last + n)
+         for n, r in enumerate(records, start=1)])
 
 
 def _add_columns(db: sqlite3.Connection) -> None:
@@ -355,6 +382,31 @@ def _add_columns(db: sqlite3.Connection) -> None:
         names = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         if column not in names:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+
+
+def _add_positions(db: sqlite3.Connection) -> None:
+    """Give the events of a file written before the feed their positions, in the order of
+    their times (a table rebuild: SQLite adds no constrained column to a table)."""
+    if _has_positions(db):
+        return
+    with _Transaction(db):
+        if _has_positions(db):  # another process did it while this one waited
+            return
+        table = SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS complaint_events"):
+                       SCHEMA.index("CREATE TRIGGER")]
+        db.execute(table.replace("IF NOT EXISTS complaint_events", "complaint_events_new"))
+        db.execute(
+            "INSERT INTO complaint_events_new (complaint_id, seq, type, at, event, digest, "
+            "position) SELECT complaint_id, seq, type, at, event, digest, "
+            "row_number() OVER (ORDER BY at, complaint_id, seq) FROM complaint_events")
+        db.execute("DROP TABLE complaint_events")  # and its triggers
+        db.execute("ALTER TABLE complaint_events_new RENAME TO complaint_events")
+        for trigger in SCHEMA[SCHEMA.index("CREATE TRIGGER"):].split("END;")[:-1]:
+            db.execute(trigger + "END;")
+
+
+def _has_positions(db: sqlite3.Connection) -> bool:
+    return "position" in {row[1] for row in db.execute("PRAGMA table_info(complaint_events)")}
 
 
 class _Connections:
