@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from complaintflow import Assign, HearConcern, SnapshotError, verify
+from complaintflow.__main__ import main
 from complaintflow._formats.integrity import canonical
 from complaintflow.stores import ComplaintStore, ConcurrencyConflict, StoreError
 from complaintflow.stores.sqlite import SQLiteStore
@@ -519,3 +520,25 @@ def test_the_export_is_the_sqlite_stores_and_streams(postgres: Postgres, pg_data
     for complaint_id in store.ids():
         snapshot, events = store.stored(complaint_id)
         assert verify(events, snapshot=snapshot) == ()
+
+
+# --- the command line on a PostgreSQL store ----------------------------------------------
+
+
+def test_the_command_line_reads_a_postgres_store(postgres: Postgres, pg_database: str,
+                                                 store: PostgresStore,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    store.handle("C-1", HearConcern(text="The fee."), at=later(1))
+    info = postgres.app(pg_database)
+    assert main(["export", "--postgres", info]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(text) for text in lines] == list(store.export())
+    assert main(["verify", "--postgres", info]) == 0
+    assert "1 complaints checked: 1 verified, 0 changed" in capsys.readouterr().out
+    assert main(["audit", "--postgres", info, "--format", "json"]) in (0, 1)
+    assert json.loads(capsys.readouterr().out)["summary"]["complaints"] == 1
+    wrong = postgres.server.conninfo("complaintflow_app", "wrong", dbname=pg_database)
+    assert main(["audit", "--postgres", wrong]) == 2
+    err = capsys.readouterr().err
+    assert "password authentication failed" in err
+    assert "wrong" not in err.replace("password authentication failed", "")
