@@ -15,6 +15,7 @@ from attrs import evolve
 
 from .. import commands as cmd
 from .. import events as ev
+from .._values.checks import shown
 from .._values.enums import Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import Receipt, replace
@@ -94,7 +95,7 @@ def run(complaint: Complaint, command: cmd.Command,
             if receipt.fingerprint is None or receipt.fingerprint == print_:
                 return receipt
             return reject(complaint, name, [COMMAND_ID_REUSED.reason(
-                f"command_id {command_id!r} was used for another command (seq "
+                f"command_id {shown(command_id)} was used for another command (seq "
                 f"{receipt.seq}); send a retry unchanged, or a new command under a new id.",
                 "command_id")])
     stage = complaint.stage

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from cattrs import Converter
 
-from .._values.checks import to_decimal
+from .._values.checks import shown, to_decimal, unicode_problem
 from .._values.enums import StrEnum
 from .._values.errors import InvalidValueError
 from .._values.reasons import INVALID_TIME, NAIVE_TIME
@@ -37,13 +37,14 @@ def parse_time(value: object, argument: str | None = None) -> datetime:
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise InvalidValueError(f"expected an ISO-8601 time with an offset, got {value!r}",
+            raise InvalidValueError(f"expected an ISO-8601 time with an offset, got "
+                                    f"{shown(value)}",
                                     argument=argument, code=INVALID_TIME.code) from None
     else:
-        raise InvalidValueError(f"expected an ISO-8601 time string, got {value!r}",
+        raise InvalidValueError(f"expected an ISO-8601 time string, got {shown(value)}",
                                 argument=argument, code=INVALID_TIME.code)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise InvalidValueError(f"expected a time with a UTC offset, got naive {value!r}",
+        raise InvalidValueError(f"expected a time with a UTC offset, got naive {shown(value)}",
                                 argument=argument, code=NAIVE_TIME.code)
     return parsed
 
@@ -58,6 +59,17 @@ def _strict(kind: type[T], label: str) -> Any:
         return value
 
     return structure
+
+
+def structure_str(value: object, _: object = None) -> str:
+    """A string that can be stored: JSON's ``"\\ud800"`` decodes to a lone surrogate,
+    which no UTF-8 store, file or terminal accepts."""
+    if not isinstance(value, str):
+        raise InvalidValueError(f"expected a string, got {type(value).__name__}")
+    problem = unicode_problem(value)
+    if problem is not None:
+        raise InvalidValueError(problem)
+    return value
 
 
 def _structure_decimal(value: object, _: object) -> Decimal:
@@ -78,7 +90,7 @@ def make_converter(*, detailed: bool = True) -> Converter:
     """
     conv = Converter(forbid_extra_keys=True, detailed_validation=detailed,
                      unstruct_collection_overrides={tuple: list})  # JSON has arrays only
-    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(str, structure_str)
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook(Decimal, _structure_decimal)

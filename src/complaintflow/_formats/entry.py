@@ -15,6 +15,7 @@ from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenEx
 
 from .._core.complaint import Applied, Complaint
 from .._core.rejection import CommandRejected, Rejection
+from .._values.checks import shown
 from .._values.errors import InvalidValueError
 from .._values.reasons import (
     INVALID_ARGUMENT,
@@ -57,7 +58,7 @@ def _parse(payload: object) -> tuple[str, AnyCommand | list[Reason]]:
         return label, [MISSING_COMMAND.reason('The payload has no "command" key.', "command")]
     command_type = COMMAND_TYPES.get(name) if isinstance(name, str) else None
     if command_type is None:
-        return label, [UNKNOWN_COMMAND.reason(f"{name!r} is not a command.", "command")]
+        return label, [UNKNOWN_COMMAND.reason(f"{shown(name)} is not a command.", "command")]
     arguments = {key: value for key, value in payload.items() if key != "command"}
     if not all(isinstance(key, str) for key in arguments):
         return label, [INVALID_PAYLOAD.reason("Argument names must be strings.")]
