@@ -78,9 +78,12 @@ def _reasons(error: ClassValidationError) -> list[Reason]:
         if isinstance(problem, KeyError):
             reasons.append(MISSING_ARGUMENT.reason(f"{note.name} is required.", note.name))
         elif isinstance(problem, InvalidValueError):
-            reasons.append(Reason(problem.code, f"{note.name}: {problem.message}.", note.name))
+            # a validator's message names its argument already; a converter hook's does not
+            message = problem.message if problem.argument else f"{note.name}: {problem.message}"
+            reasons.append(Reason(problem.code, f"{message}.", note.name))
         else:
-            detail = problem.message if isinstance(problem, BaseValidationError) else problem
+            detail = (problem.message if isinstance(problem, BaseValidationError)
+                      else shown(str(problem), 200))
             reasons.append(INVALID_ARGUMENT.reason(f"{note.name}: {detail}.", note.name))
     for problem in others:
         if isinstance(problem, ForbiddenExtraKeysError):
@@ -90,7 +93,7 @@ def _reasons(error: ClassValidationError) -> list[Reason]:
         elif isinstance(problem, InvalidValueError):  # a validator of the command itself
             reasons.append(Reason(problem.code, f"{problem.message}.", problem.argument))
         else:
-            reasons.append(INVALID_ARGUMENT.reason(str(problem)))
+            reasons.append(INVALID_ARGUMENT.reason(shown(str(problem), 200)))
     return reasons
 
 
@@ -129,9 +132,10 @@ def _rejected(complaint: Complaint, command: str, reasons: list[Reason]) -> Reje
 
 
 def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:
-    """A rejection (or reason) as JSON-safe data, for answering a bot."""
+    """A rejection (or reason) as JSON-safe data, for answering a bot: each reason with
+    its ``code``, ``kind``, ``message`` and ``argument``."""
     if not isinstance(value, (Rejection, Reason)):
         raise InvalidValueError(f"expected a Rejection or a Reason, got {type(value).__name__}",
                                 argument="value")
-    result: dict[str, JsonValue] = converter.unstructure(value)
+    result: dict[str, JsonValue] = converter.unstructure(value)  # reasons with their kind
     return result
