@@ -3,22 +3,29 @@ surrogates, invisible text and megabytes of it are refused (or described) safely
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from complaintflow import (
+    COMMAND_TYPES,
+    CommandRejected,
     Customer,
     HearConcern,
     InvalidValueError,
+    Policy,
     Rejection,
     VerifyCustomer,
     apply_json,
     open_complaint,
 )
+from complaintflow._core.engine import TEXT_FIELDS
+from complaintflow._formats.upcasters import policy_1_to_2
 from complaintflow._values.checks import SHOWN_LENGTH, blank, shown
 
 from .support import Clock, listening
@@ -166,3 +173,81 @@ def test_visible_text_is_not_blank(text: str) -> None:
     assert not blank(text)
     assert HearConcern(text=text).text == text
 
+
+
+# --- bounded text -----------------------------------------------------------------------
+
+
+def test_a_text_longer_than_the_policy_allows_is_refused() -> None:
+    clock = Clock()
+    complaint = listening(clock, Policy(max_text_length=20))
+    command = HearConcern(text="x" * 21)
+    rejection = complaint.check(command, at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("text_too_long",)
+    assert rejection.reasons[0].argument == "text"
+    assert rejection.reasons[0].kind == "bad_input"
+    with pytest.raises(CommandRejected):
+        complaint.apply(command, at=clock.tick())
+    assert complaint.apply(HearConcern(text="x" * 20), at=clock.tick()).complaint.concerns
+
+
+def test_the_default_limit_is_ten_thousand_characters() -> None:
+    clock = Clock()
+    complaint = listening(clock)
+    assert complaint.policy.max_text_length == 10_000
+    megabyte = "x" * 1_000_000
+    rejection = complaint.check(HearConcern(text=megabyte), at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("text_too_long",)
+    assert len(rejection.reasons[0].message) < 100
+    assert complaint.check(HearConcern(text="x" * 10_000), at=clock.tick()) is None
+
+
+def test_every_text_argument_is_bounded_and_reported_at_once() -> None:
+    clock = Clock()
+    opened = open_complaint("C-2", at=clock.tick(), policy=Policy(max_text_length=5))
+    rejection = opened.complaint.check(
+        VerifyCustomer(name="Dana Reyes", callback="+44", service="billing",
+                       command_id="request-1"), at=clock.tick())
+    assert rejection is not None
+    assert [(r.code, r.argument) for r in rejection.reasons] == [
+        ("text_too_long", "command_id"), ("text_too_long", "name"),
+        ("text_too_long", "service")]
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_TYPES))
+def test_every_text_field_of_every_command_is_checked(command: str) -> None:
+    """Derived from the fields: a new command's text is bounded without anyone listing it."""
+    hints = typing.get_type_hints(COMMAND_TYPES[command])
+    texts = {a.name for a in attrs.fields(COMMAND_TYPES[command])
+             if hints[a.name] in (str, str | None)}
+    assert set(TEXT_FIELDS[COMMAND_TYPES[command]]) == texts
+    assert "command_id" in texts
+
+
+def test_json_reports_a_long_text_with_the_other_problems() -> None:
+    clock = Clock()
+    complaint = listening(clock, Policy(max_text_length=20))
+    payload = {"command": "restate_concern", "concern_id": "K1", "restatement": "y" * 21,
+               "bonus": 1}
+    result = apply_json(complaint, payload, at="soon")
+    assert isinstance(result, Rejection)
+    assert [(r.code, r.argument) for r in result.reasons] == [
+        ("unexpected_argument", "bonus"), ("invalid_time", "at"),
+        ("text_too_long", "restatement")]
+    result = apply_json(complaint, {"command": "hear_concern", "text": "z" * 21},
+                        at=clock.tick())
+    assert isinstance(result, Rejection)
+    assert result.codes == ("text_too_long",)
+
+
+@pytest.mark.parametrize("limit", [0, -1, True, 1.5, "10"], ids=repr)
+def test_the_limit_is_a_whole_number_of_at_least_one(limit: object) -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        Policy(max_text_length=limit)  # type: ignore[arg-type]  # the point: refused
+    assert raised.value.argument == "max_text_length"
+
+
+def test_a_version_1_policy_gets_the_default_limit() -> None:
+    assert policy_1_to_2({"apology_before_response": True})["max_text_length"] == 10_000

@@ -14,6 +14,7 @@ from datetime import datetime
 from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
 
 from .._core.complaint import Applied, Complaint
+from .._core.engine import TEXT_FIELDS, too_long
 from .._core.rejection import CommandRejected, Rejection
 from .._values.checks import shown
 from .._values.errors import InvalidValueError
@@ -40,34 +41,43 @@ def parse_command(payload: object) -> AnyCommand | list[Reason]:
     return _parse(payload)[1]
 
 
-def _parse(payload: object) -> tuple[str, AnyCommand | list[Reason]]:
-    """The command's name as the payload gives it (``"?"`` if none) and the typed command,
-    or the reasons why there is none."""
+_NO_ARGUMENTS: tuple[dict[str, object], tuple[str, ...]] = ({}, ())
+
+
+def _parse(payload: object) -> tuple[str, AnyCommand | list[Reason],
+                                     tuple[dict[str, object], tuple[str, ...]]]:
+    """The command's name as the payload gives it (``"?"`` if none), the typed command or
+    the reasons why there is none, and the arguments with the names of the command's text
+    arguments (for the length check, which needs the complaint's policy)."""
     if isinstance(payload, (str, bytes)):
         try:
             payload = json.loads(payload)
         except (ValueError, RecursionError) as error:
             detail = error if isinstance(error, ValueError) else "nested too deeply"
-            return "?", [INVALID_JSON.reason(f"The payload is not valid JSON: {detail}.")]
+            invalid = INVALID_JSON.reason(f"The payload is not valid JSON: {detail}.")
+            return "?", [invalid], _NO_ARGUMENTS
     if not isinstance(payload, Mapping):
         return "?", [INVALID_PAYLOAD.reason(
-            'A command is a JSON object: {"command": "<name>", ...arguments}.')]
+            'A command is a JSON object: {"command": "<name>", ...arguments}.')], _NO_ARGUMENTS
     name = payload.get("command")
     label = name if isinstance(name, str) else "?"
     if name is None:
-        return label, [MISSING_COMMAND.reason('The payload has no "command" key.', "command")]
+        return label, [MISSING_COMMAND.reason('The payload has no "command" key.',
+                                              "command")], _NO_ARGUMENTS
     command_type = COMMAND_TYPES.get(name) if isinstance(name, str) else None
     if command_type is None:
-        return label, [UNKNOWN_COMMAND.reason(f"{shown(name)} is not a command.", "command")]
+        return label, [UNKNOWN_COMMAND.reason(f"{shown(name)} is not a command.",
+                                              "command")], _NO_ARGUMENTS
     arguments = {key: value for key, value in payload.items() if key != "command"}
     if not all(isinstance(key, str) for key in arguments):
-        return label, [INVALID_PAYLOAD.reason("Argument names must be strings.")]
+        return label, [INVALID_PAYLOAD.reason("Argument names must be strings.")], _NO_ARGUMENTS
+    texts = (arguments, TEXT_FIELDS[command_type])
     try:
-        return label, converter.structure(arguments, command_type)
+        return label, converter.structure(arguments, command_type), texts
     except ClassValidationError as error:
-        return label, _reasons(error)
+        return label, _reasons(error), texts
     except InvalidValueError as error:
-        return label, [Reason(error.code, f"{error.message}.", error.argument)]
+        return label, [Reason(error.code, f"{error.message}.", error.argument)], texts
 
 
 def _reasons(error: ClassValidationError) -> list[Reason]:
@@ -109,13 +119,17 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
     if not isinstance(complaint, Complaint):
         raise InvalidValueError(f"expected a Complaint, got {type(complaint).__name__}",
                                 argument="complaint")
-    label, command = _parse(payload)
+    label, command, (arguments, texts) = _parse(payload)
     reasons = command if isinstance(command, list) else []
     try:
         when = parse_time(at, "at")
     except InvalidValueError as error:
         reasons.append(Reason(error.code, f"at: {error.message}.", "at"))
     if reasons or isinstance(command, list):
+        # every problem at once: the engine checks lengths only of a command it is given
+        reported = {reason.argument for reason in reasons}
+        reasons += too_long(arguments, [name for name in texts if name not in reported],
+                            complaint.policy.max_text_length)
         return _rejected(complaint, label, reasons)
     try:
         return complaint.apply(command, at=when)

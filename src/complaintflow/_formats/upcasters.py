@@ -71,7 +71,7 @@ SNAPSHOT_VERSION = 2
 
 def policy_1_to_2(policy: Data) -> Data:
     """A version-1 policy as version 2 holds it (in snapshots and in complaint_opened)."""
-    return dict(policy)
+    return dict(policy, max_text_length=10_000)
 
 
 def _snapshot_1_to_2(snapshot: Data) -> Data:

@@ -84,17 +84,22 @@ def _shown(value: object, depth: int, limit: int) -> str:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_ASCII_INVISIBLE = "".join(map(chr, range(0x21))) + "\x7f"  # controls, space and DEL
 
 
 def blank(text: str) -> bool:
     """Whether ``text`` shows nothing: every character is whitespace or invisible (a
     control or format character such as NUL, a zero-width space, a joiner or a BOM)."""
-    category = unicodedata.category
-    for char in text:  # text that shows something usually does so at its first character
-        if char > " " and char != "\x7f" and (
-                char < "\x80" or not (char.isspace() or category(char) in _INVISIBLE)):
-            return False
-    return True
+    if text.isascii():  # O(1) in CPython; then one strip at C speed
+        return not text.strip(_ASCII_INVISIBLE)
+    text = text.strip()  # whitespace (Zs, Zl, Zp and more) at C speed
+    if not text or _visible(text[0]):  # text that shows something usually starts so
+        return not text
+    return not any(_visible(char) for char in set(text))  # each distinct character once
+
+
+def _visible(char: str) -> bool:
+    return not char.isspace() and unicodedata.category(char) not in _INVISIBLE
 
 
 def unicode_problem(text: str) -> str | None:
