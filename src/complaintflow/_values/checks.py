@@ -82,6 +82,15 @@ def _shown(value: object, depth: int, limit: int) -> str:
     return f"<{type(value).__name__}>"
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that does not print (controls such as a newline,
+    format characters, lone surrogates, line separators) escaped as Python would
+    (``\\n``, ``\\u200b``): for output where one line must stay one line."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 _ASCII_INVISIBLE = "".join(map(chr, range(0x21))) + "\x7f"  # controls, space and DEL
