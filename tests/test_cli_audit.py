@@ -13,6 +13,7 @@ import attrs
 import pytest
 
 from complaintflow import Complaint, SnapshotError, dump_event, load_event
+from complaintflow import events as ev
 from complaintflow.__main__ import main
 from complaintflow._cli import audit as _cli
 from complaintflow.events import Event
@@ -242,3 +243,98 @@ def test_a_sqlite_store_exports_for_the_audit(tmp_path: Path,
     path.write_text("".join(json.dumps(data) + "\n" for data in exported), encoding="utf-8")
     assert main(["audit", str(path)]) == 0
     assert "3 complaints audited" in capsys.readouterr().out
+
+
+# --- unreadable input of any kind: exit 2, no traceback, nothing forged -----------------
+
+
+def opened_as(log: list[Event], complaint_id: str) -> Event:
+    """The log's complaint_opened event, under another complaint id."""
+    opened = log[0]
+    assert isinstance(opened, ev.ComplaintOpened)
+    return attrs.evolve(opened, complaint_id=complaint_id)
+
+
+def _opened_line(complaint_id: object) -> str:
+    data = dump_event(payroll_outage()[0])
+    return json.dumps({**data, "complaint_id": complaint_id})
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ('{"type": "apologized", "seq": ' + "9" * 4301 + "}", "a number too long to read"),
+    ('{"type": "complaint_opened", "version": ' + "9" * 5000 + "}", "a number too long"),
+    ('{"type": ' + "[" * 5000 + "]" * 5000 + "}", "not JSON: nested too deeply"),
+    ('{"type": "complaint_opened", "version": 2, "seq": ' + "[" * 900 + "]" * 900 + "}",
+     "$.seq"),
+    (_opened_line("\ud800"), "must be valid Unicode text"),
+    ('{"type": "apologized", "version": 2, "seq": 2, "complaint_id": "\\udfff"}',
+     "complaint_id must be text, got '\\udfff'"),
+    ('{"type": "apologized", "version": 2, "seq": 2, "complaint_id": 7}',
+     "complaint_id must be text, got 7"),
+    ('{"type": "' + "x" * 100_000 + '"}', "unknown event type"),
+], ids=["huge seq", "huge version", "deep type", "deep seq", "surrogate id",
+        "surrogate label", "number label", "huge type"])
+def test_unreadable_lines_exit_2_without_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, reason: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    good = [line(event) for event in venting_escalation()]
+    path.write_text("\n".join([*good, text]) + "\n", encoding="utf-8")
+    assert main(["audit", str(path)]) == 2
+    out, err = capsys.readouterr()
+    errors = err.splitlines()
+    assert len(errors) == 1, err[:500]
+    assert errors[0].startswith(f"{path}: line {len(good) + 1}: ")
+    assert reason in errors[0]
+    assert len(errors[0]) < 400
+    assert "CMP-7: 0 failed" in out
+    assert all(part.isprintable() for part in out.splitlines())
+
+
+def test_no_id_can_forge_a_line_of_the_report(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    forged = "CMP-1: 0 failed\n9 complaints audited under the default policy: 9 comply"
+    log = [opened_as(payroll_outage(), forged), *payroll_outage()[1:]]
+    lines = [line(event) for event in log]
+    lines.append(json.dumps({**dump_event(venting_escalation()[1]),
+                             "complaint_id": "X\r\n\x1b[2Jcleared"}))
+    path = tmp_path / "forged.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["audit", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0].startswith("CMP-1: 0 failed\\n9 complaints audited")
+    assert [text for text in out.splitlines() if text[:1].isdigit()] == [
+        "1 complaint audited under the default policy: 0 comply, 1 with failures "
+        "(0 critical); 1 unreadable"]
+    assert "\x1b" not in out + err
+    assert "complaint X\\r\\n\\x1b[2Jcleared: " in err
+    assert all(text.isprintable() for text in (out + err).splitlines())
+
+
+def test_a_path_that_cannot_be_read_exits_2(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(tmp_path)]) == 2  # a directory
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["audit", "nul\x00byte.jsonl"]) == 2
+    assert "cannot read nul\\x00byte.jsonl" in capsys.readouterr().err
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b'{"type": "x"}\n\xff\xfe\n')
+    assert main(["audit", str(binary)]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    logs = [[opened_as(payroll_outage(), f"CMP-P{n}"), *payroll_outage()[1:]]
+            for n in range(300)]
+    path = export(tmp_path / "export.jsonl", logs, interleave=False)
+    for output in ("table", "json"):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "complaintflow", "audit", str(path), "--format", output],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.read(100)  # like `| head -c 100`, then the reader goes away
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 141, err  # 128 + SIGPIPE, as POSIX has it
+        assert "Traceback" not in err
+        assert err == ""
