@@ -682,3 +682,12 @@ def test_a_complaint_that_is_not_one_is_the_hosts_bug() -> None:
 def test_to_json_needs_a_rejection_or_a_reason() -> None:
     with pytest.raises(InvalidValueError, match="expected a Rejection or a Reason"):
         to_json("unknown_command")  # type: ignore[arg-type]  # on purpose
+
+
+def test_to_json_of_an_applied_result_says_so_briefly() -> None:
+    """Not the repr of the whole complaint (it was kilobytes long)."""
+    clock = Clock()
+    applied = listening(clock).apply(HearConcern(text="x" * 5000), at=clock.tick())
+    with pytest.raises(InvalidValueError) as raised:
+        to_json(applied)  # type: ignore[arg-type]  # on purpose
+    assert str(raised.value) == "expected a Rejection or a Reason, got <Applied>"

@@ -75,7 +75,8 @@ def a_full_log() -> tuple[Complaint, list[Event]]:
     log: list[Event] = list(opened_.events)
     complaint = play(opened_.complaint, [VerifyCustomer(name=NAME, callback=CALLBACK,
                                                         customer_id="ACME-1")], clock, log)
-    complaint = play(complaint, [HearConcern(text="charged twice")], clock, log)
+    complaint = play(complaint, [HearConcern(text="charged twice"), Withdraw(reason="sorted")],
+                     clock, log)  # withdrawn without empathy: a rule fails
     return complaint, log
 
 

@@ -149,7 +149,7 @@ def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:
     """A rejection (or reason) as JSON-safe data, for answering a bot: each reason with
     its ``code``, ``kind``, ``message`` and ``argument``."""
     if not isinstance(value, (Rejection, Reason)):
-        raise InvalidValueError(f"expected a Rejection or a Reason, got {type(value).__name__}",
+        raise InvalidValueError(f"expected a Rejection or a Reason, got {shown(value)}",
                                 argument="value")
     result: dict[str, JsonValue] = converter.unstructure(value)  # reasons with their kind
     return result
