@@ -6,11 +6,14 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from complaintflow import Complaint, SnapshotError, dump_event, load_event
 from complaintflow import events as ev
@@ -338,3 +341,48 @@ def test_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
         assert process.wait(timeout=60) == 141, err  # 128 + SIGPIPE, as POSIX has it
         assert "Traceback" not in err
         assert err == ""
+
+
+def _mangled(good: list[str]) -> st.SearchStrategy[str]:
+    """A line of an export that someone, or something, got wrong."""
+    texts = st.one_of(st.text(max_size=6),
+                      st.text(st.characters(categories=["Cc", "Cf", "Cs", "Zl"]), max_size=4))
+    values = st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), texts),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+        max_leaves=5)
+    keys = st.sampled_from(["type", "version", "seq", "at", "complaint_id", "concern_id",
+                            "text", "policy", "name", "bogus"])
+    return st.one_of(
+        st.builds(lambda index, key, value: json.dumps(
+            {**json.loads(good[index % len(good)]), key: value}),
+            st.integers(0, len(good) - 1), keys, values),
+        st.builds(lambda index, cut: good[index % len(good)][:cut],
+                  st.integers(0, len(good) - 1), st.integers(0, 200)),
+        st.builds(lambda depth: '{"type": ' + "[" * depth + "]" * depth + "}",
+                  st.integers(1, 3000)),
+        st.builds(lambda digits, key: json.dumps({"type": "apologized"})[:-1]
+                  + f', "{key}": {"9" * digits}}}', st.integers(4000, 6000), keys),
+        texts,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_mangled_export_is_reported_never_raised(data: st.DataObject) -> None:
+    good = [line(event, "CMP-7") for event in venting_escalation()]
+    lines = list(good)
+    for _ in range(data.draw(st.integers(1, 4), label="bad lines")):
+        where = data.draw(st.integers(0, len(lines)), label="where")
+        lines.insert(where, data.draw(_mangled(good), label="line"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+        for output in ("table", "json"):
+            out, err = io.StringIO(), io.StringIO()
+            status = _cli.run(str(path), policy_name="default", output=output, stdout=out,
+                              stderr=err)
+            assert status in (0, 1, 2)
+            assert all(text.isprintable() for text in err.getvalue().splitlines())
+            assert all(text.isprintable() for text in out.getvalue().splitlines())
+            assert status == 2 or not err.getvalue()

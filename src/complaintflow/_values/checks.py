@@ -194,12 +194,16 @@ def utc(value: datetime, argument: str = "at") -> datetime:
 
 def as_member(enum_type: type[_E], value: object, argument: str) -> _E:
     """The member of ``enum_type`` named by ``value`` (a member or its string value)."""
-    try:
-        return enum_type(value)
-    except ValueError:
-        choices = ", ".join(str(member.value) for member in enum_type)
-        raise InvalidValueError(f"{argument} must be one of {choices}; got {shown(value)}",
-                                argument=argument) from None
+    if isinstance(value, enum_type):
+        return value
+    if isinstance(value, str):  # only then: the enum's own error message reprs the value
+        try:
+            return enum_type(value)
+        except ValueError:
+            pass
+    choices = ", ".join(str(member.value) for member in enum_type)
+    raise InvalidValueError(f"{argument} must be one of {choices}; got {shown(value)}",
+                            argument=argument)
 
 
 # Each enum a command or value accepts as a string has its converter: mypy's attrs plugin
