@@ -6,7 +6,8 @@ by complaint: a line's ``complaint_id`` key if it has one, else the complaint of
 reason (as :func:`~complaintflow.load_event` found it), and the rest is still audited.
 
 Exit status: 0 when no critical rule failed, 1 when one did, 2 when any input was
-unreadable (2 wins over 1).
+unreadable, of whatever kind (2 wins over 1). Every id and reason it prints has its control
+characters escaped, so that no line of input can forge a line of the report.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
+import attrs
 from attrs import frozen
 
 from .. import ComplaintflowError, SnapshotError, load_event
+from .._values.checks import printable, shown, unicode_problem
 from ..audit import (
     AUDIT_POLICIES,
     AuditPolicy,
@@ -45,8 +48,18 @@ class Problem:
     complaint_id: str | None = None
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else f"complaint {self.complaint_id}"
-        return f"{where}: {self.reason}"
+        where = (f"line {self.line}" if self.line is not None
+                 else f"complaint {_clipped(str(self.complaint_id))}")
+        return f"{where}: {_clipped(self.reason, REASON_LENGTH)}"
+
+
+REASON_LENGTH = 300
+"""The most characters of a reason the report shows (a line may hold megabytes)."""
+
+
+def _clipped(text: str, limit: int = 120) -> str:
+    text = printable(text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 class _Progress:
@@ -80,8 +93,14 @@ def read_logs(lines: Iterable[str], progress: _Progress,
             continue
         try:
             data = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as error:
+        except json.JSONDecodeError as error:
             problems.append(Problem(f"not JSON: {error}", line=number))
+            continue
+        except ValueError:  # Python reads no integer of over 4,300 digits
+            problems.append(Problem("a number too long to read", line=number))
+            continue
+        except RecursionError:
+            problems.append(Problem("not JSON: nested too deeply", line=number))
             continue
         if not isinstance(data, dict):
             problems.append(Problem(f"expected a JSON object, got {type(data).__name__}",
@@ -90,10 +109,18 @@ def read_logs(lines: Iterable[str], progress: _Progress,
         owner = data.get("complaint_id") if data.get("type") != "complaint_opened" else None
         if owner is not None:
             data = {key: value for key, value in data.items() if key != "complaint_id"}
+            if not isinstance(owner, str) or unicode_problem(owner) is not None:
+                problems.append(Problem(f"complaint_id must be text, got {shown(owner)}",
+                                        line=number))
+                continue
         try:
             event = load_event(data)
         except SnapshotError as error:
             problems.append(Problem("; ".join(map(str, error.problems)), line=number))
+            continue
+        except Exception as error:  # the loader failed on this line: unreadable all the same
+            problems.append(Problem(f"cannot read this event ({type(error).__name__})",
+                                    line=number))
             continue
         complaint_id = getattr(event, "complaint_id", None)
         if data.get("type") == "complaint_opened" and isinstance(complaint_id, str):
@@ -118,13 +145,15 @@ def audit_logs(logs: dict[str, list[tuple[int, AnyEvent]]], policy: AuditPolicy,
         if index % 500 == 0:
             progress.show(f"audited {index:,} of {len(logs):,} complaints")
         numbered.sort(key=lambda pair: pair[1].seq)
+        first = min(n for n, _ in numbered)
         try:
             trail = Trail(event for _, event in numbered)
+            cards.append(run_rules(trail, rules, policy))
         except ComplaintflowError as error:
-            problems.append(Problem(f"{error} (first line {min(n for n, _ in numbered)})",
-                                    complaint_id=complaint_id))
-            continue
-        cards.append(run_rules(trail, rules, policy))
+            problems.append(Problem(f"{error} (first line {first})", complaint_id=complaint_id))
+        except Exception as error:  # a log no rule could read: unreadable, not a crash
+            problems.append(Problem(f"cannot audit this log ({type(error).__name__}; first "
+                                    f"line {first})", complaint_id=complaint_id))
     return cards, problems
 
 
@@ -142,24 +171,28 @@ def run(path: str, *, policy_name: str, output: str, stdout: IO[str],
         stderr: IO[str]) -> int:
     """Audit the file at ``path`` (``-`` for standard input); the exit status."""
     policy = AUDIT_POLICIES[policy_name]
+    shown_path = printable(path)
     try:
         handle: IO[str] = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115  (closed below)
-    except OSError as error:
-        stderr.write(f"complaintflow audit: cannot read {path}: {error.strerror or error}\n")
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        stderr.write(f"complaintflow audit: cannot read {shown_path}: "
+                     f"{printable(str(reason))}\n")
         return 2
     progress = _Progress(stderr, _size(handle) >= PROGRESS_BYTES and _isatty(stderr))
     try:
         with contextlib.nullcontext() if path == "-" else handle:
             logs, problems = read_logs(handle, progress)
-    except UnicodeDecodeError as error:
+    except (UnicodeDecodeError, OSError) as error:  # not text, a directory, a read error
         progress.done()
-        stderr.write(f"complaintflow audit: {path} is not UTF-8 text: {error}\n")
+        what = "is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else "cannot be read"
+        stderr.write(f"complaintflow audit: {shown_path} {what}: {printable(str(error))}\n")
         return 2
     cards, unfit = audit_logs(logs, policy, progress)
     progress.done()
     problems += unfit
     for problem in problems:
-        stderr.write(f"{path}: {problem}\n")
+        stderr.write(f"{shown_path}: {problem}\n")
     totals = summary(cards, problems)
     if output == "json":
         json.dump({"policy": policy_name, "complaints": [scorecard_to_dict(c) for c in cards],
@@ -169,7 +202,8 @@ def run(path: str, *, policy_name: str, output: str, stdout: IO[str],
         stdout.write("\n")
     else:
         for card in cards:
-            stdout.write(scorecard_table(card) + "\n\n")
+            shown_card = attrs.evolve(card, complaint_id=_clipped(card.complaint_id))
+            stdout.write(scorecard_table(shown_card) + "\n\n")
         audited = totals["complaints"]
         noun = "complaint" if audited == 1 else "complaints"
         stdout.write(f"{audited} {noun} audited under the {policy_name} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -53,8 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "audit":
         from .audit import run
 
-        return run(args.file, policy_name=args.policy, output=args.format,
-                   stdout=sys.stdout, stderr=sys.stderr)
+        _escape_unencodable()
+        try:
+            status = run(args.file, policy_name=args.policy, output=args.format,
+                         stdout=sys.stdout, stderr=sys.stderr)
+            sys.stdout.flush()
+        except BrokenPipeError:  # e.g. `complaintflow audit FILE | head`: stop quietly
+            _drop_stdout()
+            return 128 + SIGPIPE  # as if killed by SIGPIPE, the POSIX convention
+        return status
     if args.command == "demo":
         from .._values.errors import StoreError
         from .demo import run_demo
@@ -63,10 +71,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_demo(sys.stdout, args.db)
             sys.stdout.flush()
         except BrokenPipeError:  # e.g. `complaintflow demo | head`: stop quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _drop_stdout()
             return 1
         except StoreError as error:  # e.g. --db in a folder that does not exist
             print(f"complaintflow demo: {error}", file=sys.stderr)
             return 2
     return 0
 
+
+SIGPIPE = 13
+"""The signal number of SIGPIPE on POSIX systems (``signal.SIGPIPE`` is not on Windows)."""
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's final flush of what is
+    still buffered for a closed pipe fails silently instead of printing a traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no file (a test's)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _escape_unencodable() -> None:
+    """Write what the terminal's encoding cannot show as escapes rather than fail on it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
