@@ -53,7 +53,7 @@ class UpcasterChain:
                                  f"complaintflow reads (up to {self.current}); upgrade "
                                  "complaintflow to load it")
         if version < self.oldest:
-            return Problem(path, f"{self.format} version {version} is no longer supported "
+            return Problem(path, f"{self.format} version {shown(version)} is no longer supported "
                                  f"(the oldest readable is {self.oldest})")
         return None
 
