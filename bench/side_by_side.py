@@ -33,6 +33,14 @@ complaint = complaint.apply(VerifyCustomer(name="Ada Lovelace", callback="+44 20
 complaint = complaint.apply(HearConcern(text="You charged me twice!"), at=T0).complaint
 restate = RestateConcern(concern_id="K1", restatement="Your card was charged twice.")
 snapshot = dump(complaint)
+from complaintflow import Apologize
+from complaintflow.stores.sqlite import SQLiteStore
+store = SQLiteStore(":memory:")
+opened = open_complaint("C-store", at=T0)
+store.add(opened.complaint, opened.events)
+store.handle("C-store", VerifyCustomer(name="Ada Lovelace", callback="+44 20 7946 0000"), at=T0)
+store.handle("C-store", HearConcern(text="You charged me twice!"), at=T0)
+apologize = Apologize()
 """
 
 OPERATIONS = {
@@ -40,6 +48,8 @@ OPERATIONS = {
     "open": 'open_complaint("C-1", at=T0)',
     "dump": "dump(complaint)",
     "load": "load(snapshot)",
+    "store_get": 'store.get("C-store")',
+    "store_handle": 'store.handle("C-store", apologize, at=T0)',
 }
 """Each operation: a statement timed after SETUP."""
 

@@ -126,7 +126,8 @@ def write_definition_tables(app: Sphinx | None = None) -> list[Path]:
 
     return [_write("commands.md", command_table()), _write("events.md", event_table()),
             _write("reasons-bad-input.md", reason_code_table(ReasonKind.BAD_INPUT)),
-            _write("reasons-rule.md", reason_code_table(ReasonKind.RULE))]
+            _write("reasons-rule.md", reason_code_table(ReasonKind.RULE)),
+            _write("reasons-not-found.md", reason_code_table(ReasonKind.NOT_FOUND))]
 
 
 def _type_name(schema: dict[str, object]) -> str:

@@ -17,13 +17,25 @@ import pytest
 from attrs import frozen
 
 from complaintflow import (
+    Apologize,
+    AssessImpact,
+    BeginResponse,
     BusinessCalendar,
+    ConfirmConcern,
+    ConfirmImpact,
+    ExpressEmpathy,
+    HearConcern,
     InvalidValueError,
     Limit,
+    NoMoreConcerns,
     Owner,
     Policy,
+    Prioritize,
     RecordCommunication,
+    RestateConcern,
     Severity,
+    VerifyCustomer,
+    Withdraw,
     fca_disp,
     open_complaint,
     service_clocks,
@@ -59,7 +71,7 @@ from .scenario_logs import (
     unfixable_concern,
     venting_escalation,
 )
-from .support import Clock, closed
+from .support import Clock, closed, play
 
 GOLDEN = Path(__file__).parent / "golden"
 SCENARIOS: dict[str, Callable[[], list[Event]]] = {
@@ -382,6 +394,35 @@ def test_scorecards_as_data_and_text() -> None:
     assert card.counts()[Verdict.FAILED] == 4
     with pytest.raises(KeyError):
         card.item("nope")
+
+
+def test_empathy_waits_until_it_can_be_judged() -> None:
+    """A conversation still listening has not failed to show empathy yet."""
+    clock = Clock()
+    opened = open_complaint("C-1", at=clock.now)
+    log: list[ev.Event] = list(opened.events)
+    complaint = play(opened.complaint, [
+        VerifyCustomer(name="a", callback="b"), HearConcern(text="charged twice"),
+        RestateConcern(concern_id="K1", restatement="a double charge"),
+        ConfirmConcern(concern_id="K1"), HearConcern(text="and nobody called"),
+        RestateConcern(concern_id="K2", restatement="no call back"),
+        ConfirmConcern(concern_id="K2")], clock, log)
+    assert len(log) == 9
+    assert audit(log).item("empathy_expressed").result is Verdict.NOT_APPLICABLE
+    withdrawn = [*log, *complaint.apply(Withdraw(reason="sorted"), at=clock.tick()).events]
+    item = audit(withdrawn).item("empathy_expressed")
+    assert (item.result, item.evidence) == (Verdict.FAILED, (10,))
+    complaint = play(complaint, [NoMoreConcerns(), Prioritize(order=("K1", "K2"))], clock, log)
+    for n in (1, 2):
+        complaint = play(complaint, [
+            AssessImpact(concern_id=f"K{n}", description="cannot pay staff", severity="high"),
+            ConfirmImpact(concern_id=f"K{n}")], clock, log)
+    complaint = play(complaint, [Apologize(), BeginResponse()], clock, log)
+    item = audit(log).item("empathy_expressed")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (next(e.seq for e in log if e.type == "response_begun"),)
+    play(complaint, [ExpressEmpathy()], clock, log)
+    assert audit(log).item("empathy_expressed").result is Verdict.PASSED
 
 
 def test_an_empty_scorecard_scores_one() -> None:

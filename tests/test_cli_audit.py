@@ -6,13 +6,17 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from complaintflow import Complaint, SnapshotError, dump_event, load_event
+from complaintflow import events as ev
 from complaintflow.__main__ import main
 from complaintflow._cli import audit as _cli
 from complaintflow.events import Event
@@ -384,3 +388,144 @@ def test_the_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exit_.value.code == 0
     assert capsys.readouterr().out == f"complaintflow {__version__}\n"
+
+
+# --- unreadable input of any kind: exit 2, no traceback, nothing forged -----------------
+
+
+def opened_as(log: list[Event], complaint_id: str) -> Event:
+    """The log's complaint_opened event, under another complaint id."""
+    opened = log[0]
+    assert isinstance(opened, ev.ComplaintOpened)
+    return attrs.evolve(opened, complaint_id=complaint_id)
+
+
+def _opened_line(complaint_id: object) -> str:
+    data = dump_event(payroll_outage()[0])
+    return json.dumps({**data, "complaint_id": complaint_id})
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ('{"type": "apologized", "seq": ' + "9" * 4301 + "}", "a number too long to read"),
+    ('{"type": "complaint_opened", "version": ' + "9" * 5000 + "}", "a number too long"),
+    ('{"type": ' + "[" * 5000 + "]" * 5000 + "}", "not JSON: nested too deeply"),
+    ('{"type": "complaint_opened", "version": 2, "seq": ' + "[" * 900 + "]" * 900 + "}",
+     "$.seq"),
+    (_opened_line("\ud800"), "must be valid Unicode text"),
+    ('{"type": "apologized", "version": 2, "seq": 2, "complaint_id": "\\udfff"}',
+     "complaint_id must be text, got '\\udfff'"),
+    ('{"type": "apologized", "version": 2, "seq": 2, "complaint_id": 7}',
+     "complaint_id must be text, got 7"),
+    ('{"type": "' + "x" * 100_000 + '"}', "unknown event type"),
+], ids=["huge seq", "huge version", "deep type", "deep seq", "surrogate id",
+        "surrogate label", "number label", "huge type"])
+def test_unreadable_lines_exit_2_without_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, reason: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    good = [line(event) for event in venting_escalation()]
+    path.write_text("\n".join([*good, text]) + "\n", encoding="utf-8")
+    assert main(["audit", str(path)]) == 2
+    out, err = capsys.readouterr()
+    errors = err.splitlines()
+    assert len(errors) == 1, err[:500]
+    assert errors[0].startswith(f"{path}: line {len(good) + 1}: ")
+    assert reason in errors[0]
+    assert len(errors[0]) < 400
+    assert "CMP-7: 0 failed" in out
+    assert all(part.isprintable() for part in out.splitlines())
+
+
+def test_no_id_can_forge_a_line_of_the_report(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    forged = "CMP-1: 0 failed\n9 complaints audited under the default policy: 9 comply"
+    log = [opened_as(payroll_outage(), forged), *payroll_outage()[1:]]
+    lines = [line(event) for event in log]
+    lines.append(json.dumps({**dump_event(venting_escalation()[1]),
+                             "complaint_id": "X\r\n\x1b[2Jcleared"}))
+    path = tmp_path / "forged.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["audit", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0].startswith("CMP-1: 0 failed\\n9 complaints audited")
+    assert [text for text in out.splitlines() if text[:1].isdigit()] == [
+        "1 complaint audited under the default policy: 0 comply, 1 with failures "
+        "(0 critical); 1 unreadable"]
+    assert "\x1b" not in out + err
+    assert "complaint X\\r\\n\\x1b[2Jcleared: " in err
+    assert all(text.isprintable() for text in (out + err).splitlines())
+
+
+def test_a_path_that_cannot_be_read_exits_2(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(tmp_path)]) == 2  # a directory
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["audit", "nul\x00byte.jsonl"]) == 2
+    assert "cannot read nul\\x00byte.jsonl" in capsys.readouterr().err
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b'{"type": "x"}\n\xff\xfe\n')
+    assert main(["audit", str(binary)]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    logs = [[opened_as(payroll_outage(), f"CMP-P{n}"), *payroll_outage()[1:]]
+            for n in range(300)]
+    path = export(tmp_path / "export.jsonl", logs, interleave=False)
+    for output in ("table", "json"):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "complaintflow", "audit", str(path), "--format", output],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.read(100)  # like `| head -c 100`, then the reader goes away
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 141, err  # 128 + SIGPIPE, as POSIX has it
+        assert "Traceback" not in err
+        assert err == ""
+
+
+def _mangled(good: list[str]) -> st.SearchStrategy[str]:
+    """A line of an export that someone, or something, got wrong."""
+    texts = st.one_of(st.text(max_size=6),
+                      st.text(st.characters(categories=["Cc", "Cf", "Cs", "Zl"]), max_size=4))
+    values = st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), texts),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+        max_leaves=5)
+    keys = st.sampled_from(["type", "version", "seq", "at", "complaint_id", "concern_id",
+                            "text", "policy", "name", "bogus"])
+    return st.one_of(
+        st.builds(lambda index, key, value: json.dumps(
+            {**json.loads(good[index % len(good)]), key: value}),
+            st.integers(0, len(good) - 1), keys, values),
+        st.builds(lambda index, cut: good[index % len(good)][:cut],
+                  st.integers(0, len(good) - 1), st.integers(0, 200)),
+        st.builds(lambda depth: '{"type": ' + "[" * depth + "]" * depth + "}",
+                  st.integers(1, 3000)),
+        st.builds(lambda digits, key: json.dumps({"type": "apologized"})[:-1]
+                  + f', "{key}": {"9" * digits}}}', st.integers(4000, 6000), keys),
+        texts,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_mangled_export_is_reported_never_raised(data: st.DataObject) -> None:
+    good = [line(event, "CMP-7") for event in venting_escalation()]
+    lines = list(good)
+    for _ in range(data.draw(st.integers(1, 4), label="bad lines")):
+        where = data.draw(st.integers(0, len(lines)), label="where")
+        lines.insert(where, data.draw(_mangled(good), label="line"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+        for output in ("table", "json"):
+            out, err = io.StringIO(), io.StringIO()
+            status = _cli.run(str(path), policy_name="default", output=output, stdout=out,
+                              stderr=err)
+            assert status in (0, 1, 2)
+            assert all(text.isprintable() for text in err.getvalue().splitlines())
+            assert all(text.isprintable() for text in out.getvalue().splitlines())
+            assert status == 2 or not err.getvalue()
+

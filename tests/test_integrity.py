@@ -363,3 +363,31 @@ def test_a_version_1_store_gets_its_chain_on_the_next_save(tmp_path: Path,
     assert verify(stored_events, snapshot=stored_snapshot, keys=keys) == ()
     if not keyed:
         assert main(["verify", "--db", str(path)]) == 0
+
+
+# --- hostile stored data -----------------------------------------------------------------
+
+DEEP: list[object] = [[]]
+for _ in range(5000):
+    DEEP = [DEEP]
+HOSTILE: list[object] = [10**5000, -(10**5000), 2**63, DEEP, {"a": DEEP}, "\ud800",
+                         "x" * 1_000_000, "\x00\n\x1b[2J", 1e308, float("nan")]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=lambda v: type(v).__name__)
+def test_hostile_stored_values_raise_only_snapshot_error(value: object) -> None:
+    """Regression: a 5,000-digit schema_version or seq, a nested schema or a lone
+    surrogate id raised ValueError, RecursionError or OverflowError from the loader."""
+    complaint, log = a_log()
+    snapshot, events = stored(complaint, log)
+    for key in ("schema", "schema_version", "seq", "revision", "complaint_id", "head",
+                "digest", "received_at"):
+        damaged = {**snapshot, key: value}
+        with pytest.raises(SnapshotError) as raised:
+            load(damaged)
+        assert len(str(raised.value)) < 2_000
+    for key in ("type", "version", "seq", "at", "digest", "command_id", "text"):
+        line = {**events[4], key: value}
+        with pytest.raises(SnapshotError):
+            load_events([*events[:4], line])
+        assert verify([*events[:4], line])

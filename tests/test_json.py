@@ -26,6 +26,7 @@ from complaintflow import (
     Close,
     CommunicationKind,
     Complaint,
+    ComplaintflowError,
     CompleteAction,
     ConfirmConcern,
     ConfirmImpact,
@@ -241,6 +242,34 @@ def test_every_bad_argument_is_reported() -> None:
     rejection = rejected(listening(clock), payload, clock.tick(),
                          "invalid_argument", "invalid_argument", "unexpected_argument")
     assert [reason.argument for reason in rejection.reasons] == ["kind", "amount", "bonus"]
+
+
+def test_every_invalid_value_is_reported_in_one_round_trip() -> None:
+    """Each argument's converter and validator runs, not only until the first one raises."""
+    clock = Clock()
+    complaint = confirmed(clock)
+    payload = {"command": "assess_impact", "concern_id": "", "description": "",
+               "severity": "x"}
+    rejection = rejected(complaint, payload, clock.tick(), *["invalid_argument"] * 3)
+    assert [reason.argument for reason in rejection.reasons] == [
+        "concern_id", "description", "severity"]
+    assert [reason.message for reason in rejection.reasons] == [
+        "concern_id must not be blank.", "description must not be blank.",
+        "severity must be one of critical, high, medium, low; got 'x'."]
+
+
+def test_missing_extra_and_mistyped_arguments_are_reported_together() -> None:
+    clock = Clock()
+    payload = {"command": "plan_action", "owner": "boss", "due": "soon",
+               "concern_ids": [], "bonus": 1, "extra": 2}
+    rejection = rejected(responding(clock), payload, clock.tick(), "missing_argument",
+                         "invalid_argument", "invalid_time", "invalid_argument",
+                         "unexpected_argument", "unexpected_argument")
+    assert [reason.argument for reason in rejection.reasons] == [
+        "description", "owner", "due", "concern_ids", "bonus", "extra"]
+    parsed = parse_command(payload)
+    assert isinstance(parsed, list)
+    assert [reason.code for reason in parsed] == list(rejection.codes)
 
 
 @pytest.mark.parametrize(("payload", "argument"), [
@@ -512,10 +541,10 @@ def test_to_json_of_a_rejection_is_json() -> None:
         "command": "hear_concern",
         "stage": "listening",
         "reasons": [
-            {"code": "invalid_argument", "message": rejection.reasons[0].message,
-             "argument": "text"},
-            {"code": "unexpected_argument", "message": rejection.reasons[1].message,
-             "argument": "extra"},
+            {"code": "invalid_argument", "kind": "bad_input",
+             "message": rejection.reasons[0].message, "argument": "text"},
+            {"code": "unexpected_argument", "kind": "bad_input",
+             "message": rejection.reasons[1].message, "argument": "extra"},
         ],
         "allowed": list(complaint.allowed_commands()),
     }
@@ -527,15 +556,32 @@ def test_to_json_of_a_rule_rejection() -> None:
     rejection = rejected(complaint, {"command": "no_more_concerns"}, clock.tick(),
                          "no_open_concerns")
     loaded = json.loads(json.dumps(to_json(rejection)))
-    assert loaded["reasons"] == [{"code": "no_open_concerns",
+    assert loaded["reasons"] == [{"code": "no_open_concerns", "kind": "rule",
                                   "message": rejection.reasons[0].message, "argument": None}]
     assert loaded["allowed"] == list(rejection.allowed)
+
+
+def test_every_reason_has_a_published_kind() -> None:
+    clock = Clock()
+    complaint = listening(clock)
+    bad = rejected(complaint, {"command": "hear_concern", "text": 5}, clock.tick(),
+                   "invalid_argument")
+    rule = rejected(complaint, {"command": "no_more_concerns"}, clock.tick(),
+                    "no_open_concerns")
+    assert bad.reasons[0].kind == "bad_input"
+    assert rule.reasons[0].kind == "rule"
+    assert Reason("unknown_complaint", "No complaint 'C-9'.").kind == "not_found"
+
+
+def test_an_undeclared_reason_code_has_no_kind() -> None:
+    with pytest.raises(ComplaintflowError, match="not declared"):
+        _ = Reason("made_up", "Nobody declared this code.").kind
 
 
 def test_to_json_of_a_reason() -> None:
     reason = Reason("unknown_concern", "There is no concern 'K9'.", "concern_id")
     assert json.loads(json.dumps(to_json(reason))) == {
-        "code": "unknown_concern", "message": "There is no concern 'K9'.",
+        "code": "unknown_concern", "kind": "rule", "message": "There is no concern 'K9'.",
         "argument": "concern_id"}
 
 
@@ -638,3 +684,12 @@ def test_a_complaint_that_is_not_one_is_the_hosts_bug() -> None:
 def test_to_json_needs_a_rejection_or_a_reason() -> None:
     with pytest.raises(InvalidValueError, match="expected a Rejection or a Reason"):
         to_json("unknown_command")  # type: ignore[arg-type]  # on purpose
+
+
+def test_to_json_of_an_applied_result_says_so_briefly() -> None:
+    """Not the repr of the whole complaint (it was kilobytes long)."""
+    clock = Clock()
+    applied = listening(clock).apply(HearConcern(text="x" * 5000), at=clock.tick())
+    with pytest.raises(InvalidValueError) as raised:
+        to_json(applied)  # type: ignore[arg-type]  # on purpose
+    assert str(raised.value) == "expected a Rejection or a Reason, got <Applied>"

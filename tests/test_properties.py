@@ -86,6 +86,7 @@ from complaintflow import (
     stage_commands,
 )
 from complaintflow._core.fingerprint import fingerprint
+from complaintflow._values.reasons import REASON_CODES
 from complaintflow.events import AnyEvent, StageChanged
 
 T = TypeVar("T")
@@ -554,6 +555,8 @@ class Walk:
             result: Applied | Rejection = self.complaint.apply(command, at=at)
         except CommandRejected as rejected:
             result = rejected.rejection
+            # every reason the library produces has a declared code, and so a kind
+            assert all(reason.code in REASON_CODES for reason in result.reasons), result
         self.accept(result)
         return result
 
@@ -581,6 +584,8 @@ def assert_well_formed(rejection: Rejection, complaint: Complaint) -> None:
     assert rejection.reasons, rejection
     for reason in rejection.reasons:
         assert SNAKE_CASE.fullmatch(reason.code), reason
+        assert reason.code in REASON_CODES, f"{reason.code} is not declared"
+        assert reason.kind is REASON_CODES[reason.code].kind
         assert reason.message
         assert reason.argument is None or isinstance(reason.argument, str), reason
     assert rejection.stage is complaint.stage

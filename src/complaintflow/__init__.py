@@ -55,7 +55,7 @@ from ._values.parts import (
     RootCause,
     Timeline,
 )
-from ._values.reasons import Reason
+from ._values.reasons import Reason, ReasonKind
 from .commands import *  # noqa: F403  (every command class, Command, AnyCommand, COMMAND_TYPES)
 from .events import EVENT_TYPES, AnyEvent, Event
 
@@ -116,6 +116,7 @@ __all__ = [
     "PreventiveAction",
     "Problem",
     "Reason",
+    "ReasonKind",
     "Receipt",
     "Regime",
     "Rejection",

@@ -30,6 +30,7 @@ from ._values.checks import (
 )
 from ._values.enums import CommunicationKind, CustomerResponse, Owner, Severity
 from ._values.errors import InvalidValueError
+from ._values.parts import PERSONAL, redacting
 
 
 def _amount(value: Decimal | int | str | None) -> Decimal | None:
@@ -82,14 +83,15 @@ class Command:
 
 
 @final
-@frozen(kw_only=True)
+@frozen(kw_only=True, field_transformer=redacting)
 class VerifyCustomer(Command):
     """Record who is speaking, how to call them back, whether they are entitled to the
     service and which service the complaint needs (IBM step 1). Not entitled: refer them."""
 
     command: ClassVar[str] = "verify_customer"
-    name: str = field(validator=non_blank)
-    callback: str = field(validator=non_blank)
+    # personal data (PERSONAL metadata): reprs show <redacted>
+    name: str = field(validator=non_blank, metadata=PERSONAL)
+    callback: str = field(validator=non_blank, metadata=PERSONAL)
     customer_id: str | None = field(default=None, validator=optional_non_blank)
     entitled: bool = field(default=True, validator=flag)
     service: str | None = field(default=None, validator=optional_non_blank)

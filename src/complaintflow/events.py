@@ -11,10 +11,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar, final, get_args
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ._core.policy import Policy
 from ._values.enums import CommunicationKind, CustomerResponse, Outcome, Owner, Severity, Stage
+from ._values.parts import PERSONAL, redacting
 
 
 @frozen(kw_only=True)
@@ -56,13 +57,14 @@ class StageChanged(Event):
 
 
 @final
-@frozen(kw_only=True)
+@frozen(kw_only=True, field_transformer=redacting)
 class CustomerVerified(Event):
-    """The customer was identified, with a way to call them back (IBM step 1)."""
+    """The customer was identified, with a way to call them back (IBM step 1). ``name``
+    and ``callback`` are personal data, left out of reprs."""
 
     type: ClassVar[str] = "customer_verified"
-    name: str
-    callback: str
+    name: str = field(metadata=PERSONAL)
+    callback: str = field(metadata=PERSONAL)
     customer_id: str | None = None
     service: str | None = None
 

@@ -13,7 +13,8 @@ audited. With ``--jobs`` (by default, on a large input and a machine with severa
 processors), the complaints are audited by worker processes, in order.
 
 Exit status: 0 when no critical rule failed, 1 when one did, 2 when any input was
-unreadable (2 wins over 1).
+unreadable, of whatever kind (2 wins over 1). Every id and reason it prints has its control
+characters escaped, so that no line of input can forge a line of the report.
 """
 
 from __future__ import annotations
@@ -100,8 +101,19 @@ class Problem:
 
     def __str__(self) -> str:
         where = (f"line {self.line}" if self.line is not None
-                 else f"complaint {_printable(str(self.complaint_id))}")
-        return f"{where}: {_printable(self.reason)}"
+                 else f"complaint {_clipped(str(self.complaint_id))}")
+        return f"{where}: {_clipped(self.reason, REASON_LENGTH)}"
+
+
+REASON_LENGTH = 300
+"""The most characters of a reason the report shows (a line may hold megabytes)."""
+
+
+def _clipped(text: str, limit: int = 120) -> str:
+    from .._values.checks import printable
+
+    text = printable(text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 @frozen
@@ -209,7 +221,10 @@ def groups(items: Iterable[tuple[int, str | dict[str, Any]]], last: dict[str, in
 
 def audit_group(group: Group, policy_name: str, output: str) -> Audited:
     """Read a complaint's events and audit them: what a worker process does."""
+    import attrs
+
     from .. import ComplaintflowError, SnapshotError, load_event
+    from .._values.checks import shown, unicode_problem
     from ..audit import AUDIT_POLICIES, Trail, scorecard_table, scorecard_to_dict
     from ..audit._engine import checked_rules, run_rules
 
@@ -219,8 +234,10 @@ def audit_group(group: Group, policy_name: str, output: str) -> Audited:
     for number, data in _parsed(group.items, problems):
         label = data.get("complaint_id")
         opened = data.get("type") == "complaint_opened"
-        if not opened and "complaint_id" in data and not isinstance(label, str):
-            problems.append(Problem("complaint_id must be text", line=number))
+        if not opened and "complaint_id" in data and (
+                not isinstance(label, str) or unicode_problem(label) is not None):
+            problems.append(Problem(f"complaint_id must be text, got {shown(label)}",
+                                    line=number))
             continue
         try:
             event = load_event(data)
@@ -255,9 +272,10 @@ def audit_group(group: Group, policy_name: str, output: str) -> Audited:
         problems.append(Problem(f"cannot audit this log ({type(error).__name__}; first "
                                 f"line {events[0][0]})", complaint_id=group.complaint_id))
         return Audited(None, True, False, tuple(problems))
-    shown: str | dict[str, Any] = (scorecard_to_dict(card) if output == "json"
-                                   else scorecard_table(card))
-    return Audited(shown, card.complies, bool(card.critical_failures), tuple(problems))
+    written: str | dict[str, Any] = (
+        scorecard_to_dict(card) if output == "json"
+        else scorecard_table(attrs.evolve(card, complaint_id=_clipped(card.complaint_id))))
+    return Audited(written, card.complies, bool(card.critical_failures), tuple(problems))
 
 
 def audit_groups(batch: list[Group], policy_name: str, output: str) -> list[Audited]:
@@ -340,6 +358,8 @@ def run(path: str | None, *, policy_name: str, output: str, stdout: IO[str],
                 stderr.write(f"complaintflow audit: cannot read {where}: "
                              f"{_printable(str(error))}\n")
                 return 2
+    except BrokenPipeError:  # the reader of the report went away: main() stops quietly
+        raise
     except (UnicodeDecodeError, OSError) as error:  # not text, a directory, a read error
         what = "is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else "cannot be read"
         stderr.write(f"complaintflow audit: {where} {what}: {_printable(str(error))}\n")
@@ -520,8 +540,9 @@ class Progress:
 
 def _printable(text: str) -> str:
     """Text as a terminal should show it: control characters escaped."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                   for c in text)
+    from .._values.checks import printable
+
+    return printable(text)
 
 
 def _size(handle: IO[str]) -> int:

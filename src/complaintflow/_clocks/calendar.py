@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import Attribute, field, frozen
 
-from .._values.checks import as_tuple, utc
+from .._values.checks import as_tuple, shown, utc
 from .._values.errors import InvalidValueError
 
 MONDAY_TO_FRIDAY = (0, 1, 2, 3, 4)
@@ -27,11 +27,11 @@ MONDAY_TO_FRIDAY = (0, 1, 2, 3, 4)
 def _zone_key(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
         raise InvalidValueError(f"{attribute.name} must be an IANA time zone key such as "
-                                f"'Europe/London', got {value!r}", argument=attribute.name)
+                                f"'Europe/London', got {shown(value)}", argument=attribute.name)
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidValueError(f"{attribute.name}: {value!r} is not a known IANA time zone",
+        raise InvalidValueError(f"{attribute.name}: {shown(value)} is not a known IANA time zone",
                                 argument=attribute.name) from None
 
 
@@ -40,7 +40,7 @@ def _weekdays(value: Iterable[int]) -> tuple[int, ...]:
     if not days or any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6
                        for d in days):
         raise InvalidValueError("working_days must hold weekday numbers from 0 (Monday) to 6 "
-                                f"(Sunday), at least one; got {value!r}",
+                                f"(Sunday), at least one; got {shown(value)}",
                                 argument="working_days")
     return tuple(sorted(set(days)))
 
@@ -56,7 +56,7 @@ def _holiday_dates(value: Iterable[date]) -> tuple[date, ...]:
 
 def _optional_date(_: object, attribute: Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-        raise InvalidValueError(f"{attribute.name} must be a date or None, got {value!r}",
+        raise InvalidValueError(f"{attribute.name} must be a date or None, got {shown(value)}",
                                 argument=attribute.name)
 
 

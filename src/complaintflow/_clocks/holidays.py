@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, time
 from typing import Literal
 
+from .._values.checks import shown
 from .._values.errors import ComplaintflowError, InvalidValueError
 from .calendar import MONDAY_TO_FRIDAY, BusinessCalendar
 
@@ -35,14 +36,14 @@ def calendar_from_holidays(
                                  "pip install 'complaintflow[holidays]'") from None
     if isinstance(years, (int, str)) or not isinstance(years, Iterable):
         raise InvalidValueError(f"years must be a list of years, such as range(2026, 2029), "
-                                f"got {years!r}", argument="years")
+                                f"got {shown(years)}", argument="years")
     year_list = list(years)
     if not year_list or any(isinstance(y, bool) or not isinstance(y, int) for y in year_list):
         raise InvalidValueError("years must be a non-empty list of years", argument="years")
     try:
         nationwide = holidays.country_holidays(country, years=year_list)
     except NotImplementedError:
-        raise InvalidValueError(f"the holidays package has no country {country!r}",
+        raise InvalidValueError(f"the holidays package has no country {shown(country)}",
                                 argument="country") from None
     if subdivisions == "all":
         chosen: tuple[str, ...] = tuple(nationwide.subdivisions)
@@ -58,7 +59,7 @@ def calendar_from_holidays(
         try:
             regional = holidays.country_holidays(country, subdiv=subdivision, years=year_list)
         except NotImplementedError:
-            raise InvalidValueError(f"{country} has no subdivision {subdivision!r}",
+            raise InvalidValueError(f"{shown(country)} has no subdivision {shown(subdivision)}",
                                     argument="subdivisions") from None
         dates.update(regional.keys())
     dates.update(extra_holidays)

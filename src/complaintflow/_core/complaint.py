@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from .._values.checks import currency_code, utc
+from .._values.checks import check_text, currency_code, utc
 from .._values.enums import CustomerResponse, Outcome, Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import (
@@ -200,8 +200,7 @@ def open_complaint(complaint_id: str, *, at: datetime, policy: Policy | None = N
 
     The returned events hold the ``complaint_opened`` event that starts its log.
     """
-    if not isinstance(complaint_id, str) or not complaint_id.strip():
-        raise InvalidValueError("complaint_id must be a non-blank string", argument="complaint_id")
+    check_text(complaint_id, "complaint_id")
     if policy is not None and not isinstance(policy, Policy):
         raise InvalidValueError(f"policy must be a Policy, got {type(policy).__name__}",
                                 argument="policy")

@@ -8,13 +8,17 @@ running backwards) are the engine's own; every other rule is a row's.
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import attrs
 from attrs import evolve
 
 from .. import commands as cmd
 from .. import events as ev
+from .._values.checks import shown
 from .._values.enums import Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import Receipt, replace
@@ -49,7 +53,35 @@ OPEN_ITEMS_NOT_REVIEWED = reason_code(
     "A follow-up contact is open and its open items have not been reviewed yet "
     "(`review_open_items`).")
 
+TEXT_TOO_LONG = reason_code(
+    "text_too_long", ReasonKind.BAD_INPUT,
+    "A text argument is longer than the policy allows (`Policy.max_text_length`, 10,000 "
+    "characters by default).")
+
 _ROUTES = WORKFLOW.table  # (stage, command) -> routes; read directly on the hot path
+
+
+def _text_fields(command: type[cmd.Command]) -> tuple[str, ...]:
+    """The names of the command's text arguments (``str`` or ``str | None``)."""
+    hints = typing.get_type_hints(command)
+    return tuple(a.name for a in attrs.fields(command)
+                 if hints[a.name] is str or set(typing.get_args(hints[a.name])) == {
+                     str, type(None)})
+
+
+TEXT_FIELDS: dict[type[cmd.Command], tuple[str, ...]] = {
+    command: _text_fields(command) for command in DECIDERS}
+"""The text arguments of each command class, found once: the length check reads only them."""
+
+
+def too_long(arguments: Mapping[str, object], names: Iterable[str], limit: int,
+             ) -> list[Reason]:
+    """A ``text_too_long`` reason for each of ``names`` whose text in ``arguments`` is
+    longer than ``limit``."""
+    return [TEXT_TOO_LONG.reason(
+        f"{name} is {len(text):,} characters long; the policy allows at most {limit:,}.",
+        name) for name in names
+        if isinstance(text := arguments.get(name), str) and len(text) > limit]
 
 
 def _review_pending(complaint: Complaint) -> bool:
@@ -90,6 +122,13 @@ def run(complaint: Complaint, command: cmd.Command,
         raise InvalidValueError(f"{type(command).__name__} is not a complaintflow command",
                                 argument="command", code=UNKNOWN_COMMAND.code)
     name = command.command
+    limit = complaint.policy.max_text_length
+    texts = TEXT_FIELDS[type(command)]
+    for text in texts:  # a few attribute reads: cheap enough for every command
+        value = getattr(command, text)
+        if value is not None and len(value) > limit:
+            return reject(complaint, name, too_long(
+                {text: getattr(command, text) for text in texts}, texts, limit))
     command_id = command.command_id
     if command_id is not None:  # a retry is answered wherever the complaint has got to
         print_ = fingerprint(command)
@@ -98,7 +137,7 @@ def run(complaint: Complaint, command: cmd.Command,
             if receipt.fingerprint is None or receipt.fingerprint == print_:
                 return receipt
             return reject(complaint, name, [COMMAND_ID_REUSED.reason(
-                f"command_id {command_id!r} was used for another command (seq "
+                f"command_id {shown(command_id)} was used for another command (seq "
                 f"{receipt.seq}); send a retry unchanged, or a new command under a new id.",
                 "command_id")])
     stage = complaint.stage

@@ -81,6 +81,9 @@ class Policy:
     ``regimes`` are the clock regimes the complaint is handled under (regulators' presets
     such as :func:`fca_disp`, or the host's :func:`service_clocks`); :func:`deadlines`
     evaluates them. None by default.
+    ``max_text_length`` bounds every text argument of a command, in characters: a longer
+    one is refused (``text_too_long``), so that no request can grow a complaint, its
+    snapshot and every later save by megabytes.
     """
 
     apology_before_response: bool = field(default=True, validator=flag)
@@ -90,6 +93,7 @@ class Policy:
     reopen_window: timedelta = field(default=timedelta(days=30), validator=_non_negative_window)
     remembered_command_ids: int = field(default=100, validator=_at_least_one)
     regimes: tuple[Regime, ...] = field(default=(), converter=_regimes)
+    max_text_length: int = field(default=10_000, validator=_at_least_one)
 
     def authority_limit(self, currency: str) -> Decimal | None:
         """The agent's limit in ``currency`` (an ISO 4217 code), or ``None`` if none is set."""

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import enum
 import operator
+import typing
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 from cattrs import Converter
+from cattrs.errors import AttributeValidationNote, ClassValidationError, ForbiddenExtraKeysError
+from cattrs.gen import make_dict_structure_fn
 
-from .._values.checks import fixed_point, to_decimal
+from .._values.checks import fixed_point, shown, to_decimal, unicode_problem
 from .._values.enums import StrEnum
 from .._values.errors import InvalidValueError
-from .._values.reasons import INVALID_TIME, NAIVE_TIME
+from .._values.reasons import INVALID_TIME, NAIVE_TIME, Reason
+from ..commands import Command
 
 T = TypeVar("T")
 
@@ -37,13 +43,14 @@ def parse_time(value: object, argument: str | None = None) -> datetime:
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise InvalidValueError(f"expected an ISO-8601 time with an offset, got {value!r}",
+            raise InvalidValueError(f"expected an ISO-8601 time with an offset, got "
+                                    f"{shown(value)}",
                                     argument=argument, code=INVALID_TIME.code) from None
     else:
-        raise InvalidValueError(f"expected an ISO-8601 time string, got {value!r}",
+        raise InvalidValueError(f"expected an ISO-8601 time string, got {shown(value)}",
                                 argument=argument, code=INVALID_TIME.code)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise InvalidValueError(f"expected a time with a UTC offset, got naive {value!r}",
+        raise InvalidValueError(f"expected a time with a UTC offset, got naive {shown(value)}",
                                 argument=argument, code=NAIVE_TIME.code)
     return parsed
 
@@ -60,6 +67,17 @@ def _strict(kind: type[T], label: str) -> Any:
     return structure
 
 
+def structure_str(value: object, _: object = None) -> str:
+    """A string that can be stored: JSON's ``"\\ud800"`` decodes to a lone surrogate,
+    which no UTF-8 store, file or terminal accepts."""
+    if not isinstance(value, str):
+        raise InvalidValueError(f"expected a string, got {type(value).__name__}")
+    problem = unicode_problem(value)
+    if problem is not None:
+        raise InvalidValueError(problem)
+    return value
+
+
 def _structure_decimal(value: object, _: object) -> Decimal:
     return to_decimal(value)
 
@@ -71,6 +89,82 @@ def _structure_tuple(value: object, cls: Any) -> tuple[Any, ...]:
     return tuple(converter.structure(item, item_type) for item in value)
 
 
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        for member in cls:
+            if member.value == value:
+                return member
+    choices = ", ".join(str(member.value) for member in cls)
+    raise InvalidValueError(f"expected one of {choices}, got {shown(value)}")
+
+
+def _noted(error: Exception, note: AttributeValidationNote) -> Exception:
+    # as cattrs does (a note that is not a str subclass would not fit add_note's contract)
+    setattr(error, "__notes__", [*getattr(error, "__notes__", []), note])  # noqa: B010
+    return error
+
+
+def _command(cls: type[Command], conv: Converter) -> Callable[[object, object], Command]:
+    """A command from its JSON arguments, reporting every problem of them at once.
+
+    Building the command runs its fields' converters and validators in turn, and the first
+    that raises would hide the others: a bot would need a round trip per mistake. So when
+    the quick build fails, every argument is checked on its own: its JSON type, its
+    converter and its validator; missing and unexpected arguments are reported with them.
+    """
+    hints = typing.get_type_hints(cls)
+    fields = [(a, hints[a.name], conv.get_structure_hook(hints[a.name]))
+              for a in attrs.fields(cls) if a.init]
+    names = frozenset(a.name for a, _, _ in fields)
+
+    def detailed(value: Mapping[Any, Any]) -> Command:
+        errors: list[Exception] = []
+        arguments: dict[str, Any] = {}
+        for a, hint, hook in fields:
+            note = AttributeValidationNote(
+                f"Structuring class {cls.__qualname__} @ attribute {a.name}", a.name, hint)
+            if a.name not in value:
+                if a.default is attrs.NOTHING:
+                    errors.append(_noted(KeyError(a.name), note))
+                continue
+            try:
+                item = hook(value[a.name], hint)
+                if a.converter is not None:
+                    item = a.converter(item)
+                if a.validator is not None:
+                    a.validator(None, a, item)
+            except Exception as error:  # every argument is checked, each problem reported
+                errors.append(_noted(error, note))
+            else:
+                arguments[a.name] = item
+        extra = {key for key in value if key not in names}
+        if extra:
+            errors.append(ForbiddenExtraKeysError("", cls, extra))
+        if errors:
+            raise ClassValidationError(f"While structuring {cls.__name__}", errors, cls)
+        return cls(**arguments)
+
+    quick = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True,
+                                   _cattrs_detailed_validation=False)
+
+    def structure(value: object, _: object) -> Command:
+        if not isinstance(value, Mapping):
+            raise InvalidValueError(f"expected an object, got {type(value).__name__}")
+        try:  # the quick build, which validates each argument once
+            return quick(value, cls)
+        except Exception:  # the detailed pass says what is wrong
+            return detailed(value)
+
+    return structure
+
+
+def _unstructure_reason(reason: Reason) -> dict[str, Any]:
+    return {"code": reason.code, "kind": reason.kind.value, "message": reason.message,
+            "argument": reason.argument}
+
+
 def make_converter(*, detailed: bool = True) -> Converter:
     """A fresh strict converter; the module-level ``converter`` is the one the library uses.
 
@@ -78,13 +172,19 @@ def make_converter(*, detailed: bool = True) -> Converter:
     """
     conv = Converter(forbid_extra_keys=True, detailed_validation=detailed,
                      unstruct_collection_overrides={tuple: list})  # JSON has arrays only
-    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(str, structure_str)
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(datetime, lambda value, _: parse_time(value))
     conv.register_structure_hook_func(
         lambda cls: getattr(cls, "__origin__", None) is tuple, _structure_tuple)
+    conv.register_structure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _structure_enum)
+    conv.register_structure_hook_factory(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Command),
+        lambda cls: _command(cls, conv))
+    conv.register_unstructure_hook(Reason, _unstructure_reason)
     conv.register_unstructure_hook(Decimal, fixed_point)  # never "1E+9"
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_unstructure_hook_func(

@@ -14,7 +14,9 @@ from datetime import datetime
 from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
 
 from .._core.complaint import Applied, Complaint
+from .._core.engine import TEXT_FIELDS, too_long
 from .._core.rejection import CommandRejected, Rejection
+from .._values.checks import shown
 from .._values.errors import InvalidValueError
 from .._values.reasons import (
     INVALID_ARGUMENT,
@@ -39,34 +41,43 @@ def parse_command(payload: object) -> AnyCommand | list[Reason]:
     return _parse(payload)[1]
 
 
-def _parse(payload: object) -> tuple[str, AnyCommand | list[Reason]]:
-    """The command's name as the payload gives it (``"?"`` if none) and the typed command,
-    or the reasons why there is none."""
+_NO_ARGUMENTS: tuple[dict[str, object], tuple[str, ...]] = ({}, ())
+
+
+def _parse(payload: object) -> tuple[str, AnyCommand | list[Reason],
+                                     tuple[dict[str, object], tuple[str, ...]]]:
+    """The command's name as the payload gives it (``"?"`` if none), the typed command or
+    the reasons why there is none, and the arguments with the names of the command's text
+    arguments (for the length check, which needs the complaint's policy)."""
     if isinstance(payload, (str, bytes)):
         try:
             payload = json.loads(payload)
         except (ValueError, RecursionError) as error:
             detail = error if isinstance(error, ValueError) else "nested too deeply"
-            return "?", [INVALID_JSON.reason(f"The payload is not valid JSON: {detail}.")]
+            invalid = INVALID_JSON.reason(f"The payload is not valid JSON: {detail}.")
+            return "?", [invalid], _NO_ARGUMENTS
     if not isinstance(payload, Mapping):
         return "?", [INVALID_PAYLOAD.reason(
-            'A command is a JSON object: {"command": "<name>", ...arguments}.')]
+            'A command is a JSON object: {"command": "<name>", ...arguments}.')], _NO_ARGUMENTS
     name = payload.get("command")
     label = name if isinstance(name, str) else "?"
     if name is None:
-        return label, [MISSING_COMMAND.reason('The payload has no "command" key.', "command")]
+        return label, [MISSING_COMMAND.reason('The payload has no "command" key.',
+                                              "command")], _NO_ARGUMENTS
     command_type = COMMAND_TYPES.get(name) if isinstance(name, str) else None
     if command_type is None:
-        return label, [UNKNOWN_COMMAND.reason(f"{name!r} is not a command.", "command")]
+        return label, [UNKNOWN_COMMAND.reason(f"{shown(name)} is not a command.",
+                                              "command")], _NO_ARGUMENTS
     arguments = {key: value for key, value in payload.items() if key != "command"}
     if not all(isinstance(key, str) for key in arguments):
-        return label, [INVALID_PAYLOAD.reason("Argument names must be strings.")]
+        return label, [INVALID_PAYLOAD.reason("Argument names must be strings.")], _NO_ARGUMENTS
+    texts = (arguments, TEXT_FIELDS[command_type])
     try:
-        return label, converter.structure(arguments, command_type)
+        return label, converter.structure(arguments, command_type), texts
     except ClassValidationError as error:
-        return label, _reasons(error)
+        return label, _reasons(error), texts
     except InvalidValueError as error:
-        return label, [Reason(error.code, f"{error.message}.", error.argument)]
+        return label, [Reason(error.code, f"{error.message}.", error.argument)], texts
 
 
 def _reasons(error: ClassValidationError) -> list[Reason]:
@@ -77,9 +88,12 @@ def _reasons(error: ClassValidationError) -> list[Reason]:
         if isinstance(problem, KeyError):
             reasons.append(MISSING_ARGUMENT.reason(f"{note.name} is required.", note.name))
         elif isinstance(problem, InvalidValueError):
-            reasons.append(Reason(problem.code, f"{note.name}: {problem.message}.", note.name))
+            # a validator's message names its argument already; a converter hook's does not
+            message = problem.message if problem.argument else f"{note.name}: {problem.message}"
+            reasons.append(Reason(problem.code, f"{message}.", note.name))
         else:
-            detail = problem.message if isinstance(problem, BaseValidationError) else problem
+            detail = (problem.message if isinstance(problem, BaseValidationError)
+                      else shown(str(problem), 200))
             reasons.append(INVALID_ARGUMENT.reason(f"{note.name}: {detail}.", note.name))
     for problem in others:
         if isinstance(problem, ForbiddenExtraKeysError):
@@ -89,7 +103,7 @@ def _reasons(error: ClassValidationError) -> list[Reason]:
         elif isinstance(problem, InvalidValueError):  # a validator of the command itself
             reasons.append(Reason(problem.code, f"{problem.message}.", problem.argument))
         else:
-            reasons.append(INVALID_ARGUMENT.reason(str(problem)))
+            reasons.append(INVALID_ARGUMENT.reason(shown(str(problem), 200)))
     return reasons
 
 
@@ -105,13 +119,17 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
     if not isinstance(complaint, Complaint):
         raise InvalidValueError(f"expected a Complaint, got {type(complaint).__name__}",
                                 argument="complaint")
-    label, command = _parse(payload)
+    label, command, (arguments, texts) = _parse(payload)
     reasons = command if isinstance(command, list) else []
     try:
         when = parse_time(at, "at")
     except InvalidValueError as error:
         reasons.append(Reason(error.code, f"at: {error.message}.", "at"))
     if reasons or isinstance(command, list):
+        # every problem at once: the engine checks lengths only of a command it is given
+        reported = {reason.argument for reason in reasons}
+        reasons += too_long(arguments, [name for name in texts if name not in reported],
+                            complaint.policy.max_text_length)
         return _rejected(complaint, label, reasons)
     try:
         return complaint.apply(command, at=when)
@@ -128,9 +146,10 @@ def _rejected(complaint: Complaint, command: str, reasons: list[Reason]) -> Reje
 
 
 def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:
-    """A rejection (or reason) as JSON-safe data, for answering a bot."""
+    """A rejection (or reason) as JSON-safe data, for answering a bot: each reason with
+    its ``code``, ``kind``, ``message`` and ``argument``."""
     if not isinstance(value, (Rejection, Reason)):
-        raise InvalidValueError(f"expected a Rejection or a Reason, got {type(value).__name__}",
+        raise InvalidValueError(f"expected a Rejection or a Reason, got {shown(value)}",
                                 argument="value")
-    result: dict[str, JsonValue] = converter.unstructure(value)
+    result: dict[str, JsonValue] = converter.unstructure(value)  # reasons with their kind
     return result

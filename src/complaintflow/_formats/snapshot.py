@@ -17,6 +17,7 @@ import attrs
 
 from .._core.complaint import Complaint
 from .._core.log import LogReader
+from .._values.checks import shown
 from .._values.enums import CustomerResponse, Outcome, Stage
 from .._values.errors import InvalidValueError, Problem, SnapshotError
 from ..events import EVENT_TYPES, AnyEvent, ComplaintOpened, Event, StageChanged
@@ -132,7 +133,7 @@ def _envelope_problems(snapshot: Mapping[Any, Any]) -> list[Problem]:
     found: list[Problem] = []
     schema = snapshot.get("schema")
     if schema != SNAPSHOT_SCHEMA:
-        found.append(Problem("$.schema", f"expected {SNAPSHOT_SCHEMA!r}, got {_said(schema)}"
+        found.append(Problem("$.schema", f"expected {SNAPSHOT_SCHEMA!r}, got {shown(schema)}"
                              if "schema" in snapshot else "missing field"))
     if "schema_version" not in snapshot:
         found.append(Problem("$.schema_version", "missing field"))
@@ -394,7 +395,7 @@ def _event(data: object, path: str) -> AnyEvent | list[Problem]:
     tag = data.get("type")
     cls = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
     if cls is None:
-        return [Problem(f"{path}.type", f"unknown event type {_said(tag)}" if "type" in data
+        return [Problem(f"{path}.type", f"unknown event type {shown(tag)}" if "type" in data
                         else "missing field")]
     chain = EVENT_UPCASTERS[cls.type]
     if "version" not in data:
@@ -403,25 +404,23 @@ def _event(data: object, path: str) -> AnyEvent | list[Problem]:
     if problem is not None:
         return [problem]
     version = data["version"]
-    if version >= 2 and "digest" not in data:
-        return [Problem(f"{path}.digest", "missing field")]
     body = chain.upgrade(data, version)
     del body["type"], body["version"]
-    stored = body.pop("digest", None)
-    if version >= 2 and (not isinstance(stored, str) or not DIGEST.fullmatch(stored)):
-        return [Problem(f"{path}.digest", "is not a digest")]
+    found: list[Problem] = []
+    if version >= 2:
+        if "digest" not in body:
+            found.append(Problem(f"{path}.digest", "missing field"))
+        elif not isinstance(body["digest"], str) or not DIGEST.fullmatch(body["digest"]):
+            found.append(Problem(f"{path}.digest", "is not a digest"))
+    body.pop("digest", None)
     if cls is not ComplaintOpened and "complaint_id" in body:  # an export's label
         label = body.pop("complaint_id")
         if not isinstance(label, str) or not label.strip():
-            return [Problem(f"{path}.complaint_id", "expected a complaint id")]
-    return _structure(body, cls, path)
-
-
-def _said(value: object) -> str:
-    """A value from the input, for a message: a short string as itself, else its kind."""
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    return json_type(value)
+            found.append(Problem(f"{path}.complaint_id", "expected a complaint id"))
+    structured = _structure(body, cls, path)
+    if found:  # every problem at once
+        return [*found, *(structured if isinstance(structured, list) else [])]
+    return structured
 
 
 def _structure(data: Mapping[str, Any], cls: type[T], path: str) -> T | list[Problem]:

@@ -29,10 +29,10 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from .._values.checks import to_decimal, utc
+from .._values.checks import shown, to_decimal, unicode_problem, utc
 from .._values.enums import StrEnum
 from .._values.errors import InvalidValueError, Problem
-from .command_json import make_converter, parse_time
+from .command_json import make_converter, parse_time, structure_str
 
 DURATION = re.compile(r"(-?)P(?:(\d+)D)?(?:T(\d+)(?:\.(\d{1,6}))?S)?")
 
@@ -54,7 +54,8 @@ def parse_duration(value: object) -> timedelta:
     """The inverse of :func:`format_duration`."""
     match = DURATION.fullmatch(value) if isinstance(value, str) else None
     if match is None or (match.group(2) is None and match.group(3) is None):
-        raise InvalidValueError(f"expected an ISO-8601 duration such as 'P30D', got {value!r}")
+        raise InvalidValueError(f"expected an ISO-8601 duration such as 'P30D', got "
+                                f"{shown(value)}")
     sign, days, seconds, fraction = match.groups()
     duration = timedelta(days=int(days or 0), seconds=int(seconds or 0),
                          microseconds=int((fraction or "").ljust(6, "0")))
@@ -81,7 +82,7 @@ def _iso(kind: type[date] | type[time], label: str) -> Callable[[object, object]
                 return kind.fromisoformat(value)
             except ValueError:
                 pass
-        raise InvalidValueError(f"expected {label}, got {value!r}")
+        raise InvalidValueError(f"expected {label}, got {shown(value)}")
 
     return structure
 
@@ -95,7 +96,7 @@ def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     member = _members(cls).get(value) if isinstance(value, str) else None
     if member is None:
         names = ", ".join(repr(value) for value in _members(cls))
-        raise InvalidValueError(f"expected one of {names}, got {value!r}")
+        raise InvalidValueError(f"expected one of {names}, got {shown(value)}")
     return member
 
 
@@ -112,7 +113,16 @@ def _optionals(tp: Any, conv: Converter) -> Callable[[object, object], Any]:
             return value
         return inner(value, inner_type)
 
-    return primitive if inner_type in (str, int, bool) else structure
+    def text(value: object, _: object) -> Any:
+        if value is None:
+            return None
+        if type(value) is str and unicode_problem(value) is None:  # no call but the check
+            return value
+        return structure_str(value)
+
+    if inner_type is str:
+        return text
+    return primitive if inner_type in (int, bool) else structure
 
 
 def _unstructure_tuples(tp: Any, conv: Converter) -> Callable[[Any], list[Any]]:
@@ -303,4 +313,5 @@ def problems(error: BaseException, path: str = "$") -> list[Problem]:
         if error.argument and not path.endswith(f".{error.argument}"):
             path = f"{path}.{error.argument}"
         return [Problem(path, error.message)]
-    return [Problem(path, f"cannot read this value ({type(error).__name__}: {error})")]
+    return [Problem(path, f"cannot read this value ({type(error).__name__}: "
+                          f"{shown(str(error), 200)})")]

@@ -15,7 +15,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from .._values.checks import fixed_point
+from .._values.checks import fixed_point, shown
 from .._values.errors import ComplaintflowError, Problem
 from ..events import EVENT_TYPES
 
@@ -44,8 +44,7 @@ class UpcasterChain:
     def problem(self, version: object, path: str) -> Problem | None:
         """Why data of ``version`` cannot be read, or ``None`` when it can."""
         if not isinstance(version, int) or isinstance(version, bool):
-            shown = repr(version) if isinstance(version, bool) else _kind(version)
-            return Problem(path, f"expected a whole number, got {shown}")
+            return Problem(path, f"expected a whole number, got {shown(version)}")
         if version >= 10**9:  # and no huge number is ever written out in full
             return Problem(path, f"{self.format} version is far newer than this complaintflow "
                                  f"reads (up to {self.current})")
@@ -54,7 +53,7 @@ class UpcasterChain:
                                  f"complaintflow reads (up to {self.current}); upgrade "
                                  "complaintflow to load it")
         if version < self.oldest:
-            return Problem(path, f"{self.format} version {version} is no longer supported "
+            return Problem(path, f"{self.format} version {shown(version)} is no longer supported "
                                  f"(the oldest readable is {self.oldest})")
         return None
 
@@ -64,14 +63,6 @@ class UpcasterChain:
         for step in range(version, self.current):
             lifted = self.steps[step](lifted)
         return lifted
-
-
-def _kind(value: object) -> str:
-    """A JSON value's kind, for messages that must not write the value out."""
-    if value is None:
-        return "null"
-    return {str: "a string", list: "an array", dict: "an object",
-            float: "a number"}.get(type(value), type(value).__name__)
 
 
 SNAPSHOT_SCHEMA = "complaintflow/complaint"
@@ -134,8 +125,9 @@ def _lift_each(data: Data, key: str, lift: Upcaster) -> None:
 
 def policy_1_to_2(policy: Data) -> Data:
     """A version-1 policy as version 2 holds it (in snapshots and in complaint_opened):
-    its one ``agent_authority_limit`` is the limit in GBP."""
-    lifted = dict(policy)
+    its one ``agent_authority_limit`` is the limit in GBP, and its free text is bounded by
+    version 2's default."""
+    lifted = dict(policy, max_text_length=10_000)
     if "agent_authority_limit" in lifted:
         limit = _fixed(lifted.pop("agent_authority_limit"))
         lifted["authority_limits"] = [{"currency": _V1_CURRENCY, "amount": limit}]

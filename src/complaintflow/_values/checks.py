@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
-from datetime import datetime, timezone
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timezone
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -23,24 +24,129 @@ from .reasons import INVALID_TIME, NAIVE_TIME
 _E = TypeVar("_E", bound=enum.Enum)
 
 
-def non_blank(_: object, attribute: Attribute[Any], value: object) -> None:
-    """A non-blank string."""
+SHOWN_LENGTH = 60
+"""The most characters :func:`shown` gives for one value."""
+
+_BIG_INT_BITS = 256  # about 77 digits: more is shown by its size, not its digits
+
+
+def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
+    """A short description of an untrusted value, for an error message; never raises.
+
+    ``repr`` is not safe on input: an integer of 4,301 digits raises, a list nested 5,000
+    deep recurses too far, a megabyte of text makes a megabyte of message, and an object's
+    own ``repr`` may print personal data. So: plain values are shown by their (cut) repr,
+    containers by a few of their items, anything else by its type name alone.
+    """
+    try:
+        text = _shown(value, 2, limit)
+    except Exception:  # a message must never fail on what it describes
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _shown(value: object, depth: int, limit: int) -> str:
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, enum.Enum):
+        return _shown(value._value_, depth, limit)
+    if isinstance(value, int):
+        if value.bit_length() > _BIG_INT_BITS:
+            return f"<an integer of about {int(value.bit_length() * 0.30103) + 1} digits>"
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return float.__repr__(value)
+    if isinstance(value, str):
+        return str.__repr__(str.__getitem__(value, slice(0, limit)))
+    if isinstance(value, bytes):
+        return bytes.__repr__(bytes.__getitem__(value, slice(0, limit)))
+    if isinstance(value, Decimal):
+        return f"Decimal({Decimal.__str__(value)[:limit]!r})"
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        start, end = ("[", "]") if isinstance(value, list) else ("(", ")")
+        if depth == 0:
+            return f"{start}...{end}" if value else f"{start}{end}"
+        items = [_shown(item, depth - 1, limit) for item in value[:4]]
+        return start + ", ".join(items + (["..."] if len(value) > 4 else [])) + end
+    if isinstance(value, Mapping):
+        if depth == 0:
+            return "{...}" if value else "{}"
+        pairs = []
+        for index, (key, item) in enumerate(value.items()):
+            if index == 4:
+                pairs.append("...")
+                break
+            pairs.append(f"{_shown(key, 0, limit)}: {_shown(item, depth - 1, limit)}")
+        return "{" + ", ".join(pairs) + "}"
+    return f"<{type(value).__name__}>"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that does not print (controls such as a newline,
+    format characters, lone surrogates, line separators) escaped as Python would
+    (``\\n``, ``\\u200b``): for output where one line must stay one line."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_ASCII_INVISIBLE = "".join(map(chr, range(0x21))) + "\x7f"  # controls, space and DEL
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: every character is whitespace or invisible (a
+    control or format character such as NUL, a zero-width space, a joiner or a BOM)."""
+    if text.isascii():  # O(1) in CPython; then one strip at C speed
+        return not text.strip(_ASCII_INVISIBLE)
+    text = text.strip()  # whitespace (Zs, Zl, Zp and more) at C speed
+    if not text or _visible(text[0]):  # text that shows something usually starts so
+        return not text
+    return not any(_visible(char) for char in set(text))  # each distinct character once
+
+
+def _visible(char: str) -> bool:
+    return not char.isspace() and unicodedata.category(char) not in _INVISIBLE
+
+
+def unicode_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored as UTF-8 (a lone surrogate), or ``None``."""
+    if text.isascii() or _SURROGATE.search(text) is None:  # isascii() is O(1) in CPython
+        return None
+    return "must be valid Unicode text (it holds a lone surrogate)"
+
+
+def check_text(value: object, argument: str) -> str:
+    """``value`` if it is valid, non-blank text, else :class:`InvalidValueError`."""
     if not isinstance(value, str):
-        raise InvalidValueError(f"{attribute.name} must be a string", argument=attribute.name)
-    if not value.strip():
-        raise InvalidValueError(f"{attribute.name} must not be blank", argument=attribute.name)
+        raise InvalidValueError(f"{argument} must be a string, got {type(value).__name__}",
+                                argument=argument)
+    problem = unicode_problem(value)
+    if problem is not None:
+        raise InvalidValueError(f"{argument} {problem}", argument=argument)
+    if blank(value):
+        raise InvalidValueError(f"{argument} must not be blank", argument=argument)
+    return value
+
+
+def non_blank(_: object, attribute: Attribute[Any], value: object) -> None:
+    """Valid Unicode text that shows something (see :func:`blank`)."""
+    check_text(value, attribute.name)
 
 
 def optional_non_blank(instance: object, attribute: Attribute[Any], value: object) -> None:
-    """``None`` or a non-blank string."""
+    """``None`` or valid, non-blank text."""
     if value is not None:
-        non_blank(instance, attribute, value)
+        check_text(value, attribute.name)
 
 
 def flag(_: object, attribute: Attribute[Any], value: object) -> None:
     """A real bool: the string "false" is truthy, so strings are refused."""
     if not isinstance(value, bool):
-        raise InvalidValueError(f"{attribute.name} must be true or false, got {value!r}",
+        raise InvalidValueError(f"{attribute.name} must be true or false, got {shown(value)}",
                                 argument=attribute.name)
 
 
@@ -52,7 +158,7 @@ def aware(_: object, attribute: Attribute[Any], value: object) -> None:
 def check_aware(value: object, argument: str) -> datetime:
     """``value`` if it is a timezone-aware datetime, else :class:`InvalidValueError`."""
     if not isinstance(value, datetime):
-        raise InvalidValueError(f"{argument} must be a datetime, got {value!r}",
+        raise InvalidValueError(f"{argument} must be a datetime, got {shown(value)}",
                                 argument=argument, code=INVALID_TIME.code)
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidValueError(f"{argument} must be timezone-aware, got naive "
@@ -89,12 +195,16 @@ def utc(value: datetime, argument: str = "at") -> datetime:
 
 def as_member(enum_type: type[_E], value: object, argument: str) -> _E:
     """The member of ``enum_type`` named by ``value`` (a member or its string value)."""
-    try:
-        return enum_type(value)
-    except ValueError:
-        choices = ", ".join(str(member.value) for member in enum_type)
-        raise InvalidValueError(f"{argument} must be one of {choices}; got {value!r}",
-                                argument=argument) from None
+    if isinstance(value, enum_type):
+        return value
+    if isinstance(value, str):  # only then: the enum's own error message reprs the value
+        try:
+            return enum_type(value)
+        except ValueError:
+            pass
+    choices = ", ".join(str(member.value) for member in enum_type)
+    raise InvalidValueError(f"{argument} must be one of {choices}; got {shown(value)}",
+                            argument=argument)
 
 
 # Each enum a command or value accepts as a string has its converter: mypy's attrs plugin
@@ -141,15 +251,6 @@ _BOUNDS = f"at most {_WHOLE_DIGITS} digits before the point and {_PLACES} after"
 _AMOUNT_FORM = (f'a decimal string such as "49.99": digits and an optional point, {_BOUNDS} '
                 "(no sign, exponent or spaces)")
 _FIXED = Context(prec=_WHOLE_DIGITS + _PLACES + 1, traps=[InvalidOperation])
-
-
-def shown(value: object, limit: int = 40) -> str:
-    """``repr(value)`` cut to ``limit`` characters: a message echoes input, never all of it."""
-    try:
-        text = repr(value)
-    except Exception:  # an int too long for repr, or an object whose repr fails
-        return f"<{type(value).__name__}>"
-    return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
 def to_decimal(value: object, argument: str | None = None) -> Decimal:

@@ -5,11 +5,13 @@ Values validate themselves when they are built, so a value that exists is a vali
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, TypeVar
 
-from attrs import field, frozen
+from attrs import Attribute, field, frozen
 
 from .checks import currency, non_blank, optional_non_blank, to_decimal, valid_amount
 from .enums import CommunicationKind, ConcernStatus, Owner, Severity
@@ -29,6 +31,36 @@ def replace(instance: _T, changes: dict[str, Any]) -> _T:
     copy = object.__new__(type(instance))
     object.__setattr__(copy, "__dict__", state)
     return copy
+
+
+# --- personal data ----------------------------------------------------------------------
+
+PERSONAL: Mapping[str, object] = MappingProxyType({"personal": True})
+"""The attrs field metadata that marks personal data (a name, a call-back number).
+
+Declared once, on the field (``field(metadata=PERSONAL)``), it is all that the rest
+derives from: such a field shows :data:`REDACTED` in reprs (with :func:`redacting` as the
+class's ``field_transformer``), :func:`~complaintflow.audit.timeline` leaves it out unless
+asked, and ``redact`` replaces it in dumped snapshots and events.
+"""
+
+REDACTED = "<redacted>"
+"""What a personal field shows instead of its value."""
+
+
+def is_personal(attribute: Attribute[Any]) -> bool:
+    """Whether the field holds personal data (see :data:`PERSONAL`)."""
+    return bool(attribute.metadata.get("personal"))
+
+
+def _redacted(_: object) -> str:
+    return REDACTED
+
+
+def redacting(cls: type, fields: list[Attribute[Any]]) -> list[Attribute[Any]]:
+    """An attrs ``field_transformer``: the personal fields' reprs show :data:`REDACTED`, so
+    that a repr in a log line, a traceback or a test failure never shows them."""
+    return [a.evolve(repr=_redacted) if is_personal(a) else a for a in fields]
 
 
 # --- money -------------------------------------------------------------------------------
@@ -53,12 +85,14 @@ class Money:
 # --- the complaint's parts --------------------------------------------------------------
 
 
-@frozen
+@frozen(field_transformer=redacting)
 class Customer:
-    """Who is speaking, how to call them back, and what service they need (IBM step 1)."""
+    """Who is speaking, how to call them back, and what service they need (IBM step 1).
 
-    name: str = field(validator=non_blank)
-    callback: str = field(validator=non_blank)
+    ``name`` and ``callback`` are personal data: reprs show them as ``<redacted>``."""
+
+    name: str = field(validator=non_blank, metadata=PERSONAL)
+    callback: str = field(validator=non_blank, metadata=PERSONAL)
     customer_id: str | None = field(default=None, validator=optional_non_blank)
     service: str | None = field(default=None, validator=optional_non_blank)
 

@@ -61,6 +61,16 @@ class Reason:
     message: str
     argument: str | None = None
 
+    @property
+    def kind(self) -> ReasonKind:
+        """The kind of the code, which is what an HTTP host answers with: ``bad_input``
+        422, ``rule`` 409, ``not_found`` 404. An undeclared code is a bug, and raises."""
+        declared = REASON_CODES.get(self.code)
+        if declared is None:
+            code = self.code[:60] if isinstance(self.code, str) else type(self.code).__name__
+            raise ComplaintflowError(f"reason code {code!r} is not declared with reason_code()")
+        return declared.kind
+
 
 _BAD = ReasonKind.BAD_INPUT
 
@@ -87,3 +97,6 @@ INVALID_TIME = reason_code("invalid_time", _BAD,
                            "A time is not an ISO-8601 string with an offset.")
 NAIVE_TIME = reason_code("naive_time", _BAD,
                          "A time has no UTC offset (a naive datetime).")
+
+UNKNOWN_COMPLAINT = reason_code("unknown_complaint", ReasonKind.NOT_FOUND,
+                                "No complaint with this id is stored.")

@@ -280,15 +280,22 @@ def _apology(trail: Trail) -> Finding:
     return passed(*evidence) if evidence else NOT_APPLICABLE
 
 
+_JUDGED_AT = (*(cls.type for cls in _RESPONSES), ev.ComplaintClosed.type,
+              ev.ComplaintWithdrawn.type)
+"""Once one of these happened, a missing expression of empathy is a failure; before it, the
+conversation may still be listening, and the agent may yet express it."""
+
+
 def _empathy(trail: Trail) -> Finding:
-    heard = trail.first("concern_heard")
-    if heard is None:
+    if not trail.has("concern_heard"):
         return NOT_APPLICABLE
     shown = trail.of("empathy_expressed")
     if shown:
         return passed(*(event.seq for event in shown))
-    where = trail.first(*(cls.type for cls in _RESPONSES)) or heard
-    return failed("The agent never expressed empathy.", where.seq)
+    judged = trail.first(*_JUDGED_AT)
+    if judged is None:  # still listening: too early to judge
+        return NOT_APPLICABLE
+    return failed("The agent never expressed empathy.", judged.seq)
 
 
 # --- IBM step 5: respond --------------------------------------------------------------------
@@ -640,7 +647,8 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
     BuiltinRule(
         "empathy_expressed", "Empathy expressed",
         "best practice 2", _m,
-        "The agent expressed empathy at least once when the customer raised a concern.",
+        "The agent expressed empathy at least once when the customer raised a concern "
+        "(judged from the first response or the close; not applicable until then).",
         _empathy),
     BuiltinRule(
         "top_priority_first", "Top-priority concern served first",

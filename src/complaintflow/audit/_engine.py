@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from .._core.complaint import Complaint
+from .._values.checks import shown
 from .._values.errors import InvalidValueError
 from ..events import Event
 from ._builtin import BUILTIN_RULES
@@ -63,7 +64,7 @@ def events_of(subject: object) -> Iterable[Event]:
         return subject.events
     if isinstance(subject, Iterable):
         return subject
-    raise InvalidValueError(f"cannot audit {subject!r}: expected an event log",
+    raise InvalidValueError(f"cannot audit {shown(subject)}: expected an event log",
                             argument="subject")
 
 
@@ -100,7 +101,7 @@ def audit(subject: Auditable, *, policy: AuditPolicy | None = None,
     if policy is None:
         policy = _DEFAULT
     elif not isinstance(policy, AuditPolicy):
-        raise InvalidValueError(f"policy must be an AuditPolicy, got {policy!r}",
+        raise InvalidValueError(f"policy must be an AuditPolicy, got {shown(policy)}",
                                 argument="policy")
     trail = Trail(events_of(subject), as_of=as_of)
     return run_rules(trail, checked_rules(rules, policy), policy)
@@ -113,7 +114,7 @@ def run_rules(trail: Trail, rules: Sequence[Rule], policy: AuditPolicy) -> Score
     for rule in rules:
         finding = rule.check(trail)
         if not isinstance(finding, Finding):
-            raise InvalidValueError(f"rule {rule.id} returned {finding!r}, not a Finding",
+            raise InvalidValueError(f"rule {rule.id} returned {shown(finding)}, not a Finding",
                                     argument="rules")
         severity = policy.severity_of(rule.id, rule.severity) if regraded else rule.severity
         items.append(Item(

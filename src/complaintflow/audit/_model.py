@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from attrs import field, frozen
 
-from .._values.checks import as_member, as_tuple
+from .._values.checks import as_member, as_tuple, shown
 from .._values.errors import InvalidValueError
 
 
@@ -142,7 +142,7 @@ def _rule_ids(value: object) -> tuple[str, ...]:
     ids = as_tuple(value, "disabled", "a sequence of rule ids")
     for rule_id in ids:
         if not isinstance(rule_id, str) or not rule_id.strip():
-            raise InvalidValueError(f"{rule_id!r} is not a rule id", argument="disabled")
+            raise InvalidValueError(f"{shown(rule_id)} is not a rule id", argument="disabled")
     return ids
 
 

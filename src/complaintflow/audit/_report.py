@@ -8,7 +8,9 @@ from typing import Any
 import attrs
 
 from .._formats.command_json import make_converter
+from .._values.checks import printable
 from .._values.errors import InvalidValueError
+from .._values.parts import REDACTED, is_personal
 from ..events import Event
 from ._builtin import BUILTIN_RULES
 from ._model import Scorecard, Verdict
@@ -63,14 +65,21 @@ def _value(value: object) -> str:
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     if isinstance(value, tuple):
         text = ",".join(str(part) for part in value)
+    text = printable(text)  # one line per event, whatever the texts hold
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def timeline(events: Iterable[Event]) -> str:
-    """One line per event: seq, time (UTC), type and its fields."""
+def timeline(events: Iterable[Event], *, personal_data: bool = False) -> str:
+    """One line per event: seq, time (UTC), type and its fields.
+
+    Personal data (the customer's name and call-back number) shows as ``<redacted>``
+    unless ``personal_data=True``: a timeline ends up in test failures and logs.
+    """
     lines = []
     for event in events:
-        fields = [f"{a.name}={_value(getattr(event, a.name))}"
+        fields = [f"{a.name}="
+                  + (REDACTED if is_personal(a) and not personal_data
+                     else _value(getattr(event, a.name)))
                   for a in attrs.fields(type(event))
                   if a.name not in ("seq", "at", "policy") and getattr(event, a.name) is not None]
         when = event.at.strftime("%Y-%m-%d %H:%M")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from .._values.checks import shown
 from .._values.errors import InvalidValueError
 from ..audit import Auditable, AuditPolicy, Rule, Scorecard, audit
 from ..audit._engine import checked_rules, events_of
@@ -62,7 +63,7 @@ def _fail(trace: Trace, message: str) -> TraceError:
 def _matcher(event_type: str, fields: dict[str, object]) -> tuple[type[AnyEvent], str]:
     cls = EVENT_TYPES.get(event_type)
     if cls is None:
-        raise InvalidValueError(f"unknown event type {event_type!r}", argument="event_type")
+        raise InvalidValueError(f"unknown event type {shown(event_type)}", argument="event_type")
     names = {a.name for a in attrs.fields(cls)}
     unknown = sorted(set(fields) - names)
     if unknown:

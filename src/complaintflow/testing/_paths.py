@@ -400,7 +400,8 @@ class CoverageReport:
         return not self.missing
 
     def explain(self) -> str:
-        """``38/104 transitions (36.5%)``, then one line per missing transition."""
+        """``covered/total transitions (percent)``, such as ``38/105 transitions (36.2%)``,
+        then one line per missing transition and per event that matched none."""
         total = len(self.covered) + len(self.missing)
         lines = [f"{len(self.covered)}/{total} transitions ({self.ratio:.1%})"]
         lines += [f"  missing: {transition}" for transition in self.missing]

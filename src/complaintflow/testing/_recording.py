@@ -19,14 +19,28 @@ DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
 
 class ManualClock:
-    """A clock that moves only when told: ``tick()`` moves one ``step`` on and says when."""
+    """A clock that moves only when told: ``tick()`` moves one ``step`` on and says when.
+
+    .. attribute:: now
+       :type: datetime
+
+       The clock's time: ``start`` until :meth:`tick` or :meth:`advance` moves it. Read it
+       for the time of a step that should not move the clock (two commands at one time,
+       say); setting it is allowed, but a clock set backwards makes the complaint refuse
+       the next command (``time_went_backwards``).
+
+    .. attribute:: step
+       :type: timedelta
+
+       How far :meth:`tick` moves the clock.
+    """
 
     def __init__(self, start: datetime = DEFAULT_START,
                  step: timedelta = timedelta(minutes=1)) -> None:
         self.now: datetime = check_aware(start, "start")
         if not isinstance(step, timedelta) or step <= timedelta(0):
             raise InvalidValueError("step must be a positive timedelta", argument="step")
-        self.step = step
+        self.step: timedelta = step
 
     def tick(self) -> datetime:
         """Move one step on; the new time."""

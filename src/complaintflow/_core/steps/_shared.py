@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..._values.checks import shown
 from ..._values.enums import ConcernStatus, Outcome
 from ..._values.parts import Concern, replace
 from ..._values.reasons import Reason, ReasonKind, reason_code
@@ -32,7 +33,7 @@ CURRENCY_REQUIRED = reason_code(
 
 
 def unknown_concern(concern_id: str, argument: str = "concern_id") -> Reason:
-    return UNKNOWN_CONCERN.reason(f"There is no concern {concern_id!r}.", argument)
+    return UNKNOWN_CONCERN.reason(f"There is no concern {shown(concern_id)}.", argument)
 
 
 def open_concern(complaint: Complaint, concern_id: str,

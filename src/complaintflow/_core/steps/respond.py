@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ... import commands as cmd
 from ... import events as ev
-from ..._values.checks import utc
+from ..._values.checks import shown, utc
 from ..._values.enums import ConcernStatus, Owner, Stage
 from ..._values.parts import ActionItem, Compensation, FollowUp, PauseInterval, replace
 from ..._values.reasons import Reason, ReasonCode, ReasonKind, reason_code
@@ -108,7 +108,7 @@ def _complete(c: Complaint, command: cmd.CompleteAction, seq: int,
               at: datetime) -> ev.ActionCompleted | list[Reason]:
     action = c.action(command.action_id)
     if action is None:
-        return [UNKNOWN_ACTION.reason(f"There is no action item {command.action_id!r}.",
+        return [UNKNOWN_ACTION.reason(f"There is no action item {shown(command.action_id)}.",
                                       "action_id")]
     if not action.is_open:
         return [ACTION_ALREADY_COMPLETED.reason(f"Action {action.id} is already completed.",

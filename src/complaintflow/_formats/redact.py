@@ -1,0 +1,109 @@
+"""Dumped snapshots and events with their personal data replaced, for exports to share.
+
+Which fields are personal is declared once, on the fields themselves (``PERSONAL``
+metadata); the walk through a snapshot or an event is derived from the types, so a new
+personal field is redacted without anyone listing it here.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .._core.complaint import Complaint
+from .._values.checks import shown
+from .._values.errors import InvalidValueError
+from .._values.parts import REDACTED, is_personal
+from ..events import EVENT_TYPES
+from .integrity import canonical, digest
+from .json_value import JsonValue
+from .upcasters import SNAPSHOT_SCHEMA
+
+# What to do with one field of an attrs class: redact it, or look inside its value (an
+# object, or an array of objects) with the plan of the class it holds.
+_Plan = dict[str, "bool | tuple[type[Any], bool]"]
+
+
+def redact(data: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
+    """A copy of a dumped snapshot (:func:`~complaintflow.dump`) or event
+    (:func:`~complaintflow.dump_event`) whose personal data (the customer's name and
+    call-back number) reads ``"<redacted>"``; everything else is kept as it was.
+
+    The copy still loads (a redacted name is still a name), so a redacted export can be
+    audited, replayed and shared: a snapshot's digest is taken again over the redacted
+    copy (unkeyed), while an event keeps its digest, so that ``verify`` reports the events
+    whose personal data was redacted as changed, which they were. Anything that is
+    neither a snapshot nor an event is refused with
+    :class:`~complaintflow.InvalidValueError`.
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidValueError(f"expected a dumped snapshot or event, got {shown(data)}",
+                                argument="data")
+    if data.get("schema") == SNAPSHOT_SCHEMA:
+        copy = _redacted(data, Complaint)
+        if "digest" in copy:
+            copy["digest"] = digest(copy.get("head"), canonical(copy))
+        return copy
+    tag = data.get("type")
+    event = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
+    if event is None:
+        raise InvalidValueError("expected a dumped snapshot or event, with a \"schema\" "
+                                f"or a known \"type\"; got {shown(data)}", argument="data")
+    return _redacted(data, event)
+
+
+def _redacted(data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
+    plan = _plan(cls)
+    copy = dict(data)
+    for name, what in plan.items():
+        value = copy.get(name)
+        if value is None:
+            continue
+        if what is True:
+            copy[name] = REDACTED
+        elif isinstance(what, tuple):
+            inner, many = what
+            if many and isinstance(value, list):
+                copy[name] = [_redacted(item, inner) if isinstance(item, Mapping) else item
+                              for item in value]
+            elif not many and isinstance(value, Mapping):
+                copy[name] = _redacted(value, inner)
+    return copy
+
+
+_PLANS: dict[type[Any], _Plan] = {}
+
+
+def _plan(cls: type[Any]) -> _Plan:
+    """The fields of ``cls`` that are personal or hold something personal (found once)."""
+    if cls in _PLANS:
+        return _PLANS[cls]
+    hints = typing.get_type_hints(cls)
+    plan: _Plan = {}
+    for field in attrs.fields(cls):
+        if is_personal(field):
+            plan[field.name] = True
+            continue
+        found = _held(hints[field.name])
+        if found is not None and _plan(found[0]):
+            plan[field.name] = found
+    _PLANS[cls] = plan
+    return plan
+
+
+def _held(hint: object) -> tuple[type[Any], bool] | None:
+    """The attrs class a field's type holds (``X``, ``X | None`` or ``tuple[X, ...]``), and
+    whether it holds many; ``None`` for anything else."""
+    if isinstance(hint, type) and attrs.has(hint):
+        return hint, False
+    arguments = [arg for arg in typing.get_args(hint) if arg is not type(None)
+                 and arg is not Ellipsis]
+    if len(arguments) != 1:
+        return None
+    inner = _held(arguments[0])
+    if inner is None:
+        return None
+    return inner[0], inner[1] or typing.get_origin(hint) is tuple
