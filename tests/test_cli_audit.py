@@ -529,3 +529,22 @@ def test_any_mangled_export_is_reported_never_raised(data: st.DataObject) -> Non
             assert all(text.isprintable() for text in out.getvalue().splitlines())
             assert status == 2 or not err.getvalue()
 
+
+def test_export_can_write_personal_data_redacted(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    db = stored(tmp_path / "c.db")
+    assert main(["export", "--db", str(db)]) == 0
+    plain = capsys.readouterr().out
+    target = tmp_path / "redacted.jsonl"
+    assert main(["export", "--db", str(db), "--redact", "--output", str(target)]) == 0
+    redacted = target.read_text(encoding="utf-8")
+    verified = [json.loads(text) for text in plain.splitlines()
+                if json.loads(text)["type"] == "customer_verified"]
+    assert verified
+    for data in verified:
+        assert data["name"] in plain
+        assert data["name"] not in redacted
+        assert data["callback"] not in redacted
+    assert redacted.count('"<redacted>"') == 2 * len(verified)
+    assert main(["audit", str(target)]) == 0  # a redacted export still audits
+    assert main(["verify", str(target)]) == 1  # and its redacted events read as changed

@@ -5,8 +5,9 @@ its ``complaint_id``, one per line: what ``complaintflow audit`` and ``complaint
 verify`` read. It streams, a page of events at a time, to standard output or ``--output``.
 
 The export holds the store's data as it is, personal data included (the customers' names
-and call-back numbers): keep it as you keep the store. complaintflow has no redaction
-helper yet; when it has one, an option here will write the export redacted.
+and call-back numbers): keep it as you keep the store, or write it ``--redact``-ed: every
+field the library marks as personal then reads ``"<redacted>"``. A redacted export still
+audits; ``verify`` reports its redacted events as changed, which they were.
 
 Exit status: 0 when the export is complete, 2 when the store cannot be read.
 """
@@ -27,22 +28,26 @@ def register(commands: Any) -> None:
         "export", help="write a store's events as JSON lines, for audit and verify",
         description="Write every event of a store as JSON lines (with its digest, labelled "
                     "with its complaint_id, complaint by complaint), streaming. The export "
-                    "holds personal data as stored. Exit status: 0 done, 2 the store "
-                    "cannot be read.")
+                    "holds personal data as stored, unless --redact. Exit status: 0 done, "
+                    "2 the store cannot be read.")
     add_store_arguments(export.add_mutually_exclusive_group(required=True))
     export.add_argument("--output", "-o", metavar="FILE",
                         help="write to FILE instead of standard output")
+    export.add_argument("--redact", action="store_true",
+                        help='write every personal field (names, call-back numbers) as '
+                             '"<redacted>"')
     export.set_defaults(run=_main)
 
 
 def _main(args: argparse.Namespace) -> int:
-    return run(db=args.db, postgres=args.postgres, output=args.output, stdout=sys.stdout,
-               stderr=sys.stderr)
+    return run(db=args.db, postgres=args.postgres, output=args.output, redacted=args.redact,
+               stdout=sys.stdout, stderr=sys.stderr)
 
 
 def run(*, db: str | None, postgres: str | None, output: str | None, stdout: IO[str],
-        stderr: IO[str]) -> int:
-    """Export the store; the exit status."""
+        stderr: IO[str], redacted: bool = False) -> int:
+    """Export the store (its personal data ``redacted``, if asked); the exit status."""
+    from .._formats.redact import redact
     from .._values.errors import StoreError
 
     try:
@@ -53,7 +58,7 @@ def run(*, db: str | None, postgres: str | None, output: str | None, stdout: IO[
     try:
         with opened_store(db, postgres) as store:
             for data in store.export():
-                target.write(json.dumps(data) + "\n")
+                target.write(json.dumps(redact(data) if redacted else data) + "\n")
     except StoreError as error:
         stderr.write(f"complaintflow export: cannot read {db or 'the PostgreSQL store'}: "
                      f"{error}\n")
