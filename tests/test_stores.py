@@ -267,7 +267,7 @@ def test_the_backoff_grows_exponentially_to_its_cap_with_full_jitter() -> None:
     assert backoff.delay(3, lambda: 0.0) == 0.0
     assert backoff.delay(3, lambda: 0.5) == pytest.approx(0.004)
     assert backoff.delay(10_000, lambda: 1.0) == pytest.approx(0.2)  # no overflow
-    assert Backoff().cap == 0.5
+    assert Backoff().cap == 0.25
     draws = [Backoff().delay(4) for _ in range(200)]
     assert all(0 <= d < 0.016 for d in draws)
     assert len(set(draws)) > 100  # jittered

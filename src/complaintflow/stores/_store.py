@@ -111,7 +111,7 @@ class Backoff:
 
     first: float = field(default=0.002, validator=_positive)
     factor: float = field(default=2.0, validator=_positive)
-    cap: float = field(default=0.5, validator=_positive)
+    cap: float = field(default=0.25, validator=_positive)
 
     def delay(self, conflicts: int, draw: Callable[[], float] = random.random) -> float:
         """The wait after the ``conflicts``-th conflict in a row; ``draw`` gives a
@@ -123,7 +123,7 @@ DEFAULT_BACKOFF = Backoff()
 
 
 def handle(store: ComplaintStore, complaint_id: str, command: Command, *,
-           at: datetime | Callable[[], datetime], retries: int = 16,
+           at: datetime | Callable[[], datetime], retries: int = 32,
            backoff: Backoff | None = DEFAULT_BACKOFF) -> Applied:
     """Load the complaint, apply ``command`` and save it, retrying on a conflict.
 
@@ -133,7 +133,7 @@ def handle(store: ComplaintStore, complaint_id: str, command: Command, *,
 
     After a conflict it waits as ``backoff`` says (exponential, with jitter; ``None``
     retries at once) and tries again, up to ``retries`` times. With the defaults the waits
-    add up to at most 4.5 s (half that on average) before it gives up; in the project's
+    add up to at most 6.5 s (half that on average) before it gives up; in the project's
     contention benchmark (four processes writing to one complaint, on SQLite and on
     PostgreSQL) no command gave up.
 

@@ -108,7 +108,7 @@ class MemoryStore:
                      for offset, (complaint_id, record) in enumerate(page, start=1))
 
     def handle(self, complaint_id: str, command: Command, *,
-               at: datetime | Callable[[], datetime], retries: int = 16,
+               at: datetime | Callable[[], datetime], retries: int = 32,
                backoff: Backoff | None = DEFAULT_BACKOFF) -> Applied:
         """Load, apply and save, retrying on conflicts; see :func:`complaintflow.stores.handle`."""
         return handle(self, complaint_id, command, at=at, retries=retries, backoff=backoff)
