@@ -542,3 +542,16 @@ def test_the_command_line_reads_a_postgres_store(postgres: Postgres, pg_database
     err = capsys.readouterr().err
     assert "password authentication failed" in err
     assert "wrong" not in err.replace("password authentication failed", "")
+
+
+def test_bad_arguments_are_refused_clearly(postgres: Postgres, pg_database: str) -> None:
+    from complaintflow import InvalidValueError
+    from complaintflow.stores.postgres import SQL_FILES, sql_text
+
+    wrong: list[Any] = [0, -1, True, "4"]
+    for pool in wrong:
+        with pytest.raises(InvalidValueError, match="pool must be a positive number"):
+            PostgresStore(postgres.app(pg_database), pool=pool)
+    with pytest.raises(InvalidValueError, match=r"no SQL file 'x\.sql'"):
+        sql_text("x.sql")
+    assert all(sql_text(name).startswith("-- complaintflow on PostgreSQL") for name in SQL_FILES)

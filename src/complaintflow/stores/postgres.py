@@ -35,7 +35,14 @@ from .._core.complaint import Applied, Complaint
 from .._formats.integrity import IntegrityKey, Keys
 from .._formats.json_value import JsonValue
 from .._formats.snapshot import load_event
-from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
+from .._values.checks import shown
+from .._values.errors import (
+    ComplaintExists,
+    ComplaintNotFound,
+    ConcurrencyConflict,
+    InvalidValueError,
+    StoreError,
+)
 from ..commands import Command
 from ..events import AnyEvent, Event
 from ._records import EventRecord, event_json, event_records, read_complaint, snapshot_record
@@ -67,7 +74,8 @@ and the guard against DDL (as a superuser)."""
 def sql_text(name: str) -> str:
     """The text of one of :data:`SQL_FILES`."""
     if name not in SQL_FILES:
-        raise ValueError(f"no SQL file {name!r}; the files are {', '.join(SQL_FILES)}")
+        raise InvalidValueError(f"no SQL file {shown(name)}; the files are "
+                                f"{', '.join(SQL_FILES)}", argument="name")
     return (files("complaintflow.stores") / "sql" / name).read_text(encoding="utf-8")
 
 
@@ -133,7 +141,8 @@ class PostgresStore:
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         if pool is not None:
             if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
-                raise ValueError("pool must be a positive number of connections, or None")
+                raise InvalidValueError("pool must be a positive number of connections, or "
+                                        "None", argument="pool")
             from psycopg_pool import ConnectionPool
 
             self._pool = ConnectionPool(conninfo, min_size=1, max_size=pool,
