@@ -71,8 +71,9 @@ def test_a_table_per_complaint_and_a_summary(tmp_path: Path,
     assert main(["audit", str(path)]) == 1  # the careless call failed a critical rule
     out, err = capsys.readouterr()
     assert err == ""
-    assert out.splitlines()[0] == "CMP-42: 1 failed, 12 passed, 5 not applicable"
-    assert "CMP-13: 4 failed (1 critical), 4 passed, 10 not applicable" in out
+    # interleaved: each scorecard comes as soon as its complaint's last event is read
+    assert out.splitlines()[0] == "CMP-13: 4 failed (1 critical), 4 passed, 10 not applicable"
+    assert "CMP-42: 1 failed, 12 passed, 5 not applicable" in out
     assert "  FAIL    critical  compensation_within_authority    10" not in out
     assert "  FAIL    critical  compensation_within_authority    9" in out
     assert out.splitlines()[-1] == ("4 complaints audited under the default policy: 1 comply, "
@@ -221,7 +222,7 @@ def test_an_unknown_policy_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_the_cli_knows_every_named_policy() -> None:
-    from complaintflow._cli.main import _AUDIT_POLICY_NAMES
+    from complaintflow._cli.audit import POLICY_NAMES as _AUDIT_POLICY_NAMES
     from complaintflow.audit import AUDIT_POLICIES
 
     assert tuple(AUDIT_POLICIES) == _AUDIT_POLICY_NAMES
@@ -246,6 +247,147 @@ def test_a_sqlite_store_exports_for_the_audit(tmp_path: Path,
     path.write_text("".join(json.dumps(data) + "\n" for data in exported), encoding="utf-8")
     assert main(["audit", str(path)]) == 0
     assert "3 complaints audited" in capsys.readouterr().out
+
+
+# --- streaming ------------------------------------------------------------------------------
+
+
+def big_export(path: Path, megabytes: float) -> int:
+    """An export of the payroll outage copied under new ids, grouped by complaint, of about
+    ``megabytes``; how many complaints it holds."""
+    lines = [line(event, "CMP-42") for event in payroll_outage()]
+    size = count = 0
+    with path.open("w", encoding="utf-8") as out:
+        while size < megabytes * 1_000_000:
+            count += 1
+            for text in lines:
+                written = text.replace('"CMP-42"', f'"CMP-{count:06d}"') + "\n"
+                out.write(written)
+                size += len(written)
+    return count
+
+
+PEAK_RSS = ("import resource, subprocess, sys; "
+            "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def peak_rss_kb(*argv: str) -> int:
+    """The peak resident memory of ``python -m complaintflow ARGV``, in KiB."""
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, sys.executable, "-m",
+                           "complaintflow", *argv], capture_output=True, text=True,
+                          check=True)
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource is POSIX")
+def test_the_audit_streams_its_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
+    """Regression: the audit kept every event in memory (2.1 bytes per byte of input)."""
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    big_export(small, 3)
+    complaints = big_export(large, 24)
+    rss = [peak_rss_kb("audit", str(path), "--jobs", "0") for path in (small, large)]
+    assert rss[1] - rss[0] < 8 * 1024, rss  # 21 MB more input, not even 8 MB more memory
+    out = io.StringIO()
+    assert _cli.run(str(large), policy_name="default", output="table", stdout=out,
+                    stderr=io.StringIO(), jobs=0) == 0
+    assert out.getvalue().splitlines()[-1].startswith(f"{complaints} complaints audited")
+
+
+def test_worker_processes_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    big_export(path, 0.5)
+    with path.open("a", encoding="utf-8") as end:
+        end.write("{not json\n")
+    reports = []
+    for jobs in (0, 2):
+        out, err = io.StringIO(), io.StringIO()
+        assert _cli.run(str(path), policy_name="strict", output="json", stdout=out,
+                        stderr=err, jobs=jobs) == 2
+        reports.append((json.loads(out.getvalue()), err.getvalue()))
+    assert reports[0] == reports[1]
+    assert reports[0][0]["summary"]["unreadable"] == 1
+
+
+def test_standard_input_needs_each_complaints_events_together(tmp_path: Path) -> None:
+    interleaved = export(tmp_path / "mixed.jsonl", scenarios())
+    done = subprocess.run([sys.executable, "-m", "complaintflow", "audit", "-"],
+                          input=interleaved.read_text(encoding="utf-8"), capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 2
+    assert "events are not together: audit a file, or export grouped by complaint" in (
+        done.stderr)
+    grouped = export(tmp_path / "grouped.jsonl", scenarios(), interleave=False)
+    done = subprocess.run([sys.executable, "-m", "complaintflow", "audit", "-"],
+                          input=grouped.read_text(encoding="utf-8"), capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "3 complaints audited" in done.stdout
+
+
+def test_json_output_with_unreadable_lines_is_one_json_document(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = export(tmp_path / "export.jsonl", scenarios())
+    with path.open("a", encoding="utf-8") as out:
+        out.write('["an", "array"]\n{not json\n')
+    assert main(["audit", str(path), "--format", "json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert report["unreadable"][0]["reason"] == "expected a JSON object, got list"
+    assert report["summary"]["complaints"] == 3
+    assert main(["audit", str(tmp_path / "export.jsonl"), "--jobs", "many"]) == 2
+    assert "--jobs takes a whole number" in capsys.readouterr().err
+
+
+# --- the stores: audit, export and verify them directly -----------------------------------
+
+
+def stored(path: Path) -> Path:
+    with SQLiteStore(path) as store:
+        for log in scenarios():
+            store.add(Complaint.from_events(log), log)
+    return path
+
+
+def test_audit_reads_a_sqlite_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = stored(tmp_path / "c.db")
+    assert main(["audit", "--db", str(db)]) == 0
+    assert "3 complaints audited" in capsys.readouterr().out
+    assert main(["audit", "--db", str(tmp_path / "none.db")]) == 2
+    assert "there is no SQLite store at" in capsys.readouterr().err
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_export_writes_what_the_store_exports(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    db = stored(tmp_path / "c.db")
+    assert main(["export", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    with SQLiteStore(db) as store:
+        assert [json.loads(text) for text in lines] == list(store.export())
+    target = tmp_path / "out.jsonl"
+    assert main(["export", "--db", str(db), "--output", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").splitlines() == lines
+    assert main(["audit", str(target)]) == 0
+    assert main(["verify", str(target)]) == 0
+    assert main(["export", "--db", str(tmp_path / "none.db")]) == 2
+    assert "there is no SQLite store" in capsys.readouterr().err
+
+
+def test_export_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    db = stored(tmp_path / "c.db")
+    done = subprocess.run(f"{sys.executable} -m complaintflow export --db {db} | head -n 1",
+                          shell=True, capture_output=True, text=True, check=False)
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["type"] == "complaint_opened"
+
+
+def test_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from complaintflow import __version__
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"complaintflow {__version__}\n"
 
 
 # --- unreadable input of any kind: exit 2, no traceback, nothing forged -----------------
@@ -386,3 +528,23 @@ def test_any_mangled_export_is_reported_never_raised(data: st.DataObject) -> Non
             assert all(text.isprintable() for text in err.getvalue().splitlines())
             assert all(text.isprintable() for text in out.getvalue().splitlines())
             assert status == 2 or not err.getvalue()
+
+
+def test_export_can_write_personal_data_redacted(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    db = stored(tmp_path / "c.db")
+    assert main(["export", "--db", str(db)]) == 0
+    plain = capsys.readouterr().out
+    target = tmp_path / "redacted.jsonl"
+    assert main(["export", "--db", str(db), "--redact", "--output", str(target)]) == 0
+    redacted = target.read_text(encoding="utf-8")
+    verified = [json.loads(text) for text in plain.splitlines()
+                if json.loads(text)["type"] == "customer_verified"]
+    assert verified
+    for data in verified:
+        assert data["name"] in plain
+        assert data["name"] not in redacted
+        assert data["callback"] not in redacted
+    assert redacted.count('"<redacted>"') == 2 * len(verified)
+    assert main(["audit", str(target)]) == 0  # a redacted export still audits
+    assert main(["verify", str(target)]) == 1  # and its redacted events read as changed

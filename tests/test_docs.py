@@ -5,6 +5,9 @@
 * Output convention: every line a block prints is written in the block, in order, as a
   comment ``# -> <line>`` (``# ->`` alone for an empty line). The block's whole standard
   output must equal those lines, so a block without ``# ->`` comments must print nothing.
+* A block that reads ``os.environ["COMPLAINTFLOW_DSN"]`` (or ``..._ADMIN_DSN``) needs a
+  PostgreSQL server: it is left out where those variables are not set, and a test runs
+  its page again on the suite's server, with them set.
 * ``docs/concepts.md`` lists every stage, and includes the command, reason-code and event
   tables generated from the workflow definition; those tables list every command (with the
   stages that accept it and its argument names, as the code defines them), every reason
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 from pathlib import Path
 
@@ -26,6 +30,8 @@ from complaintflow import COMMAND_TYPES, Stage, stage_commands
 from complaintflow._formats.reference import command_table, event_table, reason_code_table
 from complaintflow._values.reasons import REASON_CODES, ReasonKind
 from complaintflow.events import EVENT_TYPES
+
+from .conftest import Postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -64,9 +70,15 @@ def blocks(page: Path) -> list[Block]:
             for match in FENCE.finditer(text)]
 
 
+NEEDS_POSTGRES = re.compile(r'os\.environ\["(COMPLAINTFLOW_(?:ADMIN_)?DSN)"\]')
+
+
 def run_page(page: Path) -> None:
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for block in blocks(page):
+        needs = NEEDS_POSTGRES.findall(block.code)
+        if needs and not all(name in os.environ for name in needs):
+            continue  # run by test_the_postgres_blocks_run_on_a_real_server
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             try:
@@ -100,13 +112,25 @@ SKETCHES = [(page, match.group(1)) for page in PAGES
             for match in SKETCH.finditer(page.read_text(encoding="utf-8"))]
 
 
-@pytest.mark.parametrize(("page", "code"), SKETCHES,
-                         ids=[f"{p.relative_to(DOCS).as_posix()}-{n}"
-                              for n, (p, _) in enumerate(SKETCHES)])
-def test_sketches_for_other_libraries_are_valid_python(page: Path, code: str) -> None:
-    """Blocks that need a library complaintflow does not install (SQLAlchemy, Django) are
-    ``{code-block} python``: not run, but they must at least compile."""
-    compile(code, str(page), "exec")
+def test_sketches_are_valid_python() -> None:
+    """A ``{code-block} python`` is not run, but it must at least compile. (The recipes
+    for other libraries are files under ``examples/recipes/`` that the docs include, and
+    that tests/test_recipes.py runs.)"""
+    for page, code in SKETCHES:
+        compile(code, str(page), "exec")
+
+
+def test_the_postgres_blocks_run_on_a_real_server(postgres: Postgres,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    page = DOCS / "howto" / "persist.md"
+    assert any(NEEDS_POSTGRES.search(block.code) for block in blocks(page))
+    database = postgres.new_database(template="template1")  # no schema yet
+    try:
+        monkeypatch.setenv("COMPLAINTFLOW_ADMIN_DSN", postgres.superuser(database))
+        monkeypatch.setenv("COMPLAINTFLOW_DSN", postgres.app(database))
+        run_page(page)
+    finally:
+        postgres.drop_database(database)
 
 
 def test_the_output_convention_is_enforced() -> None:

@@ -1,9 +1,16 @@
-"""``complaintflow audit FILE``: audit every complaint of a JSON-lines event export.
+"""``complaintflow audit FILE | --db PATH | --postgres CONNINFO``: audit every complaint of
+an export, or of a store, as a stream.
 
-Each line is one event as :func:`~complaintflow.dump_event` writes it. Lines are grouped
-by complaint: a line's ``complaint_id`` key if it has one, else the complaint of the last
-``complaint_opened`` line before it. Unreadable lines are reported with their number and
-reason (as :func:`~complaintflow.load_event` found it), and the rest is still audited.
+Each line of a FILE is one event as :func:`~complaintflow.dump_event` writes it. A line
+belongs to the complaint its ``complaint_id`` key names, else to the complaint of the last
+``complaint_opened`` line before it. A complaint is audited as soon as its events are
+complete, and forgotten: memory holds the complaints being read, not the file. In a
+regular file the complaints may be interleaved in any way (a first, quick pass finds
+where each one ends); from standard input and from a store, each complaint's events must
+be together, as the stores' exports write them. Unreadable lines are reported with their
+number and reason (as :func:`~complaintflow.load_event` found it), and the rest is still
+audited. With ``--jobs`` (by default, on a large input and a machine with several
+processors), the complaints are audited by worker processes, in order.
 
 Exit status: 0 when no critical rule failed, 1 when one did, 2 when any input was
 unreadable, of whatever kind (2 wins over 1). Every id and reason it prints has its control
@@ -12,31 +19,76 @@ characters escaped, so that no line of input can forge a line of the report.
 
 from __future__ import annotations
 
-import contextlib
+import argparse
+import collections
 import json
 import os
+import re
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-import attrs
 from attrs import frozen
 
-from .. import ComplaintflowError, SnapshotError, load_event
-from .._values.checks import printable, shown, unicode_problem
-from ..audit import (
-    AUDIT_POLICIES,
-    AuditPolicy,
-    Scorecard,
-    Trail,
-    scorecard_table,
-    scorecard_to_dict,
-)
-from ..audit._engine import checked_rules, run_rules
-from ..events import AnyEvent
+POLICY_NAMES = ("default", "strict", "lenient")
+"""The names of complaintflow.audit.AUDIT_POLICIES, kept here so that --help imports nothing."""
 
 PROGRESS_BYTES = 256 * 1024
 """Files at least this large show progress on a terminal."""
+
+PARALLEL_BYTES = 8 * 1024 * 1024
+"""With ``--jobs auto``, inputs at least this large are audited by worker processes."""
+
+GROUP_BYTES = 64 * 1024
+"""Complaints are sent to the workers in batches of about this much text."""
+
+
+def register(commands: Any) -> None:
+    """Add ``audit`` to the command line's subcommands."""
+    audit = commands.add_parser(
+        "audit", help="audit every complaint of a JSON-lines event export, or of a store",
+        description="Audit every complaint of a JSON-lines event export (one event per "
+                    "line, as dump_event writes it, labelled with complaint_id or grouped "
+                    "by complaint), or of a store, against the compliance rules. Each "
+                    "complaint is audited as soon as its events are read. Exit status: 0 "
+                    "all fine, 1 a critical rule failed, 2 unreadable input.")
+    source = audit.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", metavar="FILE", nargs="?",
+                        help="the JSON-lines file, or - for standard input")
+    source.add_argument("--db", metavar="PATH", help="a SQLite store")
+    source.add_argument("--postgres", metavar="CONNINFO",
+                        help="a PostgreSQL store (a libpq connection string or URL)")
+    audit.add_argument("--policy", default="default", choices=POLICY_NAMES, metavar="NAME",
+                       help="the named audit policy: " + ", ".join(POLICY_NAMES)
+                            + " (default: %(default)s)")
+    audit.add_argument("--format", default="table", choices=("table", "json"),
+                       help="a table per complaint and a summary, or JSON "
+                            "(default: %(default)s)")
+    audit.add_argument("--jobs", default="auto", metavar="N",
+                       help="worker processes (0: audit in this process; default: auto, "
+                            "one per processor for inputs of 8 MB or more)")
+    audit.set_defaults(run=_main)
+
+
+def _main(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.freeze()  # the modules: never garbage; a batch tool collects less often
+    gc.set_threshold(20_000, 20, 100)
+    jobs = _jobs(args.jobs)
+    if jobs is None:
+        sys.stderr.write(f"complaintflow audit: --jobs takes a whole number or 'auto', not "
+                         f"{_printable(args.jobs)!r}\n")
+        return 2
+    return run(args.file, db=args.db, postgres=args.postgres, policy_name=args.policy,
+               output=args.format, jobs=jobs, stdout=sys.stdout, stderr=sys.stderr)
+
+
+def _jobs(text: str) -> int | str | None:
+    if text == "auto":
+        return text
+    return int(text) if text.isdigit() else None
 
 
 @frozen
@@ -58,11 +110,416 @@ REASON_LENGTH = 300
 
 
 def _clipped(text: str, limit: int = 120) -> str:
+    from .._values.checks import printable
+
     text = printable(text)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-class _Progress:
+@frozen
+class Group:
+    """A complaint's numbered lines (text, or data from a store), complete; or lines that
+    belong to no complaint (``complaint_id`` ``None``)."""
+
+    complaint_id: str | None
+    items: list[tuple[int, str | dict[str, Any]]]
+
+
+@frozen
+class Audited:
+    """What a group gave: its scorecard, written out (a table, or its JSON data), its
+    counts, and its problems."""
+
+    shown: str | dict[str, Any] | None
+    complies: bool
+    critical: bool
+    problems: tuple[Problem, ...]
+
+
+# --- who a line belongs to -----------------------------------------------------------------
+
+_LABEL = re.compile(r'"complaint_id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_OPENED = re.compile(r'^\s*\{\s*"type"\s*:\s*"complaint_opened"')
+
+
+def owner(item: str | dict[str, Any], current: str | None) -> tuple[str | None, bool]:
+    """The complaint a line belongs to, and whether it opens one, told cheaply: from the
+    first ``"complaint_id"`` key of its text (the label, or a ``complaint_opened``'s own
+    id), without parsing it; the worker checks it against the parsed line."""
+    if isinstance(item, dict):
+        opened = item.get("type") == "complaint_opened"
+        label = item.get("complaint_id")
+        return (label if isinstance(label, str) else current), opened
+    match = _LABEL.search(item)
+    opened = _OPENED.match(item) is not None
+    if match is None:
+        return (None if opened else current), opened
+    text = match.group(1)
+    if "\\" in text:
+        try:
+            text = json.loads(f'"{text}"')
+        except ValueError:
+            return current, opened
+    return text, opened
+
+
+def last_lines(lines: Iterable[str], progress: Progress) -> tuple[dict[str, int], int]:
+    """The first pass over a file: the number of each complaint's last line, and of the
+    last line."""
+    last: dict[str, int] = {}
+    current: str | None = None
+    number = 0
+    for number, text in enumerate(lines, start=1):
+        if number % 10_000 == 0:
+            progress.show(f"reading line {number:,}")
+        if not text.strip():
+            continue
+        key, opened = owner(text, current)
+        if opened:
+            current = key
+        if key is not None:
+            last[key] = number
+    return last, number
+
+
+def groups(items: Iterable[tuple[int, str | dict[str, Any]]], last: dict[str, int] | None,
+           problems: Callable[[Problem], None]) -> Iterator[Group]:
+    """The complaints of ``items``, each as soon as it is complete: at its last line when
+    ``last`` says where that is, else when another complaint's line comes (a complaint
+    whose lines come again after that is reported, those lines left out)."""
+    current: str | None = None
+    pending: dict[str, list[tuple[int, str | dict[str, Any]]]] = {}
+    done: set[str] = set()
+    previous: str | None = None
+    for number, item in items:
+        if isinstance(item, str) and not item.strip():
+            continue
+        key, opened = owner(item, current)
+        if opened:
+            current = key
+        if key is None:
+            yield Group(None, [(number, item)])
+            continue
+        if last is None and key != previous:
+            if previous is not None and previous in pending:
+                done.add(previous)
+                yield Group(previous, pending.pop(previous))
+            if key in done:
+                problems(Problem(f"complaint {key}'s events are not together: audit a file, "
+                                 "or export grouped by complaint", line=number))
+                continue
+        previous = key
+        pending.setdefault(key, []).append((number, item))
+        if last is not None and last.get(key) == number:
+            yield Group(key, pending.pop(key))
+    for key, items_left in pending.items():
+        yield Group(key, items_left)
+
+
+# --- one complaint ------------------------------------------------------------------------
+
+
+def audit_group(group: Group, policy_name: str, output: str) -> Audited:
+    """Read a complaint's events and audit them: what a worker process does."""
+    import attrs
+
+    from .. import ComplaintflowError, SnapshotError, load_event
+    from .._values.checks import shown, unicode_problem
+    from ..audit import AUDIT_POLICIES, Trail, scorecard_table, scorecard_to_dict
+    from ..audit._engine import checked_rules, run_rules
+
+    policy = AUDIT_POLICIES[policy_name]
+    problems: list[Problem] = []
+    events: list[tuple[int, Any]] = []
+    for number, data in _parsed(group.items, problems):
+        label = data.get("complaint_id")
+        opened = data.get("type") == "complaint_opened"
+        if not opened and "complaint_id" in data and (
+                not isinstance(label, str) or unicode_problem(label) is not None):
+            problems.append(Problem(f"complaint_id must be text, got {shown(label)}",
+                                    line=number))
+            continue
+        try:
+            event = load_event(data)
+        except SnapshotError as error:
+            problems.append(Problem("; ".join(map(str, error.problems)), line=number))
+            continue
+        except Exception as error:  # the loader failed on this line: unreadable all the same
+            problems.append(Problem(f"cannot read this event ({type(error).__name__})",
+                                    line=number))
+            continue
+        said = getattr(event, "complaint_id", None) if opened else label
+        if group.complaint_id is None:
+            problems.append(Problem("no complaint_id, and no complaint_opened line before it",
+                                    line=number))
+        elif said is not None and said != group.complaint_id:
+            problems.append(Problem("its complaint_id could not be told from its text "
+                                    "before reading it: write it as dump_event does",
+                                    line=number))
+        else:
+            events.append((number, event))
+    if not events:
+        return Audited(None, True, False, tuple(problems))
+    events.sort(key=lambda pair: int(pair[1].seq))
+    try:
+        card = run_rules(Trail(event for _, event in events),
+                         checked_rules(None, policy), policy)
+    except ComplaintflowError as error:
+        problems.append(Problem(f"{error} (first line {events[0][0]})",
+                                complaint_id=group.complaint_id))
+        return Audited(None, True, False, tuple(problems))
+    except Exception as error:  # a log no rule could read: unreadable, not a crash
+        problems.append(Problem(f"cannot audit this log ({type(error).__name__}; first "
+                                f"line {events[0][0]})", complaint_id=group.complaint_id))
+        return Audited(None, True, False, tuple(problems))
+    written: str | dict[str, Any] = (
+        scorecard_to_dict(card) if output == "json"
+        else scorecard_table(attrs.evolve(card, complaint_id=_clipped(card.complaint_id))))
+    return Audited(written, card.complies, bool(card.critical_failures), tuple(problems))
+
+
+def audit_groups(batch: list[Group], policy_name: str, output: str) -> list[Audited]:
+    return [audit_group(group, policy_name, output) for group in batch]
+
+
+def _parsed(items: list[tuple[int, str | dict[str, Any]]],
+            problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The items as JSON objects; one ``json.loads`` for a whole complaint's lines when
+    they are all good, else a line at a time, each bad one reported."""
+    texts = [item for _, item in items if isinstance(item, str)]
+    if len(texts) == len(items):
+        try:
+            datas = json.loads("[" + ",".join(texts) + "]")
+        except (ValueError, RecursionError):
+            pass
+        else:
+            if len(datas) == len(items) and all(type(d) is dict for d in datas):
+                yield from zip((number for number, _ in items), datas, strict=True)
+                return
+    for number, item in items:
+        if isinstance(item, dict):
+            yield number, item
+            continue
+        try:
+            data = json.loads(item)
+        except json.JSONDecodeError as error:
+            problems.append(Problem(f"not JSON: {error}", line=number))
+            continue
+        except ValueError:  # Python reads no integer of over 4,300 digits
+            problems.append(Problem("a number too long to read", line=number))
+            continue
+        except RecursionError:
+            problems.append(Problem("not JSON: nested too deeply", line=number))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(f"expected a JSON object, got {type(data).__name__}",
+                                    line=number))
+            continue
+        yield number, data
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def run(path: str | None, *, policy_name: str, output: str, stdout: IO[str],
+        stderr: IO[str], db: str | None = None, postgres: str | None = None,
+        jobs: int | str = 0) -> int:
+    """Audit the file at ``path`` (``-`` for standard input), or the store at ``db`` or
+    ``postgres``; the exit status. ``jobs``: worker processes (0: none; ``"auto"``)."""
+    where = _printable(path or db or "PostgreSQL")
+    report = _Report(policy_name, output, stdout, stderr, where)
+    try:
+        if path is not None:
+            with _open(path) as source:
+                if source.handle is None:
+                    stderr.write(f"complaintflow audit: cannot read {where}: "
+                                 f"{_printable(source.error)}\n")
+                    return 2
+                progress = Progress(stderr, source.size >= PROGRESS_BYTES and _isatty(stderr))
+                last = None
+                if source.seekable:
+                    last, _ = last_lines(source.handle, progress)
+                    source.handle.seek(0)
+                    report.expect(len(last))
+                items: Iterable[tuple[int, str | dict[str, Any]]] = enumerate(
+                    source.handle, start=1)
+                _audit(groups(items, last, report.problem), report, progress,
+                       _workers(jobs, source.size))
+        else:
+            from .._values.errors import StoreError
+            from .stores import opened_store
+
+            try:
+                with opened_store(db, postgres) as store:
+                    exported = enumerate(store.export(), start=1)
+                    _audit(groups(exported, None, report.problem), report,
+                           Progress(stderr, False), _workers(jobs, 0))
+            except StoreError as error:
+                stderr.write(f"complaintflow audit: cannot read {where}: "
+                             f"{_printable(str(error))}\n")
+                return 2
+    except BrokenPipeError:  # the reader of the report went away: main() stops quietly
+        raise
+    except (UnicodeDecodeError, OSError) as error:  # not text, a directory, a read error
+        what = "is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else "cannot be read"
+        stderr.write(f"complaintflow audit: {where} {what}: {_printable(str(error))}\n")
+        return 2
+    return report.finish()
+
+
+def _workers(jobs: int | str, size: int) -> int:
+    if jobs == "auto":
+        processors = os.cpu_count() or 1
+        return processors if processors > 1 and size >= PARALLEL_BYTES else 0
+    assert isinstance(jobs, int)
+    return jobs
+
+
+def _audit(found: Iterator[Group], report: _Report, progress: Progress, workers: int) -> None:
+    try:
+        if workers == 0:
+            for group in found:
+                report.add(audit_group(group, report.policy_name, report.output))
+                if report.seen % 500 == 0 and report.seen:
+                    progress.show(f"audited {report.shown_count()}")
+        else:
+            _in_parallel(found, report, progress, workers)
+    finally:
+        progress.done()
+
+
+def _in_parallel(found: Iterator[Group], report: _Report, progress: Progress,
+                 workers: int) -> None:
+    """Batches of complaints to a pool of worker processes, a bounded number in flight,
+    and their results back in order."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    in_flight: collections.deque[Any] = collections.deque()
+    with context.Pool(workers) as pool:
+        def take(block: bool) -> None:
+            while in_flight and (block or in_flight[0].ready()):
+                for audited in in_flight.popleft().get():
+                    report.add(audited)
+                progress.show(f"audited {report.shown_count()}")
+                block = False
+
+        batch: list[Group] = []
+        size = 0
+        for group in found:
+            batch.append(group)
+            size += sum(len(item) if isinstance(item, str) else 256 for _, item in group.items)
+            if size >= GROUP_BYTES:
+                in_flight.append(pool.apply_async(
+                    audit_groups, (batch, report.policy_name, report.output)))
+                batch, size = [], 0
+                take(block=len(in_flight) > 3 * workers)
+        if batch:
+            in_flight.append(pool.apply_async(
+                audit_groups, (batch, report.policy_name, report.output)))
+        while in_flight:
+            take(block=True)
+
+
+class _Report:
+    """Writes each scorecard as it comes (a table, or an item of the JSON array), each
+    problem to standard error, and the summary at the end."""
+
+    def __init__(self, policy_name: str, output: str, stdout: IO[str], stderr: IO[str],
+                 where: str) -> None:
+        self.policy_name, self.output = policy_name, output
+        self.stdout, self.stderr, self.where = stdout, stderr, where
+        self.cards = self.complying = self.critical = self.unreadable = 0
+        self.expected: int | None = None
+        self.seen = 0
+        self._problems: IO[str] | None = None  # JSON lines, for the JSON report's end
+        if output == "json":
+            self._problems = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            stdout.write(f'{{"policy": {json.dumps(policy_name)}, "complaints": [')
+
+    def expect(self, complaints: int) -> None:
+        self.expected = complaints
+
+    def shown_count(self) -> str:
+        total = f" of {self.expected:,}" if self.expected is not None else ""
+        return f"{self.seen:,}{total} complaints"
+
+    def add(self, audited: Audited) -> None:
+        for problem in audited.problems:
+            self.problem(problem)
+        if audited.shown is None:
+            return
+        self.seen += 1
+        self.cards += 1
+        self.complying += audited.complies
+        self.critical += audited.critical
+        if isinstance(audited.shown, dict):
+            separator = "\n  " if self.cards == 1 else ",\n  "
+            self.stdout.write(separator + json.dumps(audited.shown))
+        else:
+            self.stdout.write(audited.shown + "\n\n")
+
+    def problem(self, problem: Problem) -> None:
+        self.unreadable += 1
+        self.stderr.write(f"{self.where}: {problem}\n")
+        if self._problems is not None:
+            self._problems.write(json.dumps({"line": problem.line,
+                                             "complaint_id": problem.complaint_id,
+                                             "reason": problem.reason}) + "\n")
+
+    def summary(self) -> dict[str, int]:
+        return {"complaints": self.cards, "complying": self.complying,
+                "with_failures": self.cards - self.complying,
+                "with_critical_failures": self.critical, "unreadable": self.unreadable}
+
+    def finish(self) -> int:
+        totals = self.summary()
+        if self._problems is not None:
+            self.stdout.write("\n  ],\n  \"unreadable\": [" if self.cards else "],\n  "
+                              "\"unreadable\": [")
+            self._problems.seek(0)
+            for index, text in enumerate(self._problems):
+                self.stdout.write(("\n    " if index == 0 else ",\n    ") + text.rstrip("\n"))
+            self._problems.close()
+            self.stdout.write(("\n  " if self.unreadable else "") + "],\n  \"summary\": "
+                              + json.dumps(totals) + "\n}\n")
+        else:
+            noun = "complaint" if self.cards == 1 else "complaints"
+            self.stdout.write(
+                f"{self.cards} {noun} audited under the {self.policy_name} policy: "
+                f"{self.complying} comply, {totals['with_failures']} with failures "
+                f"({self.critical} critical); {self.unreadable} unreadable\n")
+        if self.unreadable:
+            return 2
+        return 1 if self.critical else 0
+
+
+class _Source:
+    def __init__(self, handle: IO[str] | None, error: str = "", *, owned: bool = True):
+        self.handle, self.error, self.owned = handle, error, owned
+        self.size = _size(handle) if handle is not None else 0
+        self.seekable = handle is not None and owned and _regular(handle)
+
+    def __enter__(self) -> _Source:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.handle is not None and self.owned:
+            self.handle.close()
+
+
+def _open(path: str) -> _Source:
+    if path == "-":
+        return _Source(sys.stdin, owned=False)
+    try:
+        return _Source(open(path, encoding="utf-8"))
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        return _Source(None, str(reason))
+
+
+class Progress:
     """``\\r``-updated counts on a terminal's stderr; silent elsewhere."""
 
     def __init__(self, stream: IO[str], enabled: bool) -> None:
@@ -78,148 +535,30 @@ class _Progress:
         if self.shown:
             self.stream.write("\r\033[K")
             self.stream.flush()
+            self.shown = False
 
 
-def read_logs(lines: Iterable[str], progress: _Progress,
-              ) -> tuple[dict[str, list[tuple[int, AnyEvent]]], list[Problem]]:
-    """Group the events of a JSON-lines export by complaint; collect unreadable lines."""
-    logs: dict[str, list[tuple[int, AnyEvent]]] = {}
-    problems: list[Problem] = []
-    current: str | None = None
-    for number, line in enumerate(lines, start=1):
-        if number % 10_000 == 0:
-            progress.show(f"reading line {number:,}")
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(f"not JSON: {error}", line=number))
-            continue
-        except ValueError:  # Python reads no integer of over 4,300 digits
-            problems.append(Problem("a number too long to read", line=number))
-            continue
-        except RecursionError:
-            problems.append(Problem("not JSON: nested too deeply", line=number))
-            continue
-        if not isinstance(data, dict):
-            problems.append(Problem(f"expected a JSON object, got {type(data).__name__}",
-                                    line=number))
-            continue
-        owner = data.get("complaint_id") if data.get("type") != "complaint_opened" else None
-        if owner is not None:
-            data = {key: value for key, value in data.items() if key != "complaint_id"}
-            if not isinstance(owner, str) or unicode_problem(owner) is not None:
-                problems.append(Problem(f"complaint_id must be text, got {shown(owner)}",
-                                        line=number))
-                continue
-        try:
-            event = load_event(data)
-        except SnapshotError as error:
-            problems.append(Problem("; ".join(map(str, error.problems)), line=number))
-            continue
-        except Exception as error:  # the loader failed on this line: unreadable all the same
-            problems.append(Problem(f"cannot read this event ({type(error).__name__})",
-                                    line=number))
-            continue
-        complaint_id = getattr(event, "complaint_id", None)
-        if data.get("type") == "complaint_opened" and isinstance(complaint_id, str):
-            current = complaint_id
-        if owner is None:
-            owner = current
-        if not isinstance(owner, str):
-            problems.append(Problem("no complaint_id, and no complaint_opened line before it",
-                                    line=number))
-            continue
-        logs.setdefault(owner, []).append((number, event))
-    return logs, problems
+def _printable(text: str) -> str:
+    """Text as a terminal should show it: control characters escaped."""
+    from .._values.checks import printable
 
-
-def audit_logs(logs: dict[str, list[tuple[int, AnyEvent]]], policy: AuditPolicy,
-               progress: _Progress) -> tuple[list[Scorecard], list[Problem]]:
-    """The scorecard of every complaint whose log holds together."""
-    rules = checked_rules(None, policy)
-    cards: list[Scorecard] = []
-    problems: list[Problem] = []
-    for index, (complaint_id, numbered) in enumerate(logs.items(), start=1):
-        if index % 500 == 0:
-            progress.show(f"audited {index:,} of {len(logs):,} complaints")
-        numbered.sort(key=lambda pair: pair[1].seq)
-        first = min(n for n, _ in numbered)
-        try:
-            trail = Trail(event for _, event in numbered)
-            cards.append(run_rules(trail, rules, policy))
-        except ComplaintflowError as error:
-            problems.append(Problem(f"{error} (first line {first})", complaint_id=complaint_id))
-        except Exception as error:  # a log no rule could read: unreadable, not a crash
-            problems.append(Problem(f"cannot audit this log ({type(error).__name__}; first "
-                                    f"line {first})", complaint_id=complaint_id))
-    return cards, problems
-
-
-def summary(cards: list[Scorecard], problems: list[Problem]) -> dict[str, Any]:
-    return {
-        "complaints": len(cards),
-        "complying": sum(card.complies for card in cards),
-        "with_failures": sum(not card.complies for card in cards),
-        "with_critical_failures": sum(bool(card.critical_failures) for card in cards),
-        "unreadable": len(problems),
-    }
-
-
-def run(path: str, *, policy_name: str, output: str, stdout: IO[str],
-        stderr: IO[str]) -> int:
-    """Audit the file at ``path`` (``-`` for standard input); the exit status."""
-    policy = AUDIT_POLICIES[policy_name]
-    shown_path = printable(path)
-    try:
-        handle: IO[str] = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115  (closed below)
-    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        stderr.write(f"complaintflow audit: cannot read {shown_path}: "
-                     f"{printable(str(reason))}\n")
-        return 2
-    progress = _Progress(stderr, _size(handle) >= PROGRESS_BYTES and _isatty(stderr))
-    try:
-        with contextlib.nullcontext() if path == "-" else handle:
-            logs, problems = read_logs(handle, progress)
-    except (UnicodeDecodeError, OSError) as error:  # not text, a directory, a read error
-        progress.done()
-        what = "is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else "cannot be read"
-        stderr.write(f"complaintflow audit: {shown_path} {what}: {printable(str(error))}\n")
-        return 2
-    cards, unfit = audit_logs(logs, policy, progress)
-    progress.done()
-    problems += unfit
-    for problem in problems:
-        stderr.write(f"{shown_path}: {problem}\n")
-    totals = summary(cards, problems)
-    if output == "json":
-        json.dump({"policy": policy_name, "complaints": [scorecard_to_dict(c) for c in cards],
-                   "unreadable": [{"line": p.line, "complaint_id": p.complaint_id,
-                                   "reason": p.reason} for p in problems],
-                   "summary": totals}, stdout, indent=2)
-        stdout.write("\n")
-    else:
-        for card in cards:
-            shown_card = attrs.evolve(card, complaint_id=_clipped(card.complaint_id))
-            stdout.write(scorecard_table(shown_card) + "\n\n")
-        audited = totals["complaints"]
-        noun = "complaint" if audited == 1 else "complaints"
-        stdout.write(f"{audited} {noun} audited under the {policy_name} "
-                     f"policy: {totals['complying']} comply, {totals['with_failures']} with "
-                     f"failures ({totals['with_critical_failures']} critical); "
-                     f"{totals['unreadable']} unreadable\n")
-    if problems:
-        return 2
-    return 1 if totals["with_critical_failures"] else 0
+    return printable(text)
 
 
 def _size(handle: IO[str]) -> int:
     try:
         return os.fstat(handle.fileno()).st_size
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         return 0
+
+
+def _regular(handle: IO[str]) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(handle.fileno()).st_mode) and handle.seekable()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _isatty(stream: IO[str]) -> bool:

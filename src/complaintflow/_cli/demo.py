@@ -8,9 +8,11 @@ final summary. It shows the library; it is not part of the library's API.
 
 from __future__ import annotations
 
+import argparse
+import sys
 from datetime import date, datetime, timedelta
 from os import PathLike
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from attrs import asdict
@@ -30,7 +32,26 @@ from .. import (
 )
 from .. import commands as cmd
 from .. import events as ev
+from ..stores import StoreError
 from ..stores.sqlite import SQLiteStore
+
+
+def register(commands: Any) -> None:
+    """Add ``demo`` to the command line's subcommands."""
+    demo = commands.add_parser("demo", help="play the payroll-outage scenario and print its "
+                                            "transcript, keeping the complaint in a SQLite file")
+    demo.add_argument("--db", default="complaintflow-demo.db",
+                      help="the SQLite file to keep complaints in (default: %(default)s)")
+    demo.set_defaults(run=_main)
+
+
+def _main(args: argparse.Namespace) -> int:
+    try:
+        run_demo(sys.stdout, args.db)
+    except StoreError as error:  # e.g. --db in a folder that does not exist
+        print(f"complaintflow demo: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)  # a Monday morning

@@ -1,9 +1,10 @@
-"""``complaintflow verify FILE | --db PATH``: check stored events (and a store's
-snapshots) against their digests, and name what was changed by hand.
+"""``complaintflow verify FILE | --db PATH | --postgres CONNINFO``: check stored events
+(and a store's snapshots) against their digests, and name what was changed by hand.
 
-A FILE is a JSON-lines export (as ``SQLiteStore.export()`` writes it): its events are
+A FILE is a JSON-lines export (as ``complaintflow export`` writes it): its events are
 grouped by complaint as ``complaintflow audit`` groups them, and each complaint's chain is
-checked. ``--db`` checks every complaint of a SQLite store, its snapshot included.
+checked. ``--db`` and ``--postgres`` check every complaint of a store, its snapshot
+included.
 
 Exit status: 0 when everything matches, 1 when something was changed, 2 when the input
 cannot be read.
@@ -11,6 +12,7 @@ cannot be read.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -19,7 +21,29 @@ from typing import IO, Any
 
 from .. import IntegrityKey, Problem, verify
 from ..stores import StoreError
-from ..stores.sqlite import SQLiteStore
+from .stores import add_store_arguments, opened_store
+
+
+def register(commands: Any) -> None:
+    """Add ``verify`` to the command line's subcommands."""
+    parser = commands.add_parser(
+        "verify", help="check a JSON-lines export, or a store, against its digests",
+        description="Check stored events (and, for a store, every snapshot) against their "
+                    "digests, and name the first event or the snapshot fields changed by "
+                    "hand. Exit status: 0 all verified, 1 something was changed, 2 "
+                    "unreadable input.")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", metavar="FILE", nargs="?",
+                        help="a JSON-lines export (complaintflow export), or - for stdin")
+    add_store_arguments(source)
+    parser.add_argument("--keys", metavar="FILE",
+                        help="a JSON object of key ids to hex secrets, for a keyed chain")
+    parser.set_defaults(run=_main)
+
+
+def _main(args: argparse.Namespace) -> int:
+    return run(args.file, db=args.db, postgres=args.postgres, keys_file=args.keys,
+               stdout=sys.stdout, stderr=sys.stderr)
 
 
 def read_keys(path: str) -> list[IntegrityKey]:
@@ -70,7 +94,7 @@ def _report(complaint_id: str, found: tuple[Problem, ...], count: int,
 
 
 def run(path: str | None, *, db: str | None, keys_file: str | None, stdout: IO[str],
-        stderr: IO[str]) -> int:
+        stderr: IO[str], postgres: str | None = None) -> int:
     """Verify an export or a store; the exit status."""
     try:
         keys = read_keys(keys_file) if keys_file else []
@@ -79,8 +103,8 @@ def run(path: str | None, *, db: str | None, keys_file: str | None, stdout: IO[s
         return 2
     checked = changed = 0
     try:
-        if db is not None:
-            with SQLiteStore(db) as store:
+        if db is not None or postgres is not None:
+            with opened_store(db, postgres) as store:
                 for complaint_id in store.ids():
                     snapshot, events = store.stored(complaint_id)
                     ok = _report(complaint_id, verify(events, snapshot=snapshot, keys=keys),
@@ -94,7 +118,8 @@ def run(path: str | None, *, db: str | None, keys_file: str | None, stdout: IO[s
                     ok = _report(complaint_id, verify(events, keys=keys), len(events), stdout)
                     checked, changed = checked + 1, changed + (not ok)
     except (OSError, ValueError, UnicodeDecodeError, StoreError) as error:
-        stderr.write(f"complaintflow verify: cannot read {db or path}: {error}\n")
+        where = db or path or "the PostgreSQL store"
+        stderr.write(f"complaintflow verify: cannot read {where}: {error}\n")
         return 2
     stdout.write(f"{checked} complaints checked: {checked - changed} verified, "
                  f"{changed} changed\n")

@@ -7,13 +7,16 @@ with :class:`complaintflow.testing.StoreContract`.
 
 from .._publish import publish as _publish
 from .._values.errors import ComplaintExists, ComplaintNotFound, ConcurrencyConflict, StoreError
-from ._store import ComplaintStore, handle
+from ._store import Backoff, ComplaintStore, EventFeed, FeedItem, handle
 
 __all__ = [
+    "Backoff",
     "ComplaintExists",
     "ComplaintNotFound",
     "ComplaintStore",
     "ConcurrencyConflict",
+    "EventFeed",
+    "FeedItem",
     "StoreError",
     "handle",
 ]
