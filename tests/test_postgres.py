@@ -18,7 +18,7 @@ from complaintflow.__main__ import main
 from complaintflow._formats.integrity import canonical
 from complaintflow.stores import ComplaintStore, ConcurrencyConflict, StoreError
 from complaintflow.stores.sqlite import SQLiteStore
-from complaintflow.testing import StoreContract
+from complaintflow.testing import DurableStoreContract, EventFeedContract, StoreContract
 
 from .conftest import Postgres, missing
 
@@ -30,9 +30,7 @@ except ImportError:  # pragma: no cover  (make test installs it)
 from complaintflow.stores.postgres import PostgresStore
 
 
-class TestPostgresStore(StoreContract):
-    durable = True
-
+class TestPostgresStore(DurableStoreContract, EventFeedContract):
     @pytest.fixture(autouse=True)
     def _server(self, postgres: Postgres) -> None:
         self.pg = postgres

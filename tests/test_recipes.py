@@ -16,7 +16,7 @@ import pytest
 
 from complaintflow import Assign, HearConcern
 from complaintflow.stores import ComplaintStore, handle
-from complaintflow.testing import StoreContract
+from complaintflow.testing import DurableStoreContract, StoreContract
 
 from .conftest import Postgres
 
@@ -57,9 +57,7 @@ def pg_url(postgres: Postgres, dbname: str) -> str:
 # --- SQLAlchemy -----------------------------------------------------------------------
 
 
-class TestSQLAlchemyRecipeOnSQLite(StoreContract):
-    durable = True
-
+class TestSQLAlchemyRecipeOnSQLite(DurableStoreContract):
     def make_store(self) -> ComplaintStore:
         self.folder = Path(tempfile.mkdtemp(prefix="complaintflow-recipe-"))
         self.url = f"sqlite:///{self.folder / 'complaints.db'}"
@@ -169,8 +167,7 @@ def django_databases(request: pytest.FixtureRequest,
         pg.drop_database(databases["postgres"]["NAME"])
 
 
-class TestDjangoRecipeOnSQLite(StoreContract):
-    durable = True
+class TestDjangoRecipeOnSQLite(DurableStoreContract):
     using = "default"
 
     @pytest.fixture(autouse=True)

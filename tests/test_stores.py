@@ -38,23 +38,21 @@ from complaintflow.stores import (
 from complaintflow.stores._records import event_records, snapshot_record
 from complaintflow.stores.memory import MemoryStore
 from complaintflow.stores.sqlite import SQLiteStore
-from complaintflow.testing import StoreContract
+from complaintflow.testing import DurableStoreContract, EventFeedContract, StoreContract
 
 
-class TestMemoryStore(StoreContract):
+class TestMemoryStore(EventFeedContract):
     def make_store(self) -> ComplaintStore:
         return MemoryStore()
 
 
-class TestSQLiteStoreInMemory(StoreContract):
+class TestSQLiteStoreInMemory(EventFeedContract):
     def make_store(self) -> ComplaintStore:
         return SQLiteStore(":memory:")
 
 
-class TestSQLiteStoreFile(StoreContract):
+class TestSQLiteStoreFile(DurableStoreContract, EventFeedContract):
     """A file, shared by processes: the contention and durability checks run."""
-
-    durable = True
 
     def make_store(self) -> SQLiteStore:
         self.folder = Path(tempfile.mkdtemp(prefix="complaintflow-"))
@@ -143,6 +141,16 @@ def test_the_kit_catches_a_store_without_optimistic_concurrency(check: str) -> N
 
     with pytest.raises(AssertionError):
         getattr(Careless(), check)()
+
+
+def test_the_kit_fails_a_store_whose_feed_it_was_not_asked_to_check() -> None:
+    class Unchecked(StoreContract):
+        def make_store(self) -> ComplaintStore:
+            return MemoryStore()
+
+    with pytest.raises(AssertionError, match="EventFeedContract"):
+        Unchecked().test_a_feed_is_checked()
+    TestMemoryStore().test_a_feed_is_checked()
 
 
 def test_the_kit_asks_for_a_store() -> None:

@@ -27,7 +27,7 @@ from ._paths import (
     transition_coverage,
 )
 from ._recording import DEFAULT_START, ManualClock, Recording
-from ._stores import StoreContract
+from ._stores import DurableStoreContract, EventFeedContract, StoreContract
 
 __all__ = [
     "DEFAULT_START",
@@ -36,6 +36,8 @@ __all__ = [
     "ComplianceError",
     "Conversation",
     "CoverageReport",
+    "DurableStoreContract",
+    "EventFeedContract",
     "ManualClock",
     "Recording",
     "Step",

@@ -5,11 +5,9 @@ pytest (or unittest-style runners that collect ``test_*`` methods) runs every ch
 
     import functools
 
-    from complaintflow.testing import StoreContract
+    from complaintflow.testing import DurableStoreContract, EventFeedContract
 
-    class TestMyStore(StoreContract):
-        durable = True  # it keeps what it acknowledged when a writer is killed
-
+    class TestMyStore(DurableStoreContract, EventFeedContract):
         def make_store(self) -> MyStore:
             self.database = create_test_database()
             return MyStore(self.database.url)
@@ -24,15 +22,17 @@ pytest (or unittest-style runners that collect ``test_*`` methods) runs every ch
 Besides the single-writer checks, the kit runs writers in several processes against one
 complaint (through :func:`~complaintflow.stores.handle`, as workers would) and counts what
 they applied: a store whose check of the revision and whose write are not one atomic step
-loses updates, or fails with its database's own error, and fails the kit. A store that
-says it is ``durable`` has a writer killed (``SIGKILL``) in the middle of its work, and must
-keep every command it acknowledged, and nothing half-written. A store with a feed
-(:class:`~complaintflow.stores.EventFeed`) is followed by a reader while the writers run,
-which must miss no event.
+loses updates, or fails with its database's own error, and fails the kit.
 
-The checks use plain ``assert`` statements, so the kit needs no test framework itself; a
-check that does not apply raises :class:`unittest.SkipTest`, which pytest and unittest
-report as skipped.
+What a store promises beyond that is said by which contract a test class subclasses, so
+that every check collected applies and none is skipped: :class:`DurableStoreContract` for
+a store that keeps what it acknowledged through a crash (a writer is killed with
+``SIGKILL`` in the middle of its work, and every command it saw return must be stored,
+nothing half-written), :class:`EventFeedContract` for a store with a feed
+(:class:`~complaintflow.stores.EventFeed`; a reader follows it while the writers run and
+must miss no event). A store with a feed checked only by :class:`StoreContract` fails,
+so that the feed cannot go unchecked. The checks use plain ``assert`` statements, so the
+kit needs no test framework itself.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ import random
 import signal
 import threading
 import time
-import unittest
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -109,12 +108,10 @@ class StoreContract:
     """The checks every :class:`~complaintflow.stores.ComplaintStore` must pass.
 
     Override :meth:`make_store`; for the checks that run several processes, also
-    :meth:`opener`; to clean up, :meth:`teardown_store`. Say ``durable = True`` for a
-    store that keeps what it acknowledged through a crash of the writing process.
+    :meth:`opener`; to clean up, :meth:`teardown_store`. For what a store promises
+    beyond these checks, subclass :class:`DurableStoreContract` or
+    :class:`EventFeedContract` (or both) instead.
     """
-
-    durable: ClassVar[bool] = False
-    """Whether the store keeps every acknowledged command when a writer is killed."""
 
     writers: ClassVar[int] = 4
     """How many processes (or threads) the contention check runs."""
@@ -130,7 +127,7 @@ class StoreContract:
         """A picklable callable that opens another connection to ``store`` (the same
         data), for the checks that run in other processes; the default, ``None``, is for
         a store that lives in one process: the contention check then runs threads that
-        share ``store``, and the durability check does not apply."""
+        share ``store`` (:class:`DurableStoreContract` needs an opener)."""
         return None
 
     def teardown_store(self, store: ComplaintStore) -> None:
@@ -165,6 +162,11 @@ class StoreContract:
         return T0 + timedelta(minutes=minutes)
 
     # --- the checks -------------------------------------------------------------------
+
+    def test_a_feed_is_checked(self) -> None:
+        with self.fresh_store() as store:
+            assert not isinstance(store, EventFeed) or isinstance(self, EventFeedContract), (
+                f"{type(store).__name__} has a feed: check it with EventFeedContract")
 
     def test_add_then_get_returns_the_same_complaint_and_its_log(self) -> None:
         with self.fresh_store() as store:
@@ -295,27 +297,6 @@ class StoreContract:
                 handle(racing, "C-1", HearConcern(text="mine"), at=self.later(2), retries=0)
             assert [k.text for k in store.get("C-1").concerns] == []
 
-    def test_the_feed_lists_every_event_once_in_commit_order(self) -> None:
-        with self.fresh_store() as store:
-            if not isinstance(store, EventFeed):
-                raise unittest.SkipTest("the store has no feed")
-            one = self.opened(store, "C-1").complaint
-            self.opened(store, "C-2")
-            applied = one.apply(HearConcern(text="a"), at=self.later(1))
-            store.save(applied.complaint, applied.events, expected_revision=one.revision)
-            items = store.feed()
-            assert [(i.complaint_id, i.event.seq) for i in items] == [
-                ("C-1", 1), ("C-1", 2), ("C-1", 3), ("C-2", 1), ("C-2", 2), ("C-2", 3),
-                ("C-1", 4)]
-            first = items[0].position
-            assert first >= 1
-            assert [i.position for i in items] == list(range(first, first + 7))
-            assert [i.event for i in items if i.complaint_id == "C-1"] == list(
-                store.events("C-1"))
-            page = store.feed(after=first, limit=2)
-            assert [i.position for i in page] == [first + 1, first + 2]
-            assert store.feed(after=items[-1].position) == ()
-
     def test_many_writers_on_one_complaint_lose_no_update(self) -> None:
         """Writers in several processes (threads, without an :meth:`opener`) send commands
         through :func:`~complaintflow.stores.handle`, most of them to one hot complaint:
@@ -356,16 +337,21 @@ class StoreContract:
                 assert isinstance(store, EventFeed)
                 follower.check(store)
 
+
+
+class DurableStoreContract(StoreContract):
+    """:class:`StoreContract` for a store that keeps every command it acknowledged when
+    the writing process is killed; needs :meth:`~StoreContract.opener`."""
+
     def test_a_killed_writer_loses_nothing_it_acknowledged(self) -> None:
         """A writer in another process is killed (``SIGKILL``) while it sends commands:
         every command it saw return is stored, the last one may or may not be, and the
         complaint reads back whole."""
         with self.fresh_store() as store:
-            if not self.durable:
-                raise unittest.SkipTest("the store does not say it is durable")
             opener = self.opener(store)
-            if opener is None:
-                raise unittest.SkipTest("the store has no opener() for other processes")
+            assert opener is not None, (
+                "a DurableStoreContract store needs opener(): the writer that is killed "
+                "runs in another process")
             self.opened(store, "C-kill")
             acknowledged = _kill_a_writer(opener, "C-kill")
             complaint = store.get("C-kill")
@@ -377,6 +363,34 @@ class StoreContract:
             assert [e.seq for e in log] == list(range(1, complaint.seq + 1))
             assert Complaint.from_events(log) == complaint
             handle(store, "C-kill", HearConcern(text="after the crash"), at=_now)
+
+
+
+class EventFeedContract(StoreContract):
+    """:class:`StoreContract` for a store with a feed
+    (:class:`~complaintflow.stores.EventFeed`): every event once, in commit order, pages
+    that continue, and no event missed by a reader while writers race."""
+
+    def test_the_feed_lists_every_event_once_in_commit_order(self) -> None:
+        with self.fresh_store() as store:
+            assert isinstance(store, EventFeed), (
+                "an EventFeedContract store must have feed() (complaintflow.stores.EventFeed)")
+            one = self.opened(store, "C-1").complaint
+            self.opened(store, "C-2")
+            applied = one.apply(HearConcern(text="a"), at=self.later(1))
+            store.save(applied.complaint, applied.events, expected_revision=one.revision)
+            items = store.feed()
+            assert [(i.complaint_id, i.event.seq) for i in items] == [
+                ("C-1", 1), ("C-1", 2), ("C-1", 3), ("C-2", 1), ("C-2", 2), ("C-2", 3),
+                ("C-1", 4)]
+            first = items[0].position
+            assert first >= 1
+            assert [i.position for i in items] == list(range(first, first + 7))
+            assert [i.event for i in items if i.complaint_id == "C-1"] == list(
+                store.events("C-1"))
+            page = store.feed(after=first, limit=2)
+            assert [i.position for i in page] == [first + 1, first + 2]
+            assert store.feed(after=items[-1].position) == ()
 
 
 def _now() -> datetime:
