@@ -363,7 +363,7 @@ def test_a_version_1_store_gets_its_chain_on_the_next_save(tmp_path: Path) -> No
 
 # --- hostile stored data -----------------------------------------------------------------
 
-DEEP = [[]]
+DEEP: list[object] = [[]]
 for _ in range(5000):
     DEEP = [DEEP]
 HOSTILE: list[object] = [10**5000, -(10**5000), 2**63, DEEP, {"a": DEEP}, "\ud800",
