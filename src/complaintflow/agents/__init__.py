@@ -1,13 +1,22 @@
 """Tools for LLM agents: JSON Schemas, tool definitions, guidance, and an MCP server.
 
-:func:`command_schema` is the JSON Schema of a command's arguments (``strict=True``: under
-OpenAI's strict rules); :func:`tools` gives every command, or those a complaint allows now,
-as tool definitions in the shape of OpenAI, Anthropic or MCP; :class:`AgentLimits` says
-what a host denies an agent.
+* :func:`command_schema`: the JSON Schema of a command's arguments (``strict=True``: under
+  OpenAI's strict rules);
+* :func:`tools`: every command, or those a complaint allows now, as tool definitions in the
+  shape of OpenAI (Chat Completions or Responses), Anthropic or MCP;
+* :func:`handle_json` and :func:`handle_tool_call`: an agent's command applied to a stored
+  complaint, never raising for a bad payload;
+* :func:`reply`: the JSON-safe answer an agent reads, with :func:`next_steps`, the guidance
+  of what to do next;
+* :class:`AgentLimits`: what a host denies an agent;
+* the MCP server, ``complaintflow mcp --db PATH`` (the extra ``complaintflow[mcp]``).
 """
 
 from .._publish import publish as _publish
+from ._guidance import next_steps
+from ._handle import handle_json, handle_tool_call
 from ._limits import AgentLimits
+from ._reply import reply
 from ._schema import Schema, command_schema, command_schemas
 from ._tools import FLAVORS, Flavor, tools
 
@@ -18,6 +27,10 @@ __all__ = [
     "Schema",
     "command_schema",
     "command_schemas",
+    "handle_json",
+    "handle_tool_call",
+    "next_steps",
+    "reply",
     "tools",
 ]
 
