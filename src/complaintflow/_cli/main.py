@@ -1,4 +1,4 @@
-"""The ``complaintflow`` command line: ``demo``, ``audit`` and ``verify``."""
+"""The ``complaintflow`` command line: ``demo``, ``audit``, ``verify`` and ``mcp``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+
+from . import mcp_server
 
 # the names of complaintflow.audit.AUDIT_POLICIES, kept here so that --help imports nothing
 _AUDIT_POLICY_NAMES = ("default", "strict", "lenient")
@@ -45,7 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     source.add_argument("--db", metavar="PATH", help="a SQLite store, snapshots included")
     verify.add_argument("--keys", metavar="FILE",
                         help="a JSON object of key ids to hex secrets, for a keyed chain")
+    mcp_server.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "mcp":
+        return mcp_server.run(args)
     if args.command == "verify":
         from .verify import run as run_verify
 

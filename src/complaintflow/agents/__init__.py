@@ -16,6 +16,7 @@ from .._publish import publish as _publish
 from ._guidance import next_steps
 from ._handle import handle_json, handle_tool_call
 from ._limits import AgentLimits
+from ._mcp import McpTools, mcp_server, serve_stdio
 from ._reply import reply
 from ._schema import Schema, command_schema, command_schemas
 from ._tools import FLAVORS, Flavor, tools
@@ -24,13 +25,16 @@ __all__ = [
     "FLAVORS",
     "AgentLimits",
     "Flavor",
+    "McpTools",
     "Schema",
     "command_schema",
     "command_schemas",
     "handle_json",
     "handle_tool_call",
+    "mcp_server",
     "next_steps",
     "reply",
+    "serve_stdio",
     "tools",
 ]
 

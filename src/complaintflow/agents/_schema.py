@@ -76,6 +76,11 @@ def _text(refers: str | None) -> Schema:
             "pattern": f"^[\\s\\S]*{visible_characters()}[\\s\\S]*$"}
 
 
+def text_schema() -> Schema:
+    """The schema of non-blank text within the default policy's bound."""
+    return _text(None)
+
+
 def _argument(cls: type[Command], field: attrs.Attribute[Any], hint: object) -> Schema:
     """The schema of one argument, from the checks the parser runs on it."""
     validator, refers = field.validator, field.metadata.get("refers")
