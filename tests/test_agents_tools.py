@@ -52,7 +52,7 @@ def name_of(flavor: str, tool: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("flavor", FLAVORS)
 def test_one_tool_per_command_in_each_shape(flavor: str) -> None:
-    every = tools(flavor)  # type: ignore[arg-type]  # each flavour, as a string
+    every = tools(flavor)
     assert [name_of(flavor, tool) for tool in every] == list(COMMAND_TYPES)
     for tool in every:
         name = name_of(flavor, tool)
@@ -112,7 +112,7 @@ def test_a_host_leaves_out_what_it_denies() -> None:
 def test_an_unknown_flavour_is_refused() -> None:
     for flavor in ("gemini", "OpenAI", "", None):
         with pytest.raises(InvalidValueError) as raised:
-            tools(flavor)  # type: ignore[arg-type]  # on purpose
+            tools(flavor)  # type: ignore[arg-type]  # None, on purpose
         assert raised.value.argument == "flavor"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._core.definition import ROW_OF
 from .._core.row import EVERY_STAGE, OPEN_STAGES, Branch, Goes
@@ -21,7 +21,11 @@ from ..commands import COMMAND_TYPES
 from ._limits import NO_LIMITS, AgentLimits
 from ._schema import schemas
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the SDKs are optional: their types are for type checkers only
+    from anthropic.types import ToolParam as AnthropicTool
+    from openai.types.chat import ChatCompletionFunctionToolParam as OpenAITool
+    from openai.types.responses import FunctionToolParam as OpenAIResponsesTool
+
     from .._core.complaint import Complaint
 
 Flavor = Literal["openai", "openai-responses", "anthropic", "mcp"]
@@ -104,8 +108,20 @@ def tool_table(flavor: str) -> dict[str, dict[str, Any]]:
     return table
 
 
-def tools(flavor: Flavor, *, complaint: Complaint | None = None,
-          limits: AgentLimits | None = None) -> list[dict[str, Any]]:
+@overload
+def tools(flavor: Literal["openai"], *, complaint: Complaint | None = None,
+          limits: AgentLimits | None = None) -> list[OpenAITool]: ...
+@overload
+def tools(flavor: Literal["openai-responses"], *, complaint: Complaint | None = None,
+          limits: AgentLimits | None = None) -> list[OpenAIResponsesTool]: ...
+@overload
+def tools(flavor: Literal["anthropic"], *, complaint: Complaint | None = None,
+          limits: AgentLimits | None = None) -> list[AnthropicTool]: ...
+@overload
+def tools(flavor: str, *, complaint: Complaint | None = None,
+          limits: AgentLimits | None = None) -> list[Any]: ...
+def tools(flavor: str, *, complaint: Complaint | None = None,
+          limits: AgentLimits | None = None) -> list[Any]:
     """One tool definition per command, in the shape of ``flavor``.
 
     * ``"openai"``: Chat Completions, ``{"type": "function", "function": {"name",
@@ -121,7 +137,9 @@ def tools(flavor: Flavor, *, complaint: Complaint | None = None,
     unknown flavour raises :class:`~complaintflow.InvalidValueError`.
 
     The definitions are built once and shared between calls, so that a turn costs only
-    the picking: treat them as read-only (``copy.deepcopy`` one to change it).
+    the picking: treat them as read-only (``copy.deepcopy`` one to change it). For a type
+    checker, each flavour's list holds the SDK's own type (``ChatCompletionFunctionToolParam``,
+    ``FunctionToolParam``, Anthropic's ``ToolParam``; plain dicts for MCP).
     """
     table = tool_table(flavor)
     deny = (limits or NO_LIMITS).deny
