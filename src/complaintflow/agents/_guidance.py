@@ -33,7 +33,7 @@ from .._core.steps.respond import (
 )
 from .._formats.json_value import JsonValue
 from .._values.checks import WholeNumber, fixed_point, utc
-from .._values.enums import Stage
+from .._values.enums import ConcernStatus, Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import Concern
 from .._values.reasons import Reason
@@ -105,6 +105,7 @@ def _spec(name: str) -> _Spec:
 
 _SPECS: dict[str, _Spec] = {}
 _NO_REASONS: list[Reason] = []  # shared, never changed
+_UNKNOWN_IDS: dict[tuple[str, object], list[Reason]] = {}
 _PROBES: dict[tuple[str, object], Command] = {}
 
 
@@ -131,9 +132,10 @@ def _probe(name: str, ids: object) -> Command:
 
 def _ordered(complaint: Complaint) -> list[Concern]:
     """The open concerns, the customer's priority first, then in the order heard."""
-    open_concerns = complaint.open_concerns
+    open_concerns = [concern for concern in complaint.concerns
+                     if concern.status is ConcernStatus.OPEN]
     if not complaint.priority:
-        return list(open_concerns)
+        return open_concerns
     rank = {concern_id: index for index, concern_id in enumerate(complaint.priority)}
     return sorted(open_concerns, key=lambda c: rank.get(c.id, len(rank)))
 
@@ -153,13 +155,30 @@ class _Readiness:
         if how.by_targets and self._open(how, ids):
             return _NO_REASONS
         key = (name, ids)
+        if how.by_targets and self._unknown(how, ids):
+            # a row refused only about its ids says the same of an id that does not exist,
+            # whatever else the complaint holds: its guard answered once, for every call
+            known = _UNKNOWN_IDS.get(key)
+            if known is None:
+                known = _UNKNOWN_IDS[key] = self._decided(name, ids)
+            return known
         found = self.seen.get(key)
         if found is None:
-            complaint = self.complaint
-            outcome = ROW_OF[name].decide(complaint, _probe(name, ids), complaint.seq + 1,
-                                          self.at)
-            found = self.seen[key] = outcome if isinstance(outcome, list) else _NO_REASONS
+            found = self.seen[key] = self._decided(name, ids)
         return found
+
+    def _decided(self, name: str, ids: object) -> list[Reason]:
+        complaint = self.complaint
+        outcome = ROW_OF[name].decide(complaint, _probe(name, ids), complaint.seq + 1, self.at)
+        return outcome if isinstance(outcome, list) else _NO_REASONS
+
+    def _unknown(self, how: _Spec, ids: object) -> bool:
+        complaint = self.complaint
+        if how.concerns:
+            known = {concern.id for concern in complaint.concerns}
+        else:
+            known = {action.id for action in complaint.actions}
+        return all(i not in known for i in ids) if isinstance(ids, tuple) else ids not in known
 
     def _open(self, how: _Spec, ids: object) -> bool:
         known = self.concerns if how.concerns else self.actions
@@ -460,14 +479,17 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     ordered = _ordered(complaint)
     ready = _Readiness(complaint, now, [concern.id for concern in ordered])
     specs = _SPECS or _all_specs()
-    permitted = [name for name in complaint.allowed_commands() if name not in deny]
+    allowed_now = complaint.allowed_commands()
+    plan = _PLANS.get((allowed_now, deny))
+    if plan is None:
+        plan = _plan(allowed_now, deny)
+    permitted, probed = plan
     ready_now: list[JsonValue] = []
     ready_for: dict[str, JsonValue] = {}
     ids_ready: dict[str, list[str]] = {}  # the ids each command about one id is ready for
     blocked: list[JsonValue] = []
-    for name in permitted:
-        how = specs[name]
-        if how.kind == _NEVER:  # its guard never refuses this probe
+    for name, how in probed:
+        if how is None:  # its guard never refuses this probe
             ready_now.append(name)
             continue
         targets, reasons = ready.command(name, how)
@@ -508,7 +530,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
         "at": now.isoformat(),
         "advice": advice or (_first_why(steps) if steps else _DONE),
         "steps": steps,
-        "allowed": list(permitted),
+        "allowed": list(permitted),  # a copy: the plan's is shared
         "ready": ready_now,
         "ready_for": ready_for,
         "blocked": blocked,
@@ -527,6 +549,23 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
                     if contact is not None else None),
         "clocks": _clocks(complaint, now),
     }
+
+
+_Plan = tuple[list[str], tuple[tuple[str, "_Spec | None"], ...]]
+_PLANS: dict[tuple[tuple[str, ...], frozenset[str]], _Plan] = {}
+
+
+def _plan(allowed: tuple[str, ...], deny: frozenset[str]) -> _Plan:
+    """The commands to show for a stage's allowed commands (but the denied), each with
+    how to probe it (``None``: always ready); worked out once per stage and limits."""
+    specs = _all_specs()
+    permitted = [name for name in allowed if name not in deny]
+    probed = tuple((name, None if specs[name].kind == _NEVER else specs[name])
+                   for name in permitted)
+    if len(_PLANS) > 1_000:  # a few per stage; bounded whatever the hosts' limits
+        _PLANS.clear()
+    found = _PLANS[(allowed, deny)] = (permitted, probed)
+    return found
 
 
 def _first_why(steps: list[JsonValue]) -> str:
