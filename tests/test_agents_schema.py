@@ -5,6 +5,7 @@ shape (while one that breaks it is)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -15,7 +16,7 @@ from jsonschema import Draft202012Validator
 
 from complaintflow import COMMAND_TYPES, Complaint, InvalidValueError, Rejection, apply_json
 from complaintflow.agents import command_schema, command_schemas
-from complaintflow.agents._schema import MAX_TEXT_LENGTH
+from complaintflow.agents._schema import MAX_TEXT_LENGTH, argument_table
 from tests.schema_tools import every_object, objects, strict_problems
 from tests.support import Clock, opened
 
@@ -279,3 +280,16 @@ def test_what_a_strict_schema_says_only_in_words_is_still_checked() -> None:
     assert validator("hear_concern", True).is_valid(long)
     assert not validator("hear_concern", False).is_valid(long)
     assert bad_input({"command": "hear_concern", **long}) == ["text_too_long"]
+
+
+def test_the_docs_argument_table_lists_every_tool_and_argument() -> None:
+    """docs/api_agents.md includes the table the docs build writes from the schemas."""
+    rows = argument_table().splitlines()[2:]
+    tools_named = [row.split("|")[1].strip(" `") for row in rows if row.split("|")[1].strip()]
+    assert tools_named == list(command_schemas())
+    for name, schema in command_schemas().items():
+        for argument in schema["properties"]:
+            shown = argument if argument in schema["required"] else f"{argument}?"
+            assert f"| `{shown}` |" in "\n".join(rows), (name, argument)
+    page = Path(__file__).resolve().parent.parent / "docs" / "api_agents.md"
+    assert "```{include} _generated/tool-arguments.md\n```" in page.read_text(encoding="utf-8")

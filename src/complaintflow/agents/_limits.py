@@ -42,7 +42,7 @@ class AgentLimits:
     ``deny`` names commands the agent may not use (``{"escalate", "withdraw"}``): they are
     left out of its tools and its guidance, and refused with ``command_denied``.
 
-    ``authority_ceiling`` bounds, per currency (``{"GBP": 250}``, or :class:`Money`
+    ``authority_ceiling`` bounds, per currency (``{"GBP": 250}``, or :class:`~complaintflow.Money`
     values), the authority limit an agent's own ``escalate`` may set: an escalation above
     it, or in a currency it names no ceiling for, is refused with ``authority_above_ceiling``
     unless it grants no more than the limit already in force. ``None`` (the default) sets

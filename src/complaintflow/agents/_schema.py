@@ -251,3 +251,43 @@ def command_schema(name: str, *, strict: bool = False) -> Schema:
 def command_schemas(*, strict: bool = False) -> dict[str, Schema]:
     """:func:`command_schema` of every command, by name, in workflow order."""
     return copy.deepcopy(schemas(bool(strict)))
+
+
+def _kind(schema: Schema) -> str:
+    """A property's type, in words, for the docs."""
+    if "enum" in schema:
+        values = schema["enum"]
+        if len(values) > 10:
+            return "an ISO 4217 currency code"
+        return "one of " + ", ".join(f"`{value}`" for value in values)
+    kind = schema.get("type")
+    if kind == "array":
+        return f"list of {_kind(schema['items'])}s, distinct, at least one"
+    if kind == "integer":
+        return f"whole number from {schema['minimum']} to {schema['maximum']}"
+    if kind == "boolean":
+        return "`true` or `false`"
+    pattern = schema.get("pattern", "")
+    if pattern in (ID_PATTERNS["concern"], ID_PATTERNS["action"]):
+        return "concern id" if pattern == ID_PATTERNS["concern"] else "action id"
+    if pattern == TIME_PATTERN:
+        return "time with its offset"
+    if pattern == AMOUNT_PATTERN:
+        return "decimal string"
+    return "text"
+
+
+def argument_table() -> str:
+    """The docs' table of every command's arguments, from the schemas: what the tools
+    take (``name?``: may be left out, or null)."""
+    lines = ["| tool | argument | type | what it is |", "|---|---|---|---|"]
+    for name, schema in schemas(False).items():
+        properties: dict[str, Schema] = schema["properties"]
+        if not properties:
+            lines.append(f"| `{name}` | \u2013 | | |")
+        for index, (argument, prop) in enumerate(properties.items()):
+            shown_name = argument if argument in schema["required"] else f"{argument}?"
+            words = prop["description"].replace("|", "\\|")
+            lines.append(f"| {f'`{name}`' if index == 0 else ''} | `{shown_name}` | "
+                         f"{_kind(prop)} | {words} |")
+    return "\n".join(lines) + "\n"
