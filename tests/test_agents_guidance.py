@@ -204,7 +204,8 @@ def test_open_actions_authority_and_follow_up() -> None:
                                       "left": "50", "ceiling": None}]
     capped = loaded(next_steps(complaint, limits=AgentLimits(authority_ceiling={"GBP": 200})))
     assert capped["authority"][0]["ceiling"] == "200"
-    assert guidance["follow_up_at"] == complaint.follow_up_at.isoformat()  # type: ignore[union-attr]
+    assert complaint.follow_up_at is not None
+    assert guidance["follow_up_at"] == complaint.follow_up_at.isoformat()
     assert guidance["advice"].startswith("When the customer is next in touch")
     later = loaded(next_steps(complaint, at=complaint.updated_at + timedelta(days=5)))
     assert later["open_actions"][0]["overdue"] is True
