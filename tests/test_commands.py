@@ -1404,3 +1404,19 @@ def test_string_values_are_converted_when_a_command_is_built() -> None:
     assert OfferCompensation(kind="x", description="x", amount="12.50").amount == (
         Decimal("12.50"))
     assert Prioritize(order=["K2", "K1"]).order == ("K2", "K1")
+
+
+def test_every_argument_says_what_it_is_once_on_its_field() -> None:
+    """The schemas, tool definitions and docs read each argument's description from its
+    field; a command added without them is caught here, naming the argument."""
+    import attrs
+
+    from complaintflow import COMMAND_TYPES
+    from complaintflow._values.parts import description_of
+
+    undescribed = [f"{name}.{field.name}" for name, cls in COMMAND_TYPES.items()
+                   for field in attrs.fields(cls) if not description_of(field)]
+    assert undescribed == []
+    refers = {field.metadata.get("refers") for cls in COMMAND_TYPES.values()
+              for field in attrs.fields(cls)}
+    assert refers == {None, "concern", "action"}

@@ -98,3 +98,30 @@ def test_cli_requires_a_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main([])
     assert exited.value.code == 2
+
+
+def test_the_openai_loop_recovers_from_a_refusal(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(ROOT / "examples" / "openai_tool_loop.py"), run_name="__main__")
+    out = capsys.readouterr().out.splitlines()
+    assert "confirm_concern: refused (restatement_required)" in out
+    assert out[-2] == "model: So payroll stops before paying anyone: have I got that right?"
+
+
+def test_the_anthropic_loop_is_held_to_its_authority(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(ROOT / "examples" / "anthropic_tool_loop.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "offer_compensation: refused [compensation_above_authority]" in out
+    assert "'offered': '0'" in out  # nothing was offered
+
+
+def test_the_mcp_client_session(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(ROOT / "examples" / "mcp_client.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "confirm_concern: isError, ['restatement_required']" in out
+    assert "tools unchanged: True" in out
+
+
+def test_the_http_endpoint_answers_by_reason_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(ROOT / "examples" / "http_endpoint.py"), run_name="__main__")
+    statuses = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert statuses == ["200", "200", "422", "409", "200", "404"]

@@ -24,6 +24,7 @@ from complaintflow import (
     BeginRecap,
     BeginResponse,
     Close,
+    CommandRejected,
     CommunicationKind,
     Complaint,
     ComplaintflowError,
@@ -693,3 +694,94 @@ def test_to_json_of_an_applied_result_says_so_briefly() -> None:
     with pytest.raises(InvalidValueError) as raised:
         to_json(applied)  # type: ignore[arg-type]  # on purpose
     assert str(raised.value) == "expected a Rejection or a Reason, got <Applied>"
+
+
+# --- null means "not given" ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_TYPES))
+def test_null_for_every_optional_argument_is_the_same_as_leaving_it_out(name: str) -> None:
+    """Strict tool schemas (OpenAI's) send every key, null for what is not given."""
+    cls = COMMAND_TYPES[name]
+    optional = [a.name for a in attrs.fields(cls)
+                if a.default is not attrs.NOTHING and a.name != "command_id"]
+    payload = {"command": name, **{key: None for key in optional}}
+    bare = parse_command({"command": name})
+    nulls = parse_command(payload)
+    if isinstance(bare, list):  # required arguments are missing either way, and alike
+        assert isinstance(nulls, list)
+        assert [r.code for r in nulls] == [r.code for r in bare]
+        assert {r.argument for r in bare} == {r.argument for r in nulls}
+    else:
+        assert nulls == bare
+
+
+def test_null_for_an_optional_argument_keeps_its_default_and_its_fingerprint() -> None:
+    from complaintflow._core.fingerprint import fingerprint
+
+    clock = Clock()
+    complaint = opened(clock)
+    sent = {"command": "verify_customer", "name": "Dana Reyes", "callback": "+44 20 7946 0000",
+            "customer_id": None, "entitled": None, "service": None, "command_id": "call-1"}
+    applied = apply_json(complaint, sent, at=clock.tick())
+    assert isinstance(applied, Applied)
+    assert applied.complaint.customer is not None
+    assert applied.complaint.customer.customer_id is None
+    plain = parse_command({k: v for k, v in sent.items() if v is not None})
+    typed = parse_command(sent)
+    assert isinstance(plain, VerifyCustomer)
+    assert isinstance(typed, VerifyCustomer)
+    assert typed == plain
+    assert typed.entitled is True
+    assert fingerprint(typed) == fingerprint(plain)
+    # the retry without the nulls is the same command: answered from its receipt
+    retry = apply_json(applied.complaint, {k: v for k, v in sent.items() if v is not None},
+                       at=clock.tick())
+    assert isinstance(retry, Applied)
+    assert retry.duplicate is not None
+    assert retry.events == ()
+    # a different value under the same id is not
+    other = apply_json(applied.complaint, {**sent, "service": "Payroll"}, at=clock.tick())
+    assert isinstance(other, Rejection)
+    assert other.codes == ("command_id_reused",)
+
+
+@pytest.mark.parametrize(("payload", "argument"), [
+    ({"command": "hear_concern", "text": None}, "text"),
+    ({"command": "record_root_cause", "category": "process", "description": "x",
+      "company_at_fault": None}, "company_at_fault"),
+    ({"command": "prioritize", "order": None}, "order"),
+])
+def test_a_required_argument_never_takes_null(payload: dict[str, object],
+                                              argument: str) -> None:
+    reasons = parse_command(payload)
+    assert isinstance(reasons, list)
+    assert [(r.code, r.argument) for r in reasons] == [("invalid_argument", argument)]
+
+
+def test_a_rejection_carries_the_complaint_that_refused_it() -> None:
+    clock = Clock()
+    complaint = listening(clock)
+    rejection = apply_json(complaint, {"command": "no_more_concerns"}, at=clock.tick())
+    assert isinstance(rejection, Rejection)
+    assert rejection.complaint is complaint
+    bad = apply_json(complaint, {"command": "hear_concern"}, at=clock.tick())
+    assert isinstance(bad, Rejection)
+    assert bad.complaint is complaint
+    # not part of the value, nor of its JSON or its repr
+    assert rejection == Rejection(command=rejection.command, stage=rejection.stage,
+                                  reasons=rejection.reasons, allowed=rejection.allowed)
+    assert set(to_json(rejection)) == {"command", "stage", "reasons", "allowed"}
+    assert "complaint" not in repr(rejection)
+    with pytest.raises(CommandRejected) as raised:
+        complaint.apply(NoMoreConcerns(), at=clock.tick())
+    assert raised.value.rejection.complaint is complaint
+
+
+def test_a_rejection_without_a_complaint_explains_itself() -> None:
+    rejection = Rejection(command="hear_concern", stage=None,
+                          reasons=(Reason("unknown_complaint", "No complaint 'C-9'."),),
+                          allowed=())
+    assert rejection.complaint is None
+    assert rejection.explain().splitlines()[0] == "'hear_concern' was rejected (no complaint):"
+    assert to_json(rejection)["stage"] is None

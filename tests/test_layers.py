@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import complaintflow
-from complaintflow import audit, stores, testing
+from complaintflow import agents, audit, stores, testing
 from complaintflow.stores import memory, sqlite
 
 PACKAGE = Path(complaintflow.__file__).resolve().parent
@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("complaintflow._core",),
     ("complaintflow._formats",),
     ("complaintflow._publish", "complaintflow.audit", "complaintflow.stores"),
+    ("complaintflow.agents",),  # tools for LLM agents: schemas, guidance, the MCP server
     ("complaintflow.testing",),
     ("complaintflow",),  # the facade: the public API, which the command line is built on
     ("complaintflow._cli", "complaintflow.__main__"),
@@ -159,7 +160,7 @@ def test_only_the_layers_lie_at_the_top() -> None:
     assert flat == ["__main__.py", "_publish.py"]
 
 
-PUBLIC_MODULES = (complaintflow, audit, stores, testing, memory, sqlite)
+PUBLIC_MODULES = (complaintflow, agents, audit, stores, testing, memory, sqlite)
 
 
 @pytest.mark.parametrize("module", PUBLIC_MODULES, ids=lambda m: m.__name__)

@@ -15,8 +15,10 @@ from typing import ClassVar, final, get_args
 from attrs import field, frozen
 
 from ._values.checks import (
+    WholeNumber,
     as_tuple,
     aware,
+    distinct_ids,
     flag,
     non_blank,
     optional_currency,
@@ -29,8 +31,7 @@ from ._values.checks import (
     valid_amount,
 )
 from ._values.enums import CommunicationKind, CustomerResponse, Owner, Severity
-from ._values.errors import InvalidValueError
-from ._values.parts import PERSONAL, redacting
+from ._values.parts import about, redacting
 
 
 def _amount(value: Decimal | int | str | None) -> Decimal | None:
@@ -49,20 +50,12 @@ def _concern_ids(value: Iterable[str]) -> tuple[str, ...]:
     return as_tuple(value, "concern_ids", "a list of ids")
 
 
-def _ids(_: object, attribute: object, value: tuple[str, ...]) -> None:
-    name = getattr(attribute, "name", "ids")
-    if not value:
-        raise InvalidValueError(f"{name} must not be empty", argument=name)
-    for item in value:
-        if not isinstance(item, str) or not item:
-            raise InvalidValueError(f"{name} must hold non-empty ids", argument=name)
-    if len(set(value)) != len(value):
-        raise InvalidValueError(f"{name} must not repeat an id", argument=name)
+# Each argument says what it is once, in its field's metadata (``about``): the JSON Schemas,
+# the agents' tool definitions and the docs' argument tables are derived from it.
 
-
-def _score(_: object, attribute: object, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise InvalidValueError("score must be a whole number from 1 to 5", argument="score")
+_NOTE = about("What the agent said or did, in a few words, if worth keeping.")
+_CONCERN = about("The concern's id, such as K1, as the reply to hear_concern gave it.",
+                 refers="concern")
 
 
 @frozen(kw_only=True)
@@ -76,7 +69,9 @@ class Command:
     """
 
     command: ClassVar[str]
-    command_id: str | None = field(default=None, validator=optional_non_blank)
+    command_id: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The host's id of this request (a webhook delivery, a tool call): a retry under the "
+        "same id is answered from the first outcome. Set by the host, never by an agent."))
 
 
 # --- verifying --------------------------------------------------------------------------
@@ -89,12 +84,19 @@ class VerifyCustomer(Command):
     service and which service the complaint needs (IBM step 1). Not entitled: refer them."""
 
     command: ClassVar[str] = "verify_customer"
-    # personal data (PERSONAL metadata): reprs show <redacted>
-    name: str = field(validator=non_blank, metadata=PERSONAL)
-    callback: str = field(validator=non_blank, metadata=PERSONAL)
-    customer_id: str | None = field(default=None, validator=optional_non_blank)
-    entitled: bool = field(default=True, validator=flag)
-    service: str | None = field(default=None, validator=optional_non_blank)
+    # personal data (personal=True): reprs show <redacted>
+    name: str = field(validator=non_blank, metadata=about(
+        "The name of the person speaking, as they give it.", personal=True))
+    callback: str = field(validator=non_blank, metadata=about(
+        "How to call them back: a phone number or an email address.", personal=True))
+    customer_id: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "Their customer or account number, if they have one."))
+    entitled: bool = field(default=True, validator=flag, metadata=about(
+        "Whether they are entitled to the service; false refuses the verification (refer "
+        "them instead)."))
+    service: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The service or product the complaint is about, so that it reaches the right "
+        "person."))
 
 
 @final
@@ -104,7 +106,8 @@ class Refer(Command):
     ``referred``."""
 
     command: ClassVar[str] = "refer"
-    reason: str = field(validator=non_blank)
+    reason: str = field(validator=non_blank, metadata=about(
+        "Why the complaint goes elsewhere, and where."))
 
 
 @final
@@ -113,8 +116,10 @@ class Assign(Command):
     """Hand the complaint to the person with the right skill."""
 
     command: ClassVar[str] = "assign"
-    agent: str = field(validator=non_blank)
-    skill: str | None = field(default=None, validator=optional_non_blank)
+    agent: str = field(validator=non_blank, metadata=about(
+        "Who handles the complaint from now on (a name, a team or a queue)."))
+    skill: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The skill the complaint needs, such as billing or payroll."))
 
 
 # --- listening --------------------------------------------------------------------------
@@ -127,7 +132,8 @@ class HearConcern(Command):
     ``K1``, ``K2`` and so on."""
 
     command: ClassVar[str] = "hear_concern"
-    text: str = field(validator=non_blank)
+    text: str = field(validator=non_blank, metadata=about(
+        "The concern in the customer's own words."))
 
 
 @final
@@ -136,8 +142,9 @@ class RestateConcern(Command):
     """Say the concern back in the agent's own words."""
 
     command: ClassVar[str] = "restate_concern"
-    concern_id: str = field(validator=non_blank)
-    restatement: str = field(validator=non_blank)
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
+    restatement: str = field(validator=non_blank, metadata=about(
+        "The concern said back in the agent's own words."))
 
 
 @final
@@ -146,7 +153,7 @@ class ConfirmConcern(Command):
     """The customer agrees with the restatement."""
 
     command: ClassVar[str] = "confirm_concern"
-    concern_id: str = field(validator=non_blank)
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
 
 
 @final
@@ -155,8 +162,9 @@ class RejectRestatement(Command):
     """The customer disagrees with the restatement: it is cleared and must be made again."""
 
     command: ClassVar[str] = "reject_restatement"
-    concern_id: str = field(validator=non_blank)
-    correction: str | None = field(default=None, validator=optional_non_blank)
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
+    correction: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What the customer says the agent got wrong."))
 
 
 @final
@@ -178,7 +186,9 @@ class Prioritize(Command):
     id once (IBM step 3)."""
 
     command: ClassVar[str] = "prioritize"
-    order: tuple[str, ...] = field(converter=_order, validator=_ids)
+    order: tuple[str, ...] = field(converter=_order, validator=distinct_ids, metadata=about(
+        "Every open concern's id once, most urgent first, as the customer orders them.",
+        refers="concern"))
 
 
 @final
@@ -188,10 +198,14 @@ class AssessImpact(Command):
     it again replaces the impact."""
 
     command: ClassVar[str] = "assess_impact"
-    concern_id: str = field(validator=non_blank)
-    description: str = field(validator=non_blank)
-    severity: Severity = field(converter=to_severity)
-    restatement: str | None = field(default=None, validator=optional_non_blank)
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
+    description: str = field(validator=non_blank, metadata=about(
+        "What the problem means to the customer, such as \"cannot pay my staff on "
+        "Friday\"."))
+    severity: Severity = field(converter=to_severity, metadata=about(
+        "How badly it hurts the customer."))
+    restatement: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The impact said back in the agent's own words."))
 
 
 @final
@@ -200,7 +214,7 @@ class ConfirmImpact(Command):
     """The customer agrees with the impact as described."""
 
     command: ClassVar[str] = "confirm_impact"
-    concern_id: str = field(validator=non_blank)
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
 
 
 @final
@@ -221,8 +235,9 @@ class GiveRelief(Command):
     """Immediate relief for what hurts most (IBM step 5)."""
 
     command: ClassVar[str] = "give_relief"
-    concern_id: str = field(validator=non_blank)
-    description: str = field(validator=non_blank)
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
+    description: str = field(validator=non_blank, metadata=about(
+        "What was done for the customer now, such as \"ran payroll by hand today\"."))
 
 
 @final
@@ -232,10 +247,15 @@ class PlanAction(Command):
     ``A1``, ``A2`` and so on."""
 
     command: ClassVar[str] = "plan_action"
-    description: str = field(validator=non_blank)
-    owner: Owner = field(converter=to_owner)
-    due: datetime = field(validator=aware)
-    concern_ids: tuple[str, ...] = field(converter=_concern_ids, validator=_ids)
+    description: str = field(validator=non_blank, metadata=about(
+        "What will be done, by whom."))
+    owner: Owner = field(converter=to_owner, metadata=about(
+        "Who must do it: the agent, the customer or the company."))
+    due: datetime = field(validator=aware, metadata=about(
+        "When it must be done by; after the time of the command."))
+    concern_ids: tuple[str, ...] = field(converter=_concern_ids, validator=distinct_ids,
+                                         metadata=about("The open concerns it works on.",
+                                                        refers="concern"))
 
 
 @final
@@ -244,8 +264,11 @@ class CompleteAction(Command):
     """An action item is done (at the command's time)."""
 
     command: ClassVar[str] = "complete_action"
-    action_id: str = field(validator=non_blank)
-    note: str | None = field(default=None, validator=optional_non_blank)
+    action_id: str = field(validator=non_blank, metadata=about(
+        "The open action item's id, such as A1, as the reply to plan_action gave it.",
+        refers="action"))
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What was done, if worth keeping."))
 
 
 @final
@@ -254,8 +277,9 @@ class ResolveConcern(Command):
     """A concern is fixed."""
 
     command: ClassVar[str] = "resolve_concern"
-    concern_id: str = field(validator=non_blank)
-    resolution: str = field(validator=non_blank)
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
+    resolution: str = field(validator=non_blank, metadata=about(
+        "How the concern was fixed."))
 
 
 @final
@@ -264,9 +288,11 @@ class MarkUnresolvable(Command):
     """A concern cannot be fixed: explain why, and accommodate where possible."""
 
     command: ClassVar[str] = "mark_unresolvable"
-    concern_id: str = field(validator=non_blank)
-    explanation: str = field(validator=non_blank)
-    accommodation: str | None = field(default=None, validator=optional_non_blank)
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
+    explanation: str = field(validator=non_blank, metadata=about(
+        "Why it cannot be fixed, as told to the customer."))
+    accommodation: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What is offered instead, if anything."))
 
 
 @final
@@ -278,11 +304,17 @@ class OfferCompensation(Command):
     force for it, until someone with more authority is escalated to."""
 
     command: ClassVar[str] = "offer_compensation"
-    kind: str = field(validator=non_blank)
-    description: str = field(validator=non_blank)
-    concern_id: str | None = field(default=None, validator=optional_non_blank)
-    amount: Decimal | None = field(default=None, converter=_amount, validator=valid_amount)
-    currency: str | None = field(default=None, validator=optional_currency)
+    kind: str = field(validator=non_blank, metadata=about(
+        "What kind of compensation, such as refund, goodwill_credit or service."))
+    description: str = field(validator=non_blank, metadata=about(
+        "What is offered, as told to the customer."))
+    concern_id: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The concern it is for, if one; such as K1.", refers="concern"))
+    amount: Decimal | None = field(default=None, converter=_amount, validator=valid_amount,
+                                   metadata=about("The amount offered, if it is money."))
+    currency: str | None = field(default=None, validator=optional_currency, metadata=about(
+        "The amount's currency; by default the policy's, when its authority limits name "
+        "one currency."))
 
 
 @final
@@ -291,7 +323,8 @@ class ScheduleFollowUp(Command):
     """When the next contact will happen; must be after now."""
 
     command: ClassVar[str] = "schedule_follow_up"
-    at: datetime = field(validator=aware)
+    at: datetime = field(validator=aware, metadata=about(
+        "When the next contact will be; after the time of the command."))
 
 
 @final
@@ -311,7 +344,8 @@ class StartContact(Command):
     before anything else is done in it."""
 
     command: ClassVar[str] = "start_contact"
-    channel: str = field(validator=non_blank)
+    channel: str = field(validator=non_blank, metadata=about(
+        "How the customer is in touch this time, such as phone, chat or email."))
 
 
 @final
@@ -348,7 +382,8 @@ class Recap(Command):
     """Recap every concern and its outcome (IBM step 7)."""
 
     command: ClassVar[str] = "recap"
-    summary: str | None = field(default=None, validator=optional_non_blank)
+    summary: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The recap as told to the customer: every concern and its outcome."))
 
 
 @final
@@ -357,7 +392,8 @@ class SeekClosure(Command):
     """Ask whether the customer is satisfied, after the recap."""
 
     command: ClassVar[str] = "seek_closure"
-    customer_response: CustomerResponse = field(converter=to_customer_response)
+    customer_response: CustomerResponse = field(converter=to_customer_response, metadata=about(
+        "What the customer said when asked whether they are satisfied."))
 
 
 @final
@@ -385,7 +421,8 @@ class Reopen(Command):
     are cleared."""
 
     command: ClassVar[str] = "reopen"
-    reason: str = field(validator=non_blank)
+    reason: str = field(validator=non_blank, metadata=about(
+        "Why the customer came back."))
 
 
 # --- conduct, escalation and learning (most stages) -------------------------------------
@@ -397,7 +434,7 @@ class Apologize(Command):
     """Always apologize (Evenson; best practice 2)."""
 
     command: ClassVar[str] = "apologize"
-    note: str | None = field(default=None, validator=optional_non_blank)
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=_NOTE)
 
 
 @final
@@ -406,7 +443,7 @@ class ExpressEmpathy(Command):
     """Show that the agent understands how the customer feels."""
 
     command: ClassVar[str] = "express_empathy"
-    note: str | None = field(default=None, validator=optional_non_blank)
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=_NOTE)
 
 
 @final
@@ -415,7 +452,7 @@ class LetVent(Command):
     """Let the customer vent without interrupting."""
 
     command: ClassVar[str] = "let_vent"
-    note: str | None = field(default=None, validator=optional_non_blank)
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=_NOTE)
 
 
 @final
@@ -426,11 +463,16 @@ class Escalate(Command):
     currency), or grants one in a currency the policy sets none for."""
 
     command: ClassVar[str] = "escalate"
-    to: str = field(validator=non_blank)
-    reason: str = field(validator=non_blank)
-    authority_limit: Decimal | None = field(default=None, converter=_authority_limit,
-                                            validator=valid_amount)
-    currency: str | None = field(default=None, validator=optional_currency)
+    to: str = field(validator=non_blank, metadata=about(
+        "Who takes over, such as supervisor or duty manager."))
+    reason: str = field(validator=non_blank, metadata=about("Why it is escalated."))
+    authority_limit: Decimal | None = field(
+        default=None, converter=_authority_limit, validator=valid_amount, metadata=about(
+            "The authority limit of the person taken over by, if higher than the one in "
+            "force: what the compensation offered in currency may then add up to."))
+    currency: str | None = field(default=None, validator=optional_currency, metadata=about(
+        "The authority limit's currency; by default the policy's, when its authority "
+        "limits name one currency."))
 
 
 @final
@@ -439,7 +481,8 @@ class Withdraw(Command):
     """The customer withdraws the complaint: it closes with outcome ``withdrawn``."""
 
     command: ClassVar[str] = "withdraw"
-    reason: str = field(validator=non_blank)
+    reason: str = field(validator=non_blank, metadata=about(
+        "Why the customer withdraws the complaint, in their words."))
 
 
 @final
@@ -448,9 +491,11 @@ class RecordRootCause(Command):
     """Why it went wrong (Evenson step 2; best practice 5)."""
 
     command: ClassVar[str] = "record_root_cause"
-    category: str = field(validator=non_blank)
-    description: str = field(validator=non_blank)
-    company_at_fault: bool = field(validator=flag)
+    category: str = field(validator=non_blank, metadata=about(
+        "The kind of cause, such as process, people, product or third party."))
+    description: str = field(validator=non_blank, metadata=about("What went wrong."))
+    company_at_fault: bool = field(validator=flag, metadata=about(
+        "Whether the company was at fault; then a preventive action is due."))
 
 
 @final
@@ -459,8 +504,10 @@ class RecordPreventiveAction(Command):
     """What will stop it happening again (Evenson step 5)."""
 
     command: ClassVar[str] = "record_preventive_action"
-    description: str = field(validator=non_blank)
-    owner: str = field(validator=non_blank)
+    description: str = field(validator=non_blank, metadata=about(
+        "What will stop it happening again."))
+    owner: str = field(validator=non_blank, metadata=about(
+        "Who will do it, such as a team."))
 
 
 @final
@@ -469,8 +516,10 @@ class RecordFeedback(Command):
     """The customer's score, 1 to 5, after closing; recorded once."""
 
     command: ClassVar[str] = "record_feedback"
-    score: int = field(validator=_score)
-    comment: str | None = field(default=None, validator=optional_non_blank)
+    score: int = field(validator=WholeNumber(1, 5), metadata=about(
+        "The customer's score, from 1 (poor) to 5 (excellent)."))
+    comment: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What the customer said, if anything."))
 
 
 @final
@@ -481,9 +530,12 @@ class RecordCommunication(Command):
     (:func:`~complaintflow.deadlines`) stop on them."""
 
     command: ClassVar[str] = "record_communication"
-    kind: CommunicationKind = field(converter=to_communication_kind)
-    channel: str = field(validator=non_blank)
-    summary: str | None = field(default=None, validator=optional_non_blank)
+    kind: CommunicationKind = field(converter=to_communication_kind, metadata=about(
+        "Which regulated communication was sent."))
+    channel: str = field(validator=non_blank, metadata=about(
+        "How it was sent, such as email or letter."))
+    summary: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What it said, in a few words."))
 
 
 AnyCommand = (

@@ -101,7 +101,7 @@ def allowed_commands(complaint: Complaint) -> tuple[str, ...]:
 def reject(complaint: Complaint, command: str, reasons: list[Reason]) -> Rejection:
     """A rejection of ``command`` by ``complaint`` as it stands."""
     return Rejection(command=command, stage=complaint.stage, reasons=tuple(reasons),
-                     allowed=allowed_commands(complaint))
+                     allowed=allowed_commands(complaint), complaint=complaint)
 
 
 def _holds(branch: Branch, complaint: Complaint) -> bool:

@@ -20,6 +20,7 @@ from cattrs import Converter
 from cattrs.errors import AttributeValidationNote, ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn
 
+from .._core.rejection import Rejection
 from .._values.checks import fixed_point, shown, to_decimal, unicode_problem
 from .._values.enums import StrEnum
 from .._values.errors import InvalidValueError
@@ -165,6 +166,14 @@ def _unstructure_reason(reason: Reason) -> dict[str, Any]:
             "argument": reason.argument}
 
 
+def _unstructure_rejection(rejection: Rejection) -> dict[str, Any]:
+    # the complaint that refused it is for the host, not part of the JSON answer
+    return {"command": rejection.command,
+            "stage": rejection.stage.value if rejection.stage is not None else None,
+            "reasons": [_unstructure_reason(reason) for reason in rejection.reasons],
+            "allowed": list(rejection.allowed)}
+
+
 def make_converter(*, detailed: bool = True) -> Converter:
     """A fresh strict converter; the module-level ``converter`` is the one the library uses.
 
@@ -185,6 +194,7 @@ def make_converter(*, detailed: bool = True) -> Converter:
         lambda cls: isinstance(cls, type) and issubclass(cls, Command),
         lambda cls: _command(cls, conv))
     conv.register_unstructure_hook(Reason, _unstructure_reason)
+    conv.register_unstructure_hook(Rejection, _unstructure_rejection)
     conv.register_unstructure_hook(Decimal, fixed_point)  # never "1E+9"
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_unstructure_hook_func(

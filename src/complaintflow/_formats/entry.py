@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 
+import attrs
 from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
 
 from .._core.complaint import Applied, Complaint
@@ -37,11 +38,21 @@ Result = Applied | Rejection
 
 
 def parse_command(payload: object) -> AnyCommand | list[Reason]:
-    """Build the typed command from ``{"command": name, ...arguments}``, or say why not."""
+    """Build the typed command from ``{"command": name, ...arguments}``, or say why not.
+
+    ``null`` for an optional argument means "not given": the command is the same as
+    without the key (and so is its fingerprint). A required argument never takes null.
+    """
     return _parse(payload)[1]
 
 
 _NO_ARGUMENTS: tuple[dict[str, object], tuple[str, ...]] = ({}, ())
+
+_OPTIONAL: dict[type[AnyCommand], frozenset[str]] = {
+    cls: frozenset(a.name for a in attrs.fields(cls) if a.default is not attrs.NOTHING)
+    for cls in COMMAND_TYPES.values()}
+"""The arguments each command may leave out: for them, JSON's ``null`` means "not given"
+(strict tool schemas always send every key, null for those not given)."""
 
 
 def _parse(payload: object) -> tuple[str, AnyCommand | list[Reason],
@@ -68,7 +79,9 @@ def _parse(payload: object) -> tuple[str, AnyCommand | list[Reason],
     if command_type is None:
         return label, [UNKNOWN_COMMAND.reason(f"{shown(name)} is not a command.",
                                               "command")], _NO_ARGUMENTS
-    arguments = {key: value for key, value in payload.items() if key != "command"}
+    optional = _OPTIONAL[command_type]
+    arguments = {key: value for key, value in payload.items()
+                 if key != "command" and not (value is None and key in optional)}
     if not all(isinstance(key, str) for key in arguments):
         return label, [INVALID_PAYLOAD.reason("Argument names must be strings.")], _NO_ARGUMENTS
     texts = (arguments, TEXT_FIELDS[command_type])
@@ -112,7 +125,8 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
 
     Never raises for bad input: a malformed payload, an unknown command, missing, extra or
     mistyped arguments, a malformed or naive time, unknown ids and broken rules all come
-    back as a :class:`Rejection` whose reasons say what is wrong. (A ``complaint`` that is
+    back as a :class:`Rejection` whose reasons say what is wrong. ``null`` for an optional
+    argument means "not given", as if the key were absent. (A ``complaint`` that is
     not a :class:`Complaint` is the host's bug, not bad input: that raises
     :class:`InvalidValueError`.)
     """
@@ -142,7 +156,7 @@ def apply_json(complaint: Complaint, payload: object, *, at: datetime | str) -> 
 
 def _rejected(complaint: Complaint, command: str, reasons: list[Reason]) -> Rejection:
     return Rejection(command=command, stage=complaint.stage, reasons=tuple(reasons),
-                     allowed=complaint.allowed_commands())
+                     allowed=complaint.allowed_commands(), complaint=complaint)
 
 
 def to_json(value: Rejection | Reason) -> dict[str, JsonValue]:

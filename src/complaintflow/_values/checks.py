@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timezone
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from attrs import Attribute
+from attrs import Attribute, frozen
 
 from .currencies import ACTIVE_CURRENCIES
 from .enums import CommunicationKind, CustomerResponse, Owner, Severity, Stage
@@ -112,6 +112,40 @@ def _visible(char: str) -> bool:
     return not char.isspace() and unicodedata.category(char) not in _INVISIBLE
 
 
+def visible_characters() -> str:
+    """A regular-expression character class of the characters :func:`blank` counts as
+    showing something, within the Basic Multilingual Plane (``[\\x21-\\x7e\\u00a1-...]``),
+    for JSON Schemas: text that holds one of them is not blank.
+
+    Derived from :func:`blank`'s own test, character by character, so that a schema can
+    never call text visible that the checks call blank. Characters beyond the BMP (emoji,
+    say) are left out, which errs on the safe side: a schema then asks for one visible
+    character of the BMP, which every text that holds one is. Written with ``\\x`` and
+    ``\\u`` escapes only, which Python, ECMA-262 and Rust regular expressions all read.
+    """
+    global _VISIBLE_CLASS
+    if _VISIBLE_CLASS is None:
+        ranges: list[tuple[int, int]] = []
+        for code in range(0x10000):
+            if 0xD800 <= code <= 0xDFFF or not _visible(chr(code)):
+                continue
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+        _VISIBLE_CLASS = "[" + "".join(
+            _escaped(low) if low == high else f"{_escaped(low)}-{_escaped(high)}"
+            for low, high in ranges) + "]"
+    return _VISIBLE_CLASS
+
+
+_VISIBLE_CLASS: str | None = None
+
+
+def _escaped(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+
+
 def unicode_problem(text: str) -> str | None:
     """Why ``text`` cannot be stored as UTF-8 (a lone surrogate), or ``None``."""
     if text.isascii() or _SURROGATE.search(text) is None:  # isascii() is O(1) in CPython
@@ -191,6 +225,34 @@ def utc(value: datetime, argument: str = "at") -> datetime:
     except OverflowError:  # e.g. 0001-01-01 at +01:00 has no UTC time
         raise InvalidValueError(f"{argument}: {value.isoformat()} has no UTC equivalent",
                                 argument=argument, code=INVALID_TIME.code) from None
+
+
+@frozen
+class WholeNumber:
+    """An attrs validator: a whole number (not a bool) from ``low`` to ``high``; the bounds
+    are read by the JSON Schemas, so they are written here only."""
+
+    low: int
+    high: int
+
+    def __call__(self, _: object, attribute: Attribute[Any], value: object) -> None:
+        if (isinstance(value, bool) or not isinstance(value, int)
+                or not self.low <= value <= self.high):
+            raise InvalidValueError(
+                f"{attribute.name} must be a whole number from {self.low} to {self.high}",
+                argument=attribute.name)
+
+
+def distinct_ids(_: object, attribute: Attribute[Any], value: object) -> None:
+    """A non-empty tuple of non-empty ids, none repeated."""
+    name = attribute.name
+    if not isinstance(value, tuple) or not value:
+        raise InvalidValueError(f"{name} must not be empty", argument=name)
+    for item in value:
+        if not isinstance(item, str) or not item:
+            raise InvalidValueError(f"{name} must hold non-empty ids", argument=name)
+    if len(set(value)) != len(value):
+        raise InvalidValueError(f"{name} must not repeat an id", argument=name)
 
 
 def as_member(enum_type: type[_E], value: object, argument: str) -> _E:

@@ -48,6 +48,30 @@ REDACTED = "<redacted>"
 """What a personal field shows instead of its value."""
 
 
+def about(description: str, *, refers: str | None = None,
+          personal: bool = False) -> Mapping[str, object]:
+    """The attrs field metadata of a command argument: what it is, said once.
+
+    ``description`` is the sentence the argument's JSON Schema, its tool definitions and
+    the docs show; ``refers`` names what an id argument points at (``"concern"`` or
+    ``"action"``), so that the schemas can say what such an id looks like and the agents'
+    guidance can say which ids each command is ready for; ``personal`` marks personal
+    data, as :data:`PERSONAL` does.
+    """
+    metadata: dict[str, object] = {"about": description}
+    if refers is not None:
+        metadata["refers"] = refers
+    if personal:
+        metadata.update(PERSONAL)
+    return MappingProxyType(metadata)
+
+
+def description_of(attribute: Attribute[Any]) -> str | None:
+    """The description declared with :func:`about` on the field, if any."""
+    text = attribute.metadata.get("about")
+    return text if isinstance(text, str) else None
+
+
 def is_personal(attribute: Attribute[Any]) -> bool:
     """Whether the field holds personal data (see :data:`PERSONAL`)."""
     return bool(attribute.metadata.get("personal"))

@@ -100,3 +100,14 @@ NAIVE_TIME = reason_code("naive_time", _BAD,
 
 UNKNOWN_COMPLAINT = reason_code("unknown_complaint", ReasonKind.NOT_FOUND,
                                 "No complaint with this id is stored.")
+COMPLAINT_EXISTS = reason_code("complaint_exists", ReasonKind.RULE,
+                               "A complaint with this id is already stored: open another id, "
+                               "or work on this one.")
+
+# the host's own limits on an agent (complaintflow.agents.AgentLimits)
+COMMAND_DENIED = reason_code("command_denied", ReasonKind.RULE,
+                             "The host does not let the agent use this command.")
+AUTHORITY_ABOVE_CEILING = reason_code(
+    "authority_above_ceiling", ReasonKind.RULE,
+    "An agent's escalation would set an authority limit above the ceiling the host lets an "
+    "agent set in that currency (or in a currency the host sets no ceiling for).")

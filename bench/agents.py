@@ -1,0 +1,229 @@
+"""Benchmark: complaintflow.agents per turn, one MCP tool call over stdio, and the agents.
+
+Run from the repository root::
+
+    python bench/agents.py            # full run
+    python bench/agents.py --quick    # short run, noisier numbers
+
+It prints:
+
+1. ``tools(flavor, complaint=c)`` per turn, for each flavour (the definitions are built
+   once; the first build is timed apart), in microseconds; target 20 µs;
+2. ``reply(result)`` for an applied command and for a refused one, guidance included
+   (``next_steps``, timed apart too), in microseconds; target 30 µs;
+3. one MCP tool call end to end over stdio (``complaintflow mcp`` in a subprocess, the
+   SDK's ``ClientSession``): a command applied and saved in SQLite, and ``get_complaint``,
+   in milliseconds;
+4. the guided agent against the random baseline over the sources' three scenarios:
+   calls, rejection rate, the furthest stage reached, how it closed.
+
+Each timing is the median of repeats (garbage collector on), with ``complaint.apply`` of
+one command timed in the same rounds as a yardstick: the machine's load moves absolute
+times, the ratio to it much less. The script reports; it never fails on a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+import timeit
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.guided_agent and tests.support
+
+import anyio  # noqa: E402
+from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
+
+from complaintflow import (  # noqa: E402
+    GiveRelief,
+    HearConcern,
+    RestateConcern,
+    VerifyCustomer,
+    apply_json,
+    open_complaint,
+)
+from complaintflow.agents import (  # noqa: E402  # noqa: E402
+    FLAVORS,
+    AgentLimits,
+    McpTools,
+    _schema,
+    _tools,
+    next_steps,
+    reply,
+    tools,
+)
+from complaintflow.stores.memory import MemoryStore  # noqa: E402
+from tests.guided_agent import SCENARIOS, GuidedAgent, RandomAgent, Run  # noqa: E402
+from tests.support import Clock, following_up, listening, responding  # noqa: E402
+
+T0 = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
+
+
+def yardstick() -> Callable[[], object]:
+    """One guarded command, as bench/run.py times it (4.92 µs on the idle CI machine)."""
+    c = open_complaint("C-bench", at=T0).complaint
+    c = c.apply(VerifyCustomer(name="Ada Lovelace", callback="+44 20 7946 0000"),
+                at=T0).complaint
+    c = c.apply(HearConcern(text="You charged me twice!"), at=T0).complaint
+    restate = RestateConcern(concern_id="K1", restatement="Your card was charged twice.")
+    return lambda: c.apply(restate, at=T0)
+
+
+def timed(work: dict[str, Callable[[], object]], number: int, rounds: int,
+          ) -> dict[str, tuple[float, float]]:
+    """Median µs per call of each, and its median ratio to the yardstick in the same
+    rounds."""
+    base = yardstick()
+    samples: dict[str, list[float]] = {name: [] for name in work}
+    ratios: dict[str, list[float]] = {name: [] for name in work}
+    for _ in range(rounds):
+        for name, job in work.items():
+            unit = timeit.Timer(base, setup=gc.enable).timeit(number) / number
+            took = timeit.Timer(job, setup=gc.enable).timeit(number) / number
+            samples[name].append(took * 1e6)
+            ratios[name].append(took / unit)
+    return {name: (statistics.median(samples[name]), statistics.median(ratios[name]))
+            for name in work}
+
+
+def per_turn(quick: bool) -> None:
+    number, rounds = (300, 5) if quick else (2000, 15)
+    clock = Clock()
+    states = {"listening": listening(clock), "responding, 2 concerns": responding(clock, 2),
+              "following up": following_up(clock)}
+    _schema._SCHEMAS.clear()
+    _tools._TOOLS.clear()
+    start = time.perf_counter()
+    for flavor in FLAVORS:
+        tools(flavor)
+    print(f"first build of every flavour's tools (all schemas): "
+          f"{(time.perf_counter() - start) * 1e3:.1f} ms, once per process")
+    work: dict[str, Callable[[], object]] = {"apply (the yardstick)": yardstick()}
+    for flavor in FLAVORS:
+        for label, complaint in states.items():
+            work[f'tools("{flavor}", complaint=...) {label}'] = partial(
+                tools, flavor, complaint=complaint)
+    for label, complaint in states.items():
+        work[f"next_steps(...) {label}"] = partial(next_steps, complaint)
+    for label, complaint in states.items():
+        concern = complaint.open_concerns[0].id if complaint.open_concerns else "K1"
+        applied = complaint.apply(GiveRelief(concern_id=concern, description="A refund."),
+                                  at=clock.tick()) if label != "listening" else (
+            complaint.apply(HearConcern(text="It broke."), at=clock.tick()))
+        refused = apply_json(complaint, {"command": "begin_recap"}, at=clock.tick())
+        work[f"reply(applied) {label}"] = partial(reply, applied)
+        work[f"reply(refused) {label}"] = partial(reply, refused)
+    print(f"\nper turn, median of {rounds} rounds of {number} calls:")
+    print(f"{'':<58} {'µs':>8} {'x apply':>8} {'µs if apply = 4.92':>19}")
+    for name, (micros, ratio) in timed(work, number, rounds).items():
+        print(f"{name:<58} {micros:8.2f} {ratio:8.2f} {ratio * 4.92:19.1f}")
+
+
+def mcp_calls(quick: bool) -> None:
+    calls = 20 if quick else 100
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as folder, \
+                (Path(folder) / "server.log").open("w") as log:
+            params = StdioServerParameters(
+                command=sys.executable, env=environment,
+                args=["-m", "complaintflow", "mcp", "--db", str(Path(folder) / "c.db")])
+            start = time.perf_counter()
+            async with stdio_client(params, errlog=log) as streams, \
+                    ClientSession(*streams) as session:
+                await session.initialize()
+                await session.list_tools()
+                cold = time.perf_counter() - start
+                await session.call_tool("open_complaint", {"complaint_id": "B-1"})
+                await session.call_tool("verify_customer", {"complaint_id": "B-1",
+                                                            "name": "Ada", "callback": "+44"})
+                timings: dict[str, list[float]] = {"a command (express_empathy), saved": [],
+                                                   "get_complaint": [], "list_tools": []}
+                for _ in range(calls):
+                    began = time.perf_counter()
+                    result = await session.call_tool("express_empathy", {"complaint_id": "B-1"})
+                    timings["a command (express_empathy), saved"].append(
+                        time.perf_counter() - began)
+                    assert not result.is_error
+                    began = time.perf_counter()
+                    await session.call_tool("get_complaint", {"complaint_id": "B-1"})
+                    timings["get_complaint"].append(time.perf_counter() - began)
+                    began = time.perf_counter()
+                    await session.list_tools()
+                    timings["list_tools"].append(time.perf_counter() - began)
+        print(f"\none MCP call end to end over stdio (SQLite store), {calls} calls each:")
+        print(f"spawn + initialize + first list_tools: {cold * 1e3:.0f} ms")
+        for name, samples in timings.items():
+            samples.sort()
+            print(f"{name:<40} median {statistics.median(samples) * 1e3:6.2f} ms, "
+                  f"p90 {samples[int(len(samples) * 0.9)] * 1e3:6.2f} ms")
+
+    anyio.run(main)
+
+
+class Ticking:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+def agents(quick: bool) -> None:
+    seeds, turns = (10, 200) if quick else (50, 300)
+    limits = AgentLimits(authority_ceiling={"GBP": 250})
+    print(f"\nthe agents over the three scenarios (random: {seeds} seeds x {turns} calls each):")
+    print(f"{'agent':<44} {'calls':>6} {'refused':>8} {'furthest stage (runs)':<34} closed as")
+    for name, customer in SCENARIOS.items():
+        guided = GuidedAgent(McpTools(MemoryStore(), clock=Ticking(), limits=limits),
+                             customer).play()
+        _row(f"guided, {name}", [guided])
+        for label, allowed_only, deny in (("random, any tool", False, ()),
+                                          ("random, allowed only", True, ()),
+                                          ("random, allowed, no refer/withdraw", True,
+                                           ("refer", "withdraw"))):
+            host = AgentLimits(deny=deny, authority_ceiling={"GBP": 250})
+            runs = [RandomAgent(McpTools(MemoryStore(), clock=Ticking(), limits=host),
+                                customer, seed=seed, allowed_only=allowed_only).play(turns)
+                    for seed in range(seeds)]
+            _row(f"{label}, {name}", runs)
+
+
+def _row(label: str, runs: list[Run]) -> None:
+    calls = sum(run.calls for run in runs)
+    refused = sum(run.rejected for run in runs) / calls
+    furthest = Counter(run.furthest for run in runs).most_common(2)
+    outcomes = Counter(run.outcome or "open" for run in runs).most_common(3)
+    print(f"{label:<44} {calls / len(runs):6.0f} {refused:8.0%} "
+          f"{', '.join(f'{s} ({n})' for s, n in furthest):<34} "
+          f"{', '.join(f'{o} ({n})' for o, n in outcomes)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a short run, noisier numbers")
+    args = parser.parse_args(argv)
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    per_turn(args.quick)
+    mcp_calls(args.quick)
+    agents(args.quick)
+
+
+if __name__ == "__main__":
+    main()
+
+

@@ -1,0 +1,619 @@
+"""What an agent should do next with a complaint: the guidance in every reply.
+
+Which allowed commands are ready and why the others would be refused comes from the rows'
+own guards, run on a probe of each command (its ids filled in with the complaint's, its
+other arguments with harmless placeholders): the guidance cannot claim a step is ready
+that the workflow would refuse. A row whose refusals are only about its ids (an unknown or
+closed concern, a time not after now) is ready exactly for the open ones, without a probe.
+
+The rest reads the complaint: what each open concern still needs, the open action items,
+the conduct the policy still owes, the authority left, the clocks; and the playbook, the
+sources' next steps for the stage, each with the ids it is for.
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import attrs
+
+from .._clocks.evaluate import ClockState, deadlines
+from .._core.complaint import Complaint
+from .._core.definition import ROW_OF
+from .._core.steps._shared import CONCERN_NOT_OPEN, UNKNOWN_CONCERN
+from .._core.steps.respond import (
+    ACTION_ALREADY_COMPLETED,
+    DUE_NOT_IN_FUTURE,
+    FOLLOW_UP_NOT_IN_FUTURE,
+    UNKNOWN_ACTION,
+)
+from .._formats.json_value import JsonValue
+from .._values.checks import WholeNumber, fixed_point, utc
+from .._values.enums import ConcernStatus, Stage
+from .._values.errors import InvalidValueError
+from .._values.parts import Concern
+from .._values.reasons import Reason
+from ..commands import COMMAND_TYPES, Command
+from ._limits import NO_LIMITS, AgentLimits
+from ._schema import arguments
+
+_FAR = datetime(8999, 1, 1, tzinfo=timezone.utc)
+"""The time a probe's ``due`` or follow-up is set to: after any command's time."""
+_PLACEHOLDER = "probe"
+
+_TARGET_CODES = frozenset(code.code for code in (
+    UNKNOWN_CONCERN, CONCERN_NOT_OPEN, UNKNOWN_ACTION, ACTION_ALREADY_COMPLETED,
+    DUE_NOT_IN_FUTURE, FOLLOW_UP_NOT_IN_FUTURE))
+"""Refusals that a probe with open ids and far-future times never meets: a row refused
+only with these accepts exactly its open ids."""
+
+
+_NEVER, _PLAIN, _ONE, _MANY = range(4)
+"""How a command is probed: its guard never refuses; a probe with no ids; one per open id
+(a command about one concern or action); one with every open id (a list of them)."""
+
+
+@attrs.frozen
+class _Spec:
+    """How to probe one command: its placeholders and the argument its ids go in."""
+
+    cls: type[Command]
+    placeholders: dict[str, object]
+    target: str | None  # the required argument holding a concern or action id (or ids)
+    concerns: bool  # whether those ids are concerns' (else action items')
+    kind: int
+    by_targets: bool  # whether the row's refusals are only about its ids
+
+
+def _spec(name: str) -> _Spec:
+    cls = COMMAND_TYPES[name]
+    hints = typing.get_type_hints(cls)
+    placeholders: dict[str, object] = {}
+    target = refers = None
+    many = False
+    for field in arguments(cls):
+        if field.default is not attrs.NOTHING:
+            continue  # a probe leaves out what may be left out
+        hint, kind = hints[field.name], field.metadata.get("refers")
+        if isinstance(kind, str):
+            target, refers, many = field.name, kind, typing.get_origin(hint) is tuple
+        elif hint is str:
+            placeholders[field.name] = _PLACEHOLDER
+        elif hint is bool:
+            placeholders[field.name] = False
+        elif hint is datetime:
+            placeholders[field.name] = _FAR
+        elif hint is int and isinstance(field.validator, WholeNumber):
+            placeholders[field.name] = field.validator.low
+        elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+            placeholders[field.name] = next(iter(hint))
+        else:
+            raise TypeError(f"no probe for the argument {field.name} of {cls.__name__}; "
+                            "teach complaintflow.agents._guidance about it")
+    refusals = {code.code for code in ROW_OF[name].refusals}
+    # a row refused only for its ids or times (which a probe sets far ahead) is ready when
+    # it takes no ids, or exactly for the open ones
+    never = not refusals or (target is None and refusals <= _TARGET_CODES)
+    kind = _NEVER if never else _PLAIN if target is None else _MANY if many else _ONE
+    return _Spec(cls, placeholders, target, refers == "concern", kind,
+                 by_targets=target is not None and refusals <= _TARGET_CODES)
+
+
+_SPECS: dict[str, _Spec] = {}
+_NO_REASONS: list[Reason] = []  # shared, never changed
+_UNKNOWN_IDS: dict[tuple[str, object], list[Reason]] = {}
+_PROBES: dict[tuple[str, object], Command] = {}
+
+
+def _all_specs() -> dict[str, _Spec]:
+    """How to probe every command, worked out when first needed."""
+    if not _SPECS:
+        _SPECS.update((name, _spec(name)) for name in COMMAND_TYPES)
+    return _SPECS
+
+
+def _probe(name: str, ids: object) -> Command:
+    key = (name, ids)
+    probe = _PROBES.get(key)
+    if probe is None:
+        how = _all_specs()[name]
+        given = dict(how.placeholders)
+        if how.target is not None:
+            given[how.target] = ids
+        if len(_PROBES) > 10_000:  # ids are few per complaint; bound the cache anyway
+            _PROBES.clear()
+        probe = _PROBES[key] = how.cls(**given)  # type: ignore[arg-type]  # by its fields
+    return probe
+
+
+def _ordered(complaint: Complaint) -> list[Concern]:
+    """The open concerns, the customer's priority first, then in the order heard."""
+    open_concerns = [concern for concern in complaint.concerns
+                     if concern.status is ConcernStatus.OPEN]
+    if not complaint.priority:
+        return open_concerns
+    rank = {concern_id: index for index, concern_id in enumerate(complaint.priority)}
+    return sorted(open_concerns, key=lambda c: rank.get(c.id, len(rank)))
+
+
+class _Readiness:
+    """Which commands the complaint would accept now, from the rows' guards, memoized."""
+
+    __slots__ = ("actions", "at", "complaint", "concerns", "seen")
+
+    def __init__(self, complaint: Complaint, at: datetime, concerns: list[str]) -> None:
+        self.complaint, self.at, self.concerns = complaint, at, concerns
+        self.actions = [action.id for action in complaint.actions if action.is_open]
+        self.seen: dict[tuple[str, object], list[Reason]] = {}
+
+    def reasons(self, name: str, ids: object, how: _Spec) -> list[Reason]:
+        """Why ``name`` (with ``ids`` in its id argument) would be refused; none: ready."""
+        if how.by_targets and self._open(how, ids):
+            return _NO_REASONS
+        key = (name, ids)
+        if how.by_targets and self._unknown(how, ids):
+            # a row refused only about its ids says the same of an id that does not exist,
+            # whatever else the complaint holds: its guard answered once, for every call
+            known = _UNKNOWN_IDS.get(key)
+            if known is None:
+                known = _UNKNOWN_IDS[key] = self._decided(name, ids)
+            return known
+        found = self.seen.get(key)
+        if found is None:
+            found = self.seen[key] = self._decided(name, ids)
+        return found
+
+    def _decided(self, name: str, ids: object) -> list[Reason]:
+        complaint = self.complaint
+        outcome = ROW_OF[name].decide(complaint, _probe(name, ids), complaint.seq + 1, self.at)
+        return outcome if isinstance(outcome, list) else _NO_REASONS
+
+    def _unknown(self, how: _Spec, ids: object) -> bool:
+        complaint = self.complaint
+        if how.concerns:
+            known = {concern.id for concern in complaint.concerns}
+        else:
+            known = {action.id for action in complaint.actions}
+        return all(i not in known for i in ids) if isinstance(ids, tuple) else ids not in known
+
+    def _open(self, how: _Spec, ids: object) -> bool:
+        known = self.concerns if how.concerns else self.actions
+        if isinstance(ids, tuple):
+            return bool(ids) and all(i in known for i in ids)
+        return ids in known
+
+    def command(self, name: str, how: _Spec) -> tuple[list[str] | None, list[Reason]]:
+        """The ids ``name`` is ready for (``None`` when it takes none), and, when it is
+        ready for none, every reason it would be refused."""
+        if how.kind == _PLAIN:
+            return None, self.reasons(name, None, how)
+        candidates = self.concerns if how.concerns else self.actions
+        if how.kind == _MANY:
+            return None, self.reasons(name, tuple(candidates) or ("K1",), how)
+        if how.by_targets and candidates:
+            return list(candidates), _NO_REASONS
+        ready = [i for i in candidates if not self.reasons(name, i, how)]
+        if ready:
+            return ready, []
+        reasons: list[Reason] = []
+        for i in candidates or self._any_id(how.concerns):
+            reasons += [r for r in self.reasons(name, i, how) if r not in reasons]
+        return [], reasons
+
+    def _any_id(self, concerns: bool) -> list[str]:
+        """The ids to show a refusal with when none is open: every one there is, or the
+        next one (which does not exist yet)."""
+        complaint = self.complaint
+        if concerns:
+            return [c.id for c in complaint.concerns] or ["K1"]
+        return [a.id for a in complaint.actions] or ["A1"]
+
+
+# --- the playbook ------------------------------------------------------------------------
+
+_CONDUCT = frozenset({"let_vent", "express_empathy", "apologize"})
+
+_Step = tuple[str, dict[str, JsonValue], str, "str | None"]
+"""A next step: its command, the arguments the library fills in, why, and when (for a step
+that depends on what the customer says or does)."""
+
+
+def _ids(concerns: Iterable[Concern]) -> str:
+    names = [concern.id for concern in concerns]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+class _State:
+    """What the playbook reads of a complaint, worked out once."""
+
+    __slots__ = ("anything_open", "at", "c", "ordered", "planned")
+
+    def __init__(self, c: Complaint, at: datetime, ordered: list[Concern]) -> None:
+        self.c, self.at, self.ordered = c, at, ordered
+        self.planned = {i for action in c.actions for i in action.concern_ids}
+        self.anything_open = bool(ordered) or any(a.is_open for a in c.actions)
+
+
+def _playbook(s: _State) -> list[_Step]:
+    """The sources' next steps for the complaint as it stands, most pressing first."""
+    c = s.c
+    stage, steps = c.stage, list[_Step]()
+    heard = bool(c.concerns)
+    if stage in _VENTING and not c.vented:
+        steps.append(("let_vent", {}, "Let the customer vent without interrupting before "
+                                      "going on.", "the customer needs to vent"))
+    if stage is not Stage.CLOSED and heard and not c.empathy_expressed:
+        steps.append(("express_empathy", {}, "Show that you understand how the customer feels "
+                                             "(best practice 2).", None))
+    if stage in _LISTENED and heard and not c.apologized:
+        required = " before responding, as the policy requires" if (
+            c.policy.apology_before_response) else ""
+        steps.append(("apologize", {}, f"Apologize{required} (Evenson: always apologize).",
+                      None))
+    steps += _STAGE_STEPS[stage](s)
+    return steps
+
+
+_VENTING = frozenset({Stage.VERIFYING, Stage.LISTENING})
+_LISTENED = frozenset({Stage.LISTENING, Stage.PRIORITIZING, Stage.ASSESSING_IMPACT})
+
+
+def _verifying(s: _State) -> list[_Step]:
+    return [("verify_customer", {}, "Verify who is speaking, how to call them back and "
+                                    "whether they are entitled to the service (IBM step 1).",
+             None),
+            ("refer", {}, "Refer the customer elsewhere.",
+             "they are not entitled to the service, or it is not for this company")]
+
+
+def _listening(s: _State) -> list[_Step]:
+    steps: list[_Step] = []
+    for concern in s.c.concerns:
+        if not concern.is_open:
+            continue
+        k: dict[str, JsonValue] = {"concern_id": concern.id}
+        if concern.restatement is None:
+            steps.append(("restate_concern", k, f"Restate {concern.id} in your own words and "
+                                                "ask the customer to confirm it.", None))
+        elif not concern.confirmed:
+            steps.append(("confirm_concern", k, f"Ask the customer whether your restatement "
+                                                f"of {concern.id} is right.", None))
+            steps.append(("reject_restatement", k, f"Record their correction of {concern.id}, "
+                                                   "then restate it again.",
+                          "the customer says the restatement is wrong"))
+    if not s.c.concerns:
+        steps.append(("hear_concern", {}, "Ask what is wrong and record each concern in the "
+                                          "customer's own words (IBM step 2).", None))
+    else:
+        steps.append(("hear_concern", {}, "Ask whether there is anything else, and record it "
+                                          "in the customer's own words.",
+                      "the customer raises another concern"))
+        steps.append(("no_more_concerns", {}, "Once every concern is restated and confirmed "
+                                              "and there is nothing else, say so.", None))
+    return steps
+
+
+def _prioritizing(s: _State) -> list[_Step]:
+    return [("prioritize", {}, f"Ask the customer which matters most and record their order "
+                               f"of {_ids(s.ordered)}, most urgent first (IBM step 3).", None)]
+
+
+def _assessing(s: _State) -> list[_Step]:
+    steps: list[_Step] = []
+    for concern in s.ordered:
+        k: dict[str, JsonValue] = {"concern_id": concern.id}
+        if concern.impact is None:
+            steps.append(("assess_impact", k, f"Ask what {concern.id} means to the customer "
+                                              "and how badly it hurts (IBM step 4).", None))
+        elif not concern.impact.agreed:
+            steps.append(("confirm_impact", k, f"Ask the customer to confirm the impact of "
+                                               f"{concern.id} as you described it.", None))
+            steps.append(("assess_impact", k, f"Describe the impact of {concern.id} again, as "
+                                              "the customer corrects it.",
+                          "the customer corrects the impact"))
+    steps.append(("begin_response", {}, "Every impact is agreed: start responding.", None))
+    return steps
+
+
+def _work(s: _State) -> list[_Step]:
+    """Responding and following up: relief or a plan for each open concern, most urgent
+    first; compensation within authority; the action items; resolutions."""
+    c, steps = s.c, list[_Step]()
+    contact = c.contact
+    if c.stage is Stage.FOLLOWING_UP:
+        if contact is not None and not contact.reviewed:
+            return [("review_open_items", {}, "Start the contact by going over the open items "
+                                              "and what each side did (IBM step 6).", None)]
+        if contact is None and s.anything_open:
+            due = f" (the follow-up is due {c.follow_up_at.isoformat()})" if (
+                c.follow_up_at is not None) else ""
+            steps.append(("start_contact", {}, f"When the customer is next in touch{due}, "
+                                               "start the contact.", None))
+    responded = []
+    for concern in s.ordered:
+        k: dict[str, JsonValue] = {"concern_id": concern.id}
+        if concern.relief or concern.id in s.planned:
+            responded.append(concern)
+            continue
+        why = (f"{concern.id} needs a response (IBM step 5): relief now, a plan item, a "
+               "resolution or an explanation.")
+        steps += [("give_relief", k, why, None),
+                  ("plan_action", {"concern_ids": [concern.id]}, why, None),
+                  ("resolve_concern", k, why, "it is fixed"),
+                  ("mark_unresolvable", k, why, "it cannot be fixed")]
+    if c.stage is Stage.FOLLOWING_UP:
+        steps.append(("hear_concern", {}, "Record the new concern in the customer's own words "
+                                          "(IBM step 6).", "the customer raises a new concern"))
+    steps.append(("offer_compensation", {}, "Offer compensation within the authority left "
+                                            "(see authority).",
+                  "the customer is owed compensation"))
+    steps.append(("escalate", {}, "Escalate to someone with more authority.",
+                  "the customer needs more than your authority allows, or asks for a "
+                  "supervisor"))
+    for action in c.actions:
+        if action.is_open:
+            steps.append(("complete_action", {"action_id": action.id},
+                          f"Record that {action.id} is done.", "it is done"))
+    for concern in responded:
+        k = {"concern_id": concern.id}
+        steps += [("resolve_concern", k, f"Record how {concern.id} was fixed.", "it is fixed"),
+                  ("mark_unresolvable", k, f"Explain why {concern.id} cannot be fixed, and "
+                                           "what is offered instead.", "it cannot be fixed")]
+    follow_up_ahead = c.follow_up_at is not None and c.follow_up_at > s.at
+    if c.stage is Stage.RESPONDING:
+        if s.anything_open and not follow_up_ahead:
+            steps.append(("schedule_follow_up", {}, "Items stay open: agree when the next "
+                                                    "contact will be (IBM step 5).", None))
+        steps.append(("confirm_next_steps", {}, "Confirm that the customer understands the "
+                                                "next steps (IBM step 5).", None))
+        return steps
+    if contact is not None:
+        updated = any(f.scheduled_at >= contact.started_at for f in c.timeline.follow_ups)
+        if s.anything_open and (not updated or not follow_up_ahead):
+            steps.append(("schedule_follow_up", {}, "Items stay open: agree when the next "
+                                                    "contact will be before ending this one "
+                                                    "(IBM step 6).", None))
+        steps.append(("end_contact", {}, "End the contact." if s.anything_open else
+                      "Everything is resolved or explained: end the contact.", None))
+    if not s.anything_open:
+        steps.append(("begin_recap", {}, "Everything is resolved or explained: recap (IBM "
+                                         "step 7).", None))
+    return steps
+
+
+def _recapping(s: _State) -> list[_Step]:
+    c, steps = s.c, list[_Step]()
+    if not c.recapped:
+        steps.append(("recap", {}, "Recap every concern and its outcome (IBM step 7).", None))
+    if c.closure is None:
+        steps.append(("seek_closure", {}, "Ask whether the customer is satisfied.", None))
+    if not c.thanked:
+        steps.append(("thank_customer", {}, "Thank the customer for raising it (Evenson).",
+                      None))
+    steps.append(("close", {}, "Close the complaint.", None))
+    return steps
+
+
+def _closed(s: _State) -> list[_Step]:
+    c, steps = s.c, list[_Step]()
+    if c.feedback is None:
+        steps.append(("record_feedback", {}, "Ask for the customer's feedback.",
+                      "the customer gives feedback"))
+    if not c.root_causes:
+        steps.append(("record_root_cause", {}, "Record why it went wrong (Evenson step 2).",
+                      None))
+    if any(cause.company_at_fault for cause in c.root_causes) and not c.preventive_actions:
+        steps.append(("record_preventive_action", {}, "The company was at fault: record what "
+                                                      "will stop it happening again (Evenson "
+                                                      "step 5).", None))
+    steps.append(("reopen", {}, "Reopen the complaint.", "the customer comes back about it"))
+    return steps
+
+
+_STAGE_STEPS = {
+    Stage.VERIFYING: _verifying, Stage.LISTENING: _listening, Stage.PRIORITIZING: _prioritizing,
+    Stage.ASSESSING_IMPACT: _assessing, Stage.RESPONDING: _work, Stage.FOLLOWING_UP: _work,
+    Stage.RECAPPING: _recapping, Stage.CLOSED: _closed}
+
+_DONE = "Nothing is left to do for this complaint."
+
+
+# --- the guidance ------------------------------------------------------------------------
+
+
+def _reason(reason: Reason) -> dict[str, JsonValue]:
+    return {"code": reason.code, "kind": reason.kind._value_, "message": reason.message,
+            "argument": reason.argument}
+
+
+def _needs(concern: Concern, planned: set[str]) -> list[JsonValue]:
+    needs: list[JsonValue] = []
+    if concern.restatement is None:
+        needs.append("restatement")
+    if not concern.confirmed:
+        needs.append("confirmation")
+    if concern.impact is None:
+        needs.append("impact")
+    if concern.impact is None or not concern.impact.agreed:
+        needs.append("impact_agreed")
+    if not concern.relief and concern.id not in planned:
+        needs.append("response")
+    needs.append("resolution")
+    return needs
+
+
+def next_steps(complaint: Complaint, *, at: datetime | None = None,
+               limits: AgentLimits | None = None) -> dict[str, JsonValue]:
+    """What an agent should do next with ``complaint`` (at ``at``, by default the time of
+    its last change), as JSON-safe data:
+
+    * ``advice``: one sentence, from the sources, of what to do next;
+    * ``steps``: the sources' next steps, most pressing first, each ready now: its
+      ``command``, the ``arguments`` the library fills in (the ids it is for), ``why``,
+      and ``when`` for a step that depends on what the customer says or does;
+    * ``allowed``: every command the stage allows now (but those the host denies);
+      ``ready`` those of them the complaint would accept now, with ``ready_for`` the ids
+      each command about one concern or action item is ready for; ``blocked`` the others,
+      each with the ``reasons`` it would be refused now, as a rejection gives them;
+    * ``open_concerns``: each open concern, the customer's priority first, with what it
+      still ``needs``: ``restatement``, ``confirmation``, ``impact``, ``impact_agreed``,
+      ``response`` (relief or a plan item) and ``resolution`` (resolved or explained);
+    * ``open_actions``: the open action items, with their owner and due time;
+    * ``conduct``: the conduct still owed (``required`` by the policy, or advised by the
+      sources), and what it must come ``before``;
+    * ``authority``: per currency, the limit in force, what was offered, what is left, and
+      the ceiling the host sets on an agent's own escalation;
+    * ``follow_up_at``, ``contact``, and the running ``clocks``
+      (:func:`~complaintflow.deadlines`) with their due times.
+    """
+    if not isinstance(complaint, Complaint):
+        raise InvalidValueError(f"expected a Complaint, got {type(complaint).__name__}",
+                                argument="complaint")
+    now = complaint.updated_at if at is None else utc(at)
+    limits = limits or NO_LIMITS
+    deny = limits.deny
+    ordered = _ordered(complaint)
+    ready = _Readiness(complaint, now, [concern.id for concern in ordered])
+    specs = _SPECS or _all_specs()
+    allowed_now = complaint.allowed_commands()
+    plan = _PLANS.get((allowed_now, deny))
+    if plan is None:
+        plan = _plan(allowed_now, deny)
+    permitted, probed = plan
+    ready_now: list[JsonValue] = []
+    ready_for: dict[str, JsonValue] = {}
+    ids_ready: dict[str, list[str]] = {}  # the ids each command about one id is ready for
+    blocked: list[JsonValue] = []
+    for name, how in probed:
+        if how is None:  # its guard never refuses this probe
+            ready_now.append(name)
+            continue
+        targets, reasons = ready.command(name, how)
+        if reasons:
+            blocked.append({"command": name,
+                            "reasons": [_reason(reason) for reason in reasons]})
+            continue
+        ready_now.append(name)
+        if targets is not None:
+            ids_ready[name] = targets
+            ready_for[name] = list(targets)
+    state = _State(complaint, now, ordered)
+    steps: list[JsonValue] = []
+    advice: str | None = None
+    accepted = set(ready_now)
+    for name, given, why, when in _playbook(state):
+        if name not in accepted:
+            continue
+        if name in ids_ready and given.get(specs[name].target or "") not in ids_ready[name]:
+            continue  # ready, but not for this id
+        steps.append({"command": name, "arguments": given, "why": why, "when": when})
+        if advice is None and when is None and name not in _CONDUCT:
+            advice = why
+    policy = complaint.policy
+    stage = complaint.stage
+    conduct: list[JsonValue] = []
+    if stage is not Stage.CLOSED:
+        if not complaint.apologized and stage in _BEFORE_RESPONSE and complaint.concerns:
+            conduct.append({"command": "apologize", "required": policy.apology_before_response,
+                            "before": "begin_response"})
+        if not complaint.empathy_expressed and complaint.concerns:
+            conduct.append({"command": "express_empathy", "required": False, "before": None})
+        if not complaint.thanked and policy.thanks_before_close and stage in _CLOSING:
+            conduct.append({"command": "thank_customer", "required": True, "before": "close"})
+    contact = complaint.contact
+    return {
+        "stage": stage.value,
+        "at": now.isoformat(),
+        "advice": advice or (_first_why(steps) if steps else _DONE),
+        "steps": steps,
+        "allowed": list(permitted),  # a copy: the plan's is shared
+        "ready": ready_now,
+        "ready_for": ready_for,
+        "blocked": blocked,
+        "open_concerns": [{"concern_id": concern.id, "text": concern.text,
+                           "severity": concern.impact.severity.value if concern.impact else None,
+                           "needs": _needs(concern, state.planned)} for concern in ordered],
+        "open_actions": [{"action_id": action.id, "description": action.description,
+                          "owner": action.owner.value, "due": action.due.isoformat(),
+                          "concern_ids": list(action.concern_ids), "overdue": action.due < now}
+                         for action in complaint.actions if action.is_open],
+        "conduct": conduct,
+        "authority": _authority(complaint, limits),
+        "follow_up_at": (complaint.follow_up_at.isoformat()
+                         if complaint.follow_up_at is not None else None),
+        "contact": ({"channel": contact.channel, "reviewed": contact.reviewed}
+                    if contact is not None else None),
+        "clocks": _clocks(complaint, now),
+    }
+
+
+_Plan = tuple[list[str], tuple[tuple[str, "_Spec | None"], ...]]
+_PLANS: dict[tuple[tuple[str, ...], frozenset[str]], _Plan] = {}
+
+
+def _plan(allowed: tuple[str, ...], deny: frozenset[str]) -> _Plan:
+    """The commands to show for a stage's allowed commands (but the denied), each with
+    how to probe it (``None``: always ready); worked out once per stage and limits."""
+    specs = _all_specs()
+    permitted = [name for name in allowed if name not in deny]
+    probed = tuple((name, None if specs[name].kind == _NEVER else specs[name])
+                   for name in permitted)
+    if len(_PLANS) > 1_000:  # a few per stage; bounded whatever the hosts' limits
+        _PLANS.clear()
+    found = _PLANS[(allowed, deny)] = (permitted, probed)
+    return found
+
+
+def _first_why(steps: list[JsonValue]) -> str:
+    first = steps[0]
+    assert isinstance(first, dict)
+    why = first["why"]
+    assert isinstance(why, str)
+    return why
+
+
+_CLOSING = frozenset({Stage.RESPONDING, Stage.FOLLOWING_UP, Stage.RECAPPING})
+_BEFORE_RESPONSE = frozenset({Stage.VERIFYING, Stage.LISTENING, Stage.PRIORITIZING,
+                              Stage.ASSESSING_IMPACT})
+
+
+def _authority(complaint: Complaint, limits: AgentLimits) -> list[JsonValue]:
+    """Per currency: the limit in force, what was offered, what is left, the ceiling."""
+    offered: dict[str, Decimal] = {}
+    for compensation in complaint.compensations:
+        if compensation.currency is not None and compensation.amount is not None:
+            offered[compensation.currency] = (offered.get(compensation.currency, _ZERO)
+                                              + compensation.amount)
+    currencies = {money.currency for money in complaint.policy.authority_limits}
+    currencies.update(e.currency for e in complaint.escalations if e.currency is not None)
+    currencies.update(offered)
+    found: list[JsonValue] = []
+    for currency in sorted(currencies):
+        limit = complaint.authority_limit(currency)
+        total = offered.get(currency, _ZERO)
+        ceiling = limits.ceiling(currency) if limits.authority_ceiling is not None else None
+        found.append({
+            "currency": currency,
+            "limit": fixed_point(limit) if limit is not None else None,
+            "offered": fixed_point(total),
+            "left": fixed_point(max(limit - total, _ZERO)) if limit is not None else None,
+            "ceiling": fixed_point(ceiling) if ceiling is not None else None,
+        })
+    return found
+
+
+_ZERO = Decimal(0)
+
+
+def _clocks(complaint: Complaint, at: datetime) -> list[JsonValue]:
+    if not complaint.policy.regimes:
+        return []
+    return [{"regime": status.regime, "clock": status.clock, "state": status.state.value,
+             "due_at": status.due_at.isoformat() if status.due_at is not None else None}
+            for status in deadlines(complaint, at=at)
+            if status.stopped_at is None and status.state is not ClockState.NOT_APPLICABLE]
+
