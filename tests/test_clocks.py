@@ -555,6 +555,46 @@ def test_a_customer_action_pauses_the_first_response_clock() -> None:
     assert status.pauses[0].end_seq == complaint.seq
 
 
+@pytest.mark.parametrize("completed", [
+    london(2026, 3, 3, 10, 0),  # a whole business day's pause: Monday 10:00 to Tuesday 10:00
+    london(2026, 3, 2, 10, 1),  # a one-minute pause
+], ids=["a day", "a minute"])
+def test_a_pause_on_a_business_day_limit_keeps_the_evening_of_its_last_day(
+        completed: datetime) -> None:
+    """Regression: a paused business-day limit ended at the first instant of its business
+    position (Thursday 17:00 after a day's pause, Thursday 09:01 after a minute's), not at
+    the end of its last day, so a response on Thursday evening was called breached."""
+    clock_ = Clock()  # received Monday 2 March 2026, 09:00 London
+    complaint = responding(clock_, policy=service_policy(
+        first_response=Limit(amount=2, unit=Unit.BUSINESS_DAYS)))
+    assert clock(complaint, "first_response", clock_.now).due_at == end_of(
+        date(2026, 3, 4), LONDON)  # unpaused: the end of Wednesday 4 March
+    complaint = complaint.apply(PlanAction(description="send the bank statement",
+                                           owner=Owner.CUSTOMER, due=london(2026, 3, 9, 9, 0),
+                                           concern_ids=("K1",)),
+                                at=london(2026, 3, 2, 10, 0)).complaint
+    complaint = complaint.apply(CompleteAction(action_id="A1"), at=completed).complaint
+    status = clock(complaint, "first_response", london(2026, 3, 5, 12, 0))
+    assert status.due_at == end_of(date(2026, 3, 5), LONDON)  # the end of Thursday 5 March
+    answered = send(complaint, "final_response", london(2026, 3, 5, 18, 0))
+    assert clock(answered, "first_response", london(2026, 3, 6, 9, 0)).state is ClockState.MET
+
+
+def test_a_pause_on_a_calendar_day_limit_ends_at_the_end_of_a_day() -> None:
+    clock_ = Clock()  # Monday 2 March 2026, 09:00 London; 3 calendar days: end of Thursday 5
+    complaint = responding(clock_, policy=service_policy(
+        first_response=Limit(amount=3, unit=Unit.CALENDAR_DAYS)))
+    complaint = complaint.apply(PlanAction(description="send the bank statement",
+                                           owner=Owner.CUSTOMER, due=london(2026, 3, 9, 9, 0),
+                                           concern_ids=("K1",)),
+                                at=london(2026, 3, 2, 10, 0)).complaint
+    complaint = complaint.apply(CompleteAction(action_id="A1"),
+                                at=london(2026, 3, 2, 12, 0)).complaint
+    # two hours of elapsed time reach 02:00 on Friday 6 March: the limit ends with that day
+    status = clock(complaint, "first_response", london(2026, 3, 3))
+    assert status.due_at == end_of(date(2026, 3, 6), LONDON)
+
+
 def test_an_agent_action_does_not_pause() -> None:
     clock_ = Clock()
     complaint = responding(clock_, policy=service_policy(

@@ -196,6 +196,15 @@ class BusinessCalendar:
         local = datetime.combine(day, self.opens_at) + into
         return self.at_local(day, local.time())
 
+    def business_day_of(self, position: timedelta) -> date:
+        """The working day on which business time reaches ``position`` (a position at a
+        day's boundary belongs to the day it closes)."""
+        index = _index(self)
+        days, into = divmod(position, index.length)
+        if into == timedelta(0) and days > 0:
+            return date.fromordinal(index.nth(days))
+        return date.fromordinal(index.nth(days + 1))
+
     def add_business_time(self, at: datetime, duration: timedelta) -> datetime:
         """The instant ``duration`` of business time after ``at`` (UTC)."""
         return self.at_business_position(self.business_position(at) + duration)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Protocol
 
 from attrs import frozen
@@ -49,6 +49,7 @@ class ClockSubject(Protocol):
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _ENDED_BY_LEAVING = (Outcome.WITHDRAWN, Outcome.REFERRED)
 _NO_PAUSES: tuple[PauseInterval, ...] = ()
+_NO_GRACE = Limit(amount=1, unit=Unit.HOURS)  # a next contact without grace: elapsed time
 
 
 class ClockState(StrEnum):
@@ -162,13 +163,35 @@ def _merged(pauses: Sequence[PauseInterval], start: datetime,
     return merged
 
 
-def _with_pauses(calendar: BusinessCalendar, unit: Unit, start: datetime, due: datetime,
+_DAY_UNITS = (Unit.CALENDAR_DAYS, Unit.BUSINESS_DAYS, Unit.WEEKS)
+
+
+def _day_limit_end(calendar: BusinessCalendar, limit: Limit, position: timedelta) -> datetime:
+    """The end of the day on which a day-based clock's extended ``position`` falls: a
+    day-based limit ends at the end of its last day (or at its close of business), never
+    in the middle of it, however long the pauses that moved it were."""
+    if limit.unit is Unit.BUSINESS_DAYS:  # business time: the day the position is reached
+        day = calendar.business_day_of(position)
+    else:
+        landing = calendar.local(_at_elapsed(position))
+        day = landing.date()
+        if landing.time() == time(0):
+            day -= timedelta(days=1)  # local midnight ends the day before (ISO 8601's 24:00)
+        if (limit.ends is DayEnd.CLOSE_OF_BUSINESS
+                and _at_elapsed(position) > calendar.close_of_business(day)):
+            day += timedelta(days=1)
+    return _day_end(calendar, day, limit)
+
+
+def _with_pauses(calendar: BusinessCalendar, limit: Limit, start: datetime, due: datetime,
                  pauses: Sequence[PauseInterval], horizon: datetime,
                  ) -> tuple[datetime, bool, tuple[PauseInterval, ...]]:
     """``due`` extended by the pauses that began before it; whether one is open at the
-    horizon; the pause intervals that counted."""
+    horizon; the pause intervals that counted. A day-based limit still ends at the end of
+    the day the extension reaches."""
     if not pauses or horizon < start:
         return due, False, ()
+    unit = limit.unit
     position, at_position = _scale(calendar, unit)
     due_position = position(due)
     extended = False
@@ -181,7 +204,9 @@ def _with_pauses(calendar: BusinessCalendar, unit: Unit, start: datetime, due: d
         paused_now = still
     if not extended:
         return due, False, ()
-    extended_due = max(due, at_position(due_position))
+    landing = (_day_limit_end(calendar, limit, due_position) if unit in _DAY_UNITS
+               else at_position(due_position))
+    extended_due = max(due, landing)
     counted = tuple(p for p in pauses if p.start <= horizon and p.start < extended_due
                     and (p.end is None or p.end > start))
     return extended_due, paused_now, counted
@@ -250,7 +275,7 @@ def _deadline(complaint: ClockSubject, regime: Regime, rule: ClockRule, at: date
     paused, counted = False, _NO_PAUSES
     if rule.paused_by_customer_actions:
         horizon = at if stopped_at is None else stopped_at
-        due, paused, counted = _with_pauses(calendar, rule.limit.unit, start, due,
+        due, paused, counted = _with_pauses(calendar, rule.limit, start, due,
                                             complaint.timeline.pauses, horizon)
     return _decide(regime, rule, at, started_at=start, started_by=1, due=due,
                    stopped_at=stopped_at, stopped_by=stopped_by, paused=paused,
@@ -276,10 +301,10 @@ def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
         due = due_after(calendar, due, rule.limit)
     paused, counted = False, _NO_PAUSES
     if rule.paused_by_customer_actions:
-        unit = rule.limit.unit if rule.limit is not None else Unit.HOURS
+        limit = rule.limit if rule.limit is not None else _NO_GRACE
         horizon = at if stopped_at is None else stopped_at
-        due, paused, counted = _with_pauses(calendar, unit, start, due, complaint.timeline.pauses,
-                                            horizon)
+        due, paused, counted = _with_pauses(calendar, limit, start, due,
+                                            complaint.timeline.pauses, horizon)
     return _decide(regime, rule, at, started_at=start, started_by=follow_up.seq, due=due,
                    stopped_at=stopped_at, stopped_by=() if stop_seq is None else (stop_seq,),
                    paused=paused, pauses=counted)
@@ -301,7 +326,7 @@ def _keep_in_loop(complaint: ClockSubject, regime: Regime, rule: ClockRule,
     due = due_after(calendar, start, rule.limit)
     paused, counted = False, _NO_PAUSES
     if rule.paused_by_customer_actions:
-        due, paused, counted = _with_pauses(calendar, rule.limit.unit, start, due,
+        due, paused, counted = _with_pauses(calendar, rule.limit, start, due,
                                             complaint.timeline.pauses, at)
     return _decide(regime, rule, at, started_at=start, started_by=started_by, due=due,
                    stopped_at=None, stopped_by=(), paused=paused, pauses=counted)
