@@ -29,6 +29,7 @@ from complaintflow import (
     ConfirmConcern,
     ConfirmImpact,
     ConfirmNextSteps,
+    DateSpan,
     Event,
     HearConcern,
     InvalidValueError,
@@ -741,6 +742,69 @@ def test_a_calendar_refuses_days_past_the_holidays_it_knows() -> None:
     vouched = BusinessCalendar(time_zone="Europe/London", holidays=calendar.holidays)
     assert vouched.holidays_through is None  # the host vouches for the list: no limit
     assert vouched.is_working_day(date(2027, 1, 1))  # ... and gets what it vouched for
+
+
+def test_a_calendar_knows_the_span_of_its_years_and_their_gaps() -> None:
+    calendar = uk_calendar([2026, 2028])
+    assert (calendar.holidays_from, calendar.holidays_through) == (date(2026, 1, 1),
+                                                                   date(2028, 12, 31))
+    assert calendar.holiday_gaps == (DateSpan(date(2027, 1, 1), date(2027, 12, 31)),)
+    assert calendar.covers(date(2026, 12, 1), date(2026, 12, 31))
+    assert not calendar.covers(date(2026, 12, 1), date(2028, 1, 31))
+    assert not calendar.covers(date(2025, 12, 31))
+    with pytest.raises(InvalidValueError, match="before the first day this calendar knows"):
+        calendar.is_working_day(date(2025, 12, 31))
+    with pytest.raises(InvalidValueError, match="in a gap of this calendar's holidays"):
+        calendar.is_working_day(date(2027, 12, 22))
+    with pytest.raises(InvalidValueError, match="crosses a gap") as raised:
+        calendar.add_working_days(date(2026, 12, 30), 5)  # counted through 2027
+    assert raised.value.code == "calendar_too_short"
+    with pytest.raises(InvalidValueError, match="crosses a gap"):
+        calendar.working_days_between(date(2026, 12, 30), date(2028, 1, 5))
+    with pytest.raises(InvalidValueError, match="crosses a gap"):
+        calendar.add_business_time(datetime(2026, 12, 31, 16, 0, tzinfo=LONDON),
+                                   timedelta(hours=8))
+    assert calendar.add_working_days(date(2028, 1, 5), 1) == date(2028, 1, 6)
+    assert uk_calendar([2026, 2027, 2028, 2030]).holiday_gaps == (
+        DateSpan(date(2029, 1, 1), date(2029, 12, 31)),)
+    assert uk_calendar([2026, 2029, 2030]).holiday_gaps == (
+        DateSpan(date(2027, 1, 1), date(2028, 12, 31)),)
+
+
+def test_a_calendar_with_a_gap_in_its_years_refuses_dates_in_the_gap() -> None:
+    """Regression: ``uk_calendar([2026, 2028])`` knew no 2027 holidays but claimed to know
+    every holiday through 2028, so a payment-services complaint received on Wednesday 22
+    December 2027 got its summary window closing on Monday 27 December and its 15 business
+    days ending on Friday 14 January 2028, ignoring the Christmas and New Year holidays."""
+    received = datetime(2027, 12, 22, 10, 0, tzinfo=LONDON)
+    gappy = Policy(regimes=(fca_disp(uk_calendar([2026, 2028]), payment_services=True),))
+    complaint = open_complaint("CMP-GAP", at=received, policy=gappy).complaint
+    with pytest.raises(InvalidValueError, match="in a gap") as raised:
+        deadlines(complaint, at=received)
+    assert raised.value.code == "calendar_too_short"
+    # with every year: 27 and 28 December 2027 are the substitutes for Christmas Day and
+    # Boxing Day, 3 and 4 January 2028 those for 1 and 2 January (Scotland)
+    every_year = uk_calendar([2026, 2027, 2028])
+    assert every_year.add_working_days(date(2027, 12, 22), 3) == date(2027, 12, 29)
+    assert every_year.add_working_days(date(2027, 12, 22), 15) == date(2028, 1, 18)
+
+
+def test_calendar_spans_are_checked() -> None:
+    with pytest.raises(InvalidValueError, match="before holidays_from"):
+        BusinessCalendar(time_zone="UTC", holidays_from=date(2027, 1, 1),
+                         holidays_through=date(2026, 12, 31))
+    with pytest.raises(InvalidValueError, match="inside the span"):
+        BusinessCalendar(time_zone="UTC", holidays_from=date(2027, 1, 1),
+                         holiday_gaps=[DateSpan(date(2026, 1, 1), date(2027, 3, 1))])
+    with pytest.raises(InvalidValueError, match="overlap or touch"):
+        BusinessCalendar(time_zone="UTC", holiday_gaps=[
+            DateSpan(date(2027, 1, 1), date(2027, 3, 1)),
+            DateSpan(date(2027, 3, 2), date(2027, 4, 1))])
+    with pytest.raises(InvalidValueError, match="ends on or after it starts"):
+        DateSpan(date(2027, 3, 1), date(2027, 1, 1))
+    with pytest.raises(InvalidValueError, match="holiday_gaps must hold DateSpan"):
+        BusinessCalendar(time_zone="UTC", holiday_gaps=[(date(2027, 1, 1),  # type: ignore[list-item]  # on purpose
+                                                        date(2027, 2, 1))])
 
 
 def test_a_regulatory_clock_past_the_calendar_is_an_error_not_a_wrong_date() -> None:

@@ -7,7 +7,7 @@ classes live in :mod:`complaintflow.events`.
 """
 
 from . import commands as _commands
-from ._clocks.calendar import BusinessCalendar
+from ._clocks.calendar import BusinessCalendar, DateSpan
 from ._clocks.evaluate import ClockState, ClockStatus, breaches, deadlines
 from ._clocks.holidays import calendar_from_holidays, uk_calendar
 from ._clocks.presets import AsicComplaintType, asic_rg271, cfpb, fca_disp, psd2, service_clocks
@@ -98,6 +98,7 @@ __all__ = [
     "ContactRecord",
     "Customer",
     "CustomerResponse",
+    "DateSpan",
     "DayEnd",
     "Escalation",
     "Event",

@@ -130,7 +130,7 @@ def _scale(calendar: BusinessCalendar, unit: Unit) -> tuple[Callable[[datetime],
     Pauses are measured on it, so a pause extends a deadline by the time it takes from it:
     business time for business units, elapsed time for the others (a wall-clock scale would
     run backwards in the hour repeated when daylight saving ends)."""
-    if unit in (Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS):
+    if unit in _BUSINESS_UNITS:
         return calendar.business_position, calendar.at_business_position
     return _elapsed, _at_elapsed
 
@@ -164,6 +164,7 @@ def _merged(pauses: Sequence[PauseInterval], start: datetime,
 
 
 _DAY_UNITS = (Unit.CALENDAR_DAYS, Unit.BUSINESS_DAYS, Unit.WEEKS)
+_BUSINESS_UNITS = (Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS)
 
 
 def _day_limit_end(calendar: BusinessCalendar, limit: Limit, position: timedelta) -> datetime:
@@ -204,6 +205,9 @@ def _with_pauses(calendar: BusinessCalendar, limit: Limit, start: datetime, due:
         paused_now = still
     if not extended:
         return due, False, ()
+    if unit in _BUSINESS_UNITS:  # counted over working days: their holidays must be known
+        calendar.require_covers(calendar.local(start).date(),
+                                calendar.business_day_of(due_position))
     landing = (_day_limit_end(calendar, limit, due_position) if unit in _DAY_UNITS
                else at_position(due_position))
     extended_due = max(due, landing)

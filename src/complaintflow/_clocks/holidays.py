@@ -12,7 +12,7 @@ from datetime import date, time
 from typing import Literal
 
 from .._values.errors import ComplaintflowError, InvalidValueError
-from .calendar import MONDAY_TO_FRIDAY, BusinessCalendar
+from .calendar import MONDAY_TO_FRIDAY, BusinessCalendar, DateSpan
 
 
 def calendar_from_holidays(
@@ -27,6 +27,11 @@ def calendar_from_holidays(
     ``subdivisions``: ``None`` for the country's nationwide holidays only; a list of
     subdivision codes (``["NSW"]``) to add theirs; ``"all"`` for a holiday in any part of
     the country. Needs ``pip install complaintflow[holidays]``.
+
+    The calendar knows the holidays of ``years`` only: from 1 January of the first to 31
+    December of the last (``holidays_from``, ``holidays_through``), less the years left out
+    in between (``holiday_gaps``); arithmetic outside that span raises
+    :class:`~complaintflow.InvalidValueError` (``calendar_too_short``).
     """
     try:
         import holidays
@@ -64,7 +69,26 @@ def calendar_from_holidays(
     dates.update(extra_holidays)
     return BusinessCalendar(time_zone=time_zone, working_days=working_days, opens_at=opens_at,
                             closes_at=closes_at, holidays=dates,
-                            holidays_through=date(max(year_list), 12, 31))
+                            holidays_from=date(min(year_list), 1, 1),
+                            holidays_through=date(max(year_list), 12, 31),
+                            holiday_gaps=_missing_years(year_list))
+
+
+def _missing_years(years: list[int]) -> tuple[DateSpan, ...]:
+    """The runs of years between the first and the last that ``years`` leaves out."""
+    given = set(years)
+    gaps: list[DateSpan] = []
+    year = min(given)
+    while year < max(given):
+        if year in given:
+            year += 1
+            continue
+        end = year
+        while end + 1 not in given:
+            end += 1
+        gaps.append(DateSpan(date(year, 1, 1), date(end, 12, 31)))
+        year = end + 1
+    return tuple(gaps)
 
 
 def uk_calendar(years: Iterable[int], *, opens_at: time = time(9, 0),

@@ -132,13 +132,28 @@ def _lift_each(data: Data, key: str, lift: Upcaster) -> None:
         data[key] = [lift(item) if isinstance(item, dict) else item for item in items]
 
 
+def _calendar_1_to_2(calendar: Data) -> Data:
+    """A version-1 calendar knew its holidays up to ``holidays_through`` at most: from the
+    start of time, without gaps (as version 1 counted)."""
+    return {**calendar, "holidays_from": None, "holiday_gaps": []}
+
+
+def _regime_1_to_2(regime: Data) -> Data:
+    lifted = dict(regime)
+    if isinstance(lifted.get("calendar"), dict):
+        lifted["calendar"] = _calendar_1_to_2(lifted["calendar"])
+    return lifted
+
+
 def policy_1_to_2(policy: Data) -> Data:
     """A version-1 policy as version 2 holds it (in snapshots and in complaint_opened):
-    its one ``agent_authority_limit`` is the limit in GBP."""
+    its one ``agent_authority_limit`` is the limit in GBP; its regimes' calendars and
+    limits mean what they meant."""
     lifted = dict(policy)
     if "agent_authority_limit" in lifted:
         limit = _fixed(lifted.pop("agent_authority_limit"))
         lifted["authority_limits"] = [{"currency": _V1_CURRENCY, "amount": limit}]
+    _lift_each(lifted, "regimes", _regime_1_to_2)
     return lifted
 
 
