@@ -9,11 +9,12 @@ operation costs O(log holidays) whatever the span.
 from __future__ import annotations
 
 import functools
+import weakref
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import Attribute, field, frozen
@@ -52,7 +53,35 @@ def _holiday_dates(value: Iterable[date]) -> tuple[date, ...]:
     if any(not isinstance(d, date) or isinstance(d, datetime) for d in days):
         raise InvalidValueError("holidays must hold dates (datetime.date), not times",
                                 argument="holidays")
-    return tuple(sorted(set(days)))
+    return _interned(tuple(sorted(set(days))))
+
+
+_TABLES: dict[tuple[date, ...], tuple[date, ...]] = {}
+_HASHES: dict[int, tuple[tuple[date, ...], int]] = {}  # by id: each interned table's hash
+_MAX_TABLES = 256
+
+
+def _interned(days: tuple[date, ...]) -> tuple[date, ...]:
+    """One tuple object for equal lists of holidays, however often they are built.
+
+    Equal calendars then hold the *same* tuple, and comparing them (which every cached
+    lookup of a calendar's tables does when the calendar is equal to, but not the same
+    object as, the one cached) takes the identity shortcut instead of comparing every
+    holiday: a complaint loaded from a snapshot builds its own calendar, and its lookups
+    stay O(log holidays). The table's hash is kept too, so that hashing a new calendar
+    (once: the hash is cached) does not hash every holiday either. Building a calendar
+    already costs O(holidays log holidays); the table is looked up once then. At most
+    ``_MAX_TABLES`` lists are kept (the oldest go).
+    """
+    found = _TABLES.get(days)
+    if found is None:
+        if len(_TABLES) >= _MAX_TABLES:
+            oldest = next(iter(_TABLES))
+            del _TABLES[oldest]
+            _HASHES.pop(id(oldest), None)
+        found = _TABLES[days] = days
+        _HASHES[id(days)] = (days, hash(days))
+    return found
 
 
 def _optional_date(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -94,6 +123,26 @@ def _gaps(value: Iterable[DateSpan]) -> tuple[DateSpan, ...]:
     return ordered
 
 
+class _SameTable:
+    """How calendars compare their holidays: the same (interned) tuple at once, else day by
+    day. A tuple's ``==`` compares every item even with itself."""
+
+    __slots__ = ("days",)
+
+    def __init__(self, days: tuple[date, ...]):
+        self.days = days
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SameTable) and (self.days is other.days
+                                                  or self.days == other.days)
+
+    def __hash__(self) -> int:
+        known = _HASHES.get(id(self.days))
+        if known is not None and known[0] is self.days:
+            return known[1]
+        return hash(self.days)
+
+
 def _clock_time(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, time) or value.tzinfo is not None:
         raise InvalidValueError(f"{attribute.name} must be a local time of day without a "
@@ -126,7 +175,7 @@ class BusinessCalendar:
     working_days: tuple[int, ...] = field(default=MONDAY_TO_FRIDAY, converter=_weekdays)
     opens_at: time = field(default=time(9, 0), validator=_clock_time)
     closes_at: time = field(default=time(17, 0), validator=_clock_time)
-    holidays: tuple[date, ...] = field(default=(), converter=_holiday_dates)
+    holidays: tuple[date, ...] = field(default=(), converter=_holiday_dates, eq=_SameTable)
     holidays_through: date | None = field(default=None, validator=_optional_date)
     holidays_from: date | None = field(default=None, validator=_optional_date)
     holiday_gaps: tuple[DateSpan, ...] = field(default=(), converter=_gaps)
@@ -297,8 +346,8 @@ class _Index:
     """A calendar's arithmetic tables: which weekdays work, and its holidays that fall on
     working weekdays as sorted ordinals (the others change nothing)."""
 
-    __slots__ = ("ends", "gaps", "holidays", "length", "per_week", "positions", "prefix",
-                 "starts", "weekday_works", "zone")
+    __slots__ = ("ends", "first", "gaps", "holidays", "last", "length", "per_week",
+                 "positions", "prefix", "single", "starts", "weekday_works", "zone")
 
     def __init__(self, calendar: BusinessCalendar):
         today = date(2000, 1, 3)
@@ -321,6 +370,8 @@ class _Index:
             self.ends.append(gap.first.toordinal() - 1)
             self.starts.append(gap.last.toordinal() + 1)
         self.ends.append(last.toordinal() if last is not None else date.max.toordinal())
+        self.single = not self.gaps
+        self.first, self.last = self.starts[0], self.ends[-1]
 
     def segment_of(self, ordinal: int, strict: bool = True) -> int:
         """The index of the known segment that holds ``ordinal``; outside them all, a clear
@@ -345,6 +396,8 @@ class _Index:
                                 code="calendar_too_short")
 
     def segment(self, ordinal: int) -> int:
+        if self.single and self.first <= ordinal <= self.last:  # the common case, quickly
+            return 0
         return self.segment_of(ordinal)
 
     def in_segment(self, segment: int, start: int, ordinal: int) -> None:
@@ -405,6 +458,40 @@ class _Index:
         return self.weekday_with_count(count + low)
 
 
-@functools.lru_cache(maxsize=64)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def per_object(compute: Callable[[K], V]) -> Callable[[K], V]:
+    """``compute``, cached per object by identity, and by equality across objects.
+
+    A value read on every lookup (a calendar's tables, a regime's clock order) is found by
+    the object's identity, with no ``__eq__`` call: an ``lru_cache`` alone compares a new
+    object that is equal to, but not the one it cached (a complaint loaded from a snapshot
+    has its own calendar) field by field on every call. The first lookup of an object goes
+    through the ``lru_cache`` so that equal objects share one value. Entries go with their
+    objects (weak references).
+    """
+    shared = functools.lru_cache(maxsize=64)(compute)
+    entries: dict[int, tuple[weakref.ref[Any], V]] = {}
+
+    def cached(key: K) -> V:
+        entry = entries.get(id(key))
+        if entry is not None and entry[0]() is key:
+            return entry[1]
+        value = shared(key)
+        identity = id(key)
+
+        def forget(ref: weakref.ref[Any], identity: int = identity) -> None:
+            if entries.get(identity, (None,))[0] is ref:
+                del entries[identity]
+
+        entries[identity] = (weakref.ref(key, forget), value)
+        return value
+
+    return cached
+
+
+@per_object
 def _index(calendar: BusinessCalendar) -> _Index:
     return _Index(calendar)

@@ -9,7 +9,6 @@ before ``at`` counts, so a clock can be evaluated at any past time too.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Protocol
@@ -20,7 +19,7 @@ from .._values.checks import utc
 from .._values.enums import CommunicationKind, Outcome, Stage, StrEnum
 from .._values.errors import InvalidValueError
 from .._values.parts import PauseInterval, Timeline
-from .calendar import BusinessCalendar
+from .calendar import BusinessCalendar, per_object
 from .regime import ClockKind, ClockRule, DayEnd, Limit, Regime, Unit
 
 
@@ -336,7 +335,7 @@ def _keep_in_loop(complaint: ClockSubject, regime: Regime, rule: ClockRule,
                    stopped_at=None, stopped_by=(), paused=paused, pauses=counted)
 
 
-@functools.lru_cache(maxsize=256)
+@per_object
 def _order(regime: Regime) -> tuple[ClockRule, ...]:
     """The regime's clocks, each after the clocks its ``unless_met`` names (a cycle keeps the
     regime's order, and a clock not yet evaluated counts as not met)."""
