@@ -112,14 +112,24 @@ def due_after(calendar: BusinessCalendar, start: datetime, limit: Limit,
     """When ``limit`` runs out for a clock started at ``start`` (UTC), with no pauses."""
     unit = limit.unit
     if unit is Unit.HOURS:
+        if from_next_business_day:  # received after hours: from the next opening
+            local = calendar.local(start).date()
+            day = calendar.receipt_day(start)
+            if day != local:
+                start = calendar.at_local(day, calendar.opens_at)
         return start + timedelta(hours=limit.amount)
-    if unit is Unit.BUSINESS_HOURS:
+    if unit is Unit.BUSINESS_HOURS:  # business time does not run after hours anyway
         return calendar.add_business_time(start, timedelta(hours=limit.amount))
     day = (calendar.receipt_day(start) if from_next_business_day
            else calendar.local(start).date())
     if unit is Unit.BUSINESS_DAYS:
-        return _day_end(calendar, calendar.add_working_days(day, limit.amount), limit)
+        count = limit.amount
+        if limit.counts_start_day and calendar.is_working_day(day):
+            count -= 1  # the start day is day 1
+        return _day_end(calendar, calendar.add_working_days(day, count), limit)
     days = limit.amount * 7 if unit is Unit.WEEKS else limit.amount
+    if limit.counts_start_day:
+        days -= 1
     return _day_end(calendar, day + timedelta(days=days), limit)
 
 

@@ -138,10 +138,19 @@ def _calendar_1_to_2(calendar: Data) -> Data:
     return {**calendar, "holidays_from": None, "holiday_gaps": []}
 
 
+def _clock_1_to_2(clock: Data) -> Data:
+    """A version-1 limit counted the days after the clock's start day."""
+    lifted = dict(clock)
+    if isinstance(lifted.get("limit"), dict):
+        lifted["limit"] = {**lifted["limit"], "counts_start_day": False}
+    return lifted
+
+
 def _regime_1_to_2(regime: Data) -> Data:
     lifted = dict(regime)
     if isinstance(lifted.get("calendar"), dict):
         lifted["calendar"] = _calendar_1_to_2(lifted["calendar"])
+    _lift_each(lifted, "clocks", _clock_1_to_2)
     return lifted
 
 
