@@ -332,8 +332,12 @@ def test_a_complaint_rebuilt_from_its_events_has_the_same_clocks() -> None:
         StartContact(channel="phone"), ReviewOpenItems(), CompleteAction(action_id="A1"),
     ], clock_, log)
     timeline = complaint.timeline
-    assert [len(timeline.communications), len(timeline.contacts), len(timeline.follow_ups),
-            len(timeline.pauses)] == [1, 1, 1, 1]
+    assert [c.kind for c in timeline.first_communications] == ["acknowledgement"]
+    assert timeline.follow_up is not None
+    assert timeline.follow_up_touch == timeline.last_touch
+    assert timeline.last_touch is not None
+    assert timeline.last_touch.seq == complaint.seq - 2  # the contact, before its review
+    assert len(timeline.pauses) == 1
     assert timeline.pauses[0].end is not None
     for days in (0, 1, 3, 30, 90):
         at = clock_.now + timedelta(days=days)

@@ -75,6 +75,7 @@ from complaintflow import (
     Stage,
     StartContact,
     ThankCustomer,
+    Touch,
     VerifyCustomer,
     Withdraw,
     stage_commands,
@@ -445,14 +446,20 @@ def test_record_communication_in_every_stage(stage: Stage) -> None:
                    clock, stage, "communication_recorded")
     first = Communication(seq=after.seq, at=clock.now.astimezone(UTC),
                           kind=CommunicationKind.ACKNOWLEDGEMENT, channel="email")
-    assert after.timeline.communications == (first,)
+    assert after.timeline.first_communications == (first,)
+    assert after.timeline.last_touch == Touch(seq=first.seq, at=first.at)
     after = accept(after, RecordCommunication(kind=CommunicationKind.FINAL_RESPONSE,
                                               channel="letter", summary="refund of 40 GBP"),
                    clock, stage, "communication_recorded")
-    assert after.timeline.communications == (first, Communication(
+    assert after.timeline.first_communications == (first, Communication(
         seq=after.seq, at=clock.now.astimezone(UTC), kind=CommunicationKind.FINAL_RESPONSE,
         channel="letter", summary="refund of 40 GBP"))
-    assert after.timeline.communications[1].at.utcoffset() == timedelta(0)
+    assert after.timeline.first_communications[1].at.utcoffset() == timedelta(0)
+    # a second acknowledgement stays in the log; the clocks keep the first of each kind
+    again = accept(after, RecordCommunication(kind="acknowledgement", channel="phone"),
+                   clock, stage, "communication_recorded")
+    assert again.timeline.first_communications == after.timeline.first_communications
+    assert again.timeline.last_touch == Touch(seq=again.seq, at=clock.now.astimezone(UTC))
 
 
 @pytest.mark.parametrize(("arguments", "argument"), [

@@ -42,7 +42,6 @@ from ._values.parts import (
     Compensation,
     Concern,
     Contact,
-    ContactRecord,
     Customer,
     Escalation,
     Feedback,
@@ -54,6 +53,7 @@ from ._values.parts import (
     Receipt,
     RootCause,
     Timeline,
+    Touch,
 )
 from ._values.reasons import Reason
 from .commands import *  # noqa: F403  (every command class, Command, AnyCommand, COMMAND_TYPES)
@@ -95,7 +95,6 @@ __all__ = [
     "Concern",
     "ConcernStatus",
     "Contact",
-    "ContactRecord",
     "Customer",
     "CustomerResponse",
     "DateSpan",
@@ -127,6 +126,7 @@ __all__ = [
     "Stage",
     "StopWhen",
     "Timeline",
+    "Touch",
     "Unit",
     "__version__",
     "apply_json",

@@ -1,10 +1,12 @@
 """Evaluate a complaint's clocks at a given time: :func:`deadlines`.
 
-Nothing here runs when a command is applied: the complaint keeps the histories the clocks
-need (its ``timeline``: communications, contacts, follow-ups, pause intervals, when the
-stage last changed),
-and a clock is computed from them, lazily, when a host asks. Only what happened at or
-before ``at`` counts, so a clock can be evaluated at any past time too.
+Nothing here runs when a command is applied: the complaint keeps the state the clocks
+need (its ``timeline``: the first communication of each kind, the latest follow-up and
+touches, the pause intervals, when the stage last changed), bounded however long its log
+grows, and a clock is computed from it, lazily, when a host asks. Only what happened at or
+before ``at`` counts. The evaluation is exact at or after the complaint's last change; for
+an earlier time, evaluate the complaint as it stood then (``Complaint.from_events(log,
+as_of=at)``).
 """
 
 from __future__ import annotations
@@ -261,16 +263,31 @@ def _left(complaint: ClockSubject, at: datetime, since: datetime) -> bool:
             and complaint.outcome in _ENDED_BY_LEAVING)
 
 
+HISTORY_NOT_KEPT = "history_not_kept"
+
+
+def _history_needed(complaint: ClockSubject, rule: ClockRule, at: datetime, what: str,
+                    when: datetime) -> None:
+    """Refuse a clock whose input at ``at`` the complaint no longer keeps: it holds state,
+    not history, exact at or after its last change."""
+    raise InvalidValueError(
+        f"the {rule.name} clock at {at.isoformat()} needs history the complaint does not keep "
+        f"({what} {when.isoformat()}): evaluate it on the complaint as it stood then, "
+        "deadlines(Complaint.from_events(log, as_of=at), at=at)", argument="at",
+        code=HISTORY_NOT_KEPT)
+
+
 def _deadline(complaint: ClockSubject, regime: Regime, rule: ClockRule, at: datetime,
               met: Callable[[str], bool]) -> ClockStatus:
-    sent = [c for c in complaint.timeline.communications if c.at <= at]
+    # the first communication of each kind sent by `at`: any of a kind was sent by then
+    # exactly when the first was, so the kept firsts answer for any time
+    sent = [c for c in complaint.timeline.first_communications if c.at <= at]
     if rule.applies_after and not any(c.kind in rule.applies_after for c in sent):
         return _not_applicable(regime, rule, at)
     if any(met(name) for name in rule.unless_met):
         return _not_applicable(regime, rule, at)
-    first: dict[CommunicationKind, tuple[datetime, int]] = {}
-    for communication in sent:
-        first.setdefault(communication.kind, (communication.at, communication.seq))
+    first: dict[CommunicationKind, tuple[datetime, int]] = {
+        communication.kind: (communication.at, communication.seq) for communication in sent}
     stopped_at: datetime | None = None
     stopped_by: tuple[int, ...] = ()
     for condition in rule.stop_on:
@@ -297,14 +314,17 @@ def _deadline(complaint: ClockSubject, regime: Regime, rule: ClockRule, at: date
 
 def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
                   at: datetime) -> ClockStatus:
-    scheduled = [f for f in complaint.timeline.follow_ups if f.scheduled_at <= at]
-    if not scheduled:
+    timeline = complaint.timeline
+    follow_up = timeline.follow_up
+    if follow_up is None:
         return _not_applicable(regime, rule, at)
-    follow_up = scheduled[-1]
+    if at < follow_up.scheduled_at:
+        _history_needed(complaint, rule, at, "its latest follow-up was scheduled",
+                        follow_up.scheduled_at)
     start = follow_up.scheduled_at
-    touches = [(c.at, c.seq) for c in complaint.timeline.contacts if start <= c.at <= at]
-    touches += [(c.at, c.seq) for c in complaint.timeline.communications if start <= c.at <= at]
-    stopped_at, stop_seq = min(touches) if touches else (None, None)
+    touch = timeline.follow_up_touch
+    stopped_at, stop_seq = (touch.at, touch.seq) if touch is not None and touch.at <= at else (
+        None, None)
     closed_at = complaint.closed_at
     if stopped_at is None and closed_at is not None and start <= closed_at <= at:
         return _not_applicable(regime, rule, at)
@@ -330,10 +350,12 @@ def _keep_in_loop(complaint: ClockSubject, regime: Regime, rule: ClockRule,
         return _not_applicable(regime, rule, at)
     start: datetime = since
     started_by: int | None = None
-    touches = [(c.at, c.seq) for c in complaint.timeline.contacts if since <= c.at <= at]
-    touches += [(c.at, c.seq) for c in complaint.timeline.communications if since <= c.at <= at]
-    if touches:
-        start, started_by = max(touches)
+    touch = complaint.timeline.last_touch
+    if touch is not None and touch.at > at:
+        _history_needed(complaint, rule, at, "its latest contact or communication was",
+                        touch.at)
+    if touch is not None and touch.at >= since:
+        start, started_by = touch.at, touch.seq
     assert rule.limit is not None  # a keep-in-loop clock has a limit (checked by ClockRule)
     calendar = regime.calendar
     due = due_after(calendar, start, rule.limit)
@@ -386,6 +408,15 @@ def deadlines(complaint: ClockSubject, *, at: datetime) -> tuple[ClockStatus, ..
 
     In the order of the policy's regimes and of each regime's clocks. Only what happened at
     or before ``at`` counts. Raises :class:`InvalidValueError` for a naive ``at``.
+
+    Exact for any ``at`` at or after the complaint's last change (``updated_at``). The
+    complaint keeps state, not history: for an earlier ``at``, the deadline clocks (every
+    regulator's, and ``first_response``) still read what they need, the first
+    communication of each kind and the pauses, but the stage and the outcome are those of
+    the last change; a ``next_contact`` or ``keep_in_loop`` clock that needs a follow-up or
+    a contact the complaint no longer keeps raises :class:`InvalidValueError` (code
+    ``history_not_kept``). For an exact answer at any time, evaluate the complaint as it
+    stood then: ``deadlines(Complaint.from_events(log, as_of=at), at=at)``.
     """
     try:
         regimes, received_at = complaint.policy.regimes, complaint.received_at

@@ -157,15 +157,38 @@ class Complaint:
         return None
 
     @classmethod
-    def from_events(cls, events: Iterable[Event]) -> Complaint:
-        """Rebuild a complaint by folding its events, starting with ``complaint_opened``."""
-        log = checked(events)
-        first = next(log)
-        assert isinstance(first, ComplaintOpened)  # checked() starts with one
-        complaint = _opened(first)
-        for event in log:
+    def from_events(cls, events: Iterable[Event], *,
+                    as_of: datetime | None = None) -> Complaint:
+        """Rebuild a complaint by folding its events, starting with ``complaint_opened``.
+
+        With ``as_of``, the complaint as it stood then: the events at or before ``as_of``
+        only (the rest of the log is not read). The log must have begun by then. Cost:
+        O(events), whatever they are.
+        """
+        return fold_log(checked(events), as_of=as_of)
+
+
+def fold_log(log: Iterable[AnyEvent], *, as_of: datetime | None = None) -> Complaint:
+    """:meth:`Complaint.from_events` of a log already checked (``checked()``, in UTC)."""
+    events = iter(log)
+    first = next(events, None)
+    if not isinstance(first, ComplaintOpened):
+        raise InvalidValueError("an event log must start with a complaint_opened event",
+                                argument="events")
+    complaint = _opened(first)
+    if as_of is None:
+        for event in events:
             complaint = fold(complaint, event)
         return complaint
+    until = utc(as_of, "as_of")
+    if until < first.at:
+        raise InvalidValueError(f"as_of ({until.isoformat()}) is before the complaint was "
+                                f"opened ({first.at.isoformat()})", argument="as_of")
+    for event in events:
+        if event.at > until:
+            break
+        complaint = fold(complaint, event)
+    return complaint
 
 
 @frozen

@@ -170,9 +170,46 @@ def _receipt_1_to_2(receipt: Data) -> Data:
     return {**receipt, "fingerprint": None}
 
 
+def _touch(item: Data) -> Data:
+    return {"seq": item.get("seq"), "at": item.get("at")}
+
+
+def _seq_of(item: object) -> int:
+    seq = item.get("seq") if isinstance(item, dict) else None
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else -1
+
+
+def _timeline_1_to_2(timeline: Data) -> Data:
+    """Version 1 kept every communication, contact and follow-up; version 2 keeps what the
+    clocks need of them (the first communication of each kind, the latest follow-up, the
+    first touch after it and the latest touch), which version 1's lists tell exactly."""
+    lifted = {key: value for key, value in timeline.items()
+              if key not in ("communications", "contacts", "follow_ups")}
+    sent = timeline.get("communications")
+    contacts = timeline.get("contacts")
+    follow_ups = timeline.get("follow_ups")
+    if not (isinstance(sent, list) and isinstance(contacts, list)
+            and isinstance(follow_ups, list)):
+        return timeline  # the loader names what is wrong
+    firsts: dict[object, Data] = {}
+    for item in sorted(sent, key=_seq_of):
+        if isinstance(item, dict):
+            firsts.setdefault(item.get("kind"), item)
+    lifted["first_communications"] = list(firsts.values())
+    touches = sorted((t for t in [*sent, *contacts] if isinstance(t, dict)), key=_seq_of)
+    follow_up = max(follow_ups, key=_seq_of) if follow_ups else None
+    lifted["follow_up"] = follow_up
+    after = [t for t in touches if follow_up is not None and _seq_of(t) > _seq_of(follow_up)]
+    lifted["follow_up_touch"] = _touch(after[0]) if after else None
+    lifted["last_touch"] = _touch(touches[-1]) if touches else None
+    return lifted
+
+
 def _snapshot_1_to_2(snapshot: Data) -> Data:
     if isinstance(snapshot.get("policy"), dict):  # else the loader names what is wrong
         snapshot["policy"] = policy_1_to_2(snapshot["policy"])
+    if isinstance(snapshot.get("timeline"), dict):
+        snapshot["timeline"] = _timeline_1_to_2(snapshot["timeline"])
     _lift_each(snapshot, "receipts", _receipt_1_to_2)
     _lift_each(snapshot, "compensations", _compensation_1_to_2)
     _lift_each(snapshot, "escalations", _escalation_1_to_2)
