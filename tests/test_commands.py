@@ -22,6 +22,7 @@ from complaintflow import (
     Assignment,
     BeginRecap,
     BeginResponse,
+    Classify,
     Close,
     CommandRejected,
     Communication,
@@ -58,9 +59,12 @@ from complaintflow import (
     Prioritize,
     Recap,
     RecordCommunication,
+    RecordDecision,
     RecordFeedback,
     RecordPreventiveAction,
+    RecordRedress,
     RecordRootCause,
+    RecordVulnerability,
     Refer,
     Rejection,
     RejectRestatement,
@@ -149,6 +153,10 @@ TABLE: dict[str, frozenset[Stage]] = {
     "record_preventive_action": ANY,
     "record_feedback": _only(Stage.CLOSED),
     "record_communication": ANY,
+    "classify": ANY,
+    "record_decision": ANY,
+    "record_redress": ANY,
+    "record_vulnerability": ANY,
 }
 
 FAR = T0 + timedelta(days=400)
@@ -198,6 +206,10 @@ SAMPLES: dict[str, AnyCommand] = {
     "record_feedback": RecordFeedback(score=4),
     "record_communication": RecordCommunication(kind=CommunicationKind.FINAL_RESPONSE,
                                                 channel="letter"),
+    "classify": Classify(product="current_account", cause="charges"),
+    "record_decision": RecordDecision(decision="partly_upheld"),
+    "record_redress": RecordRedress(kind="interest", amount="4.20", currency="GBP"),
+    "record_vulnerability": RecordVulnerability(drivers=["capability"]),
 }
 
 # --- builders and helpers ---------------------------------------------------------------
@@ -1133,7 +1145,8 @@ def test_allowed_commands_before_the_review() -> None:
     assert set(unreviewed(clock).allowed_commands()) == {
         "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent", "assign",
         "escalate", "withdraw", "record_root_cause", "record_preventive_action",
-        "record_communication",
+        "record_communication", "classify", "record_decision", "record_redress",
+        "record_vulnerability",
     }
 
 

@@ -29,15 +29,19 @@ from ._values.enums import (
     CommunicationKind,
     ConcernStatus,
     CustomerResponse,
+    Decision,
     Outcome,
     Owner,
+    RedressKind,
     Severity,
     Stage,
+    VulnerabilityDriver,
 )
 from ._values.errors import ComplaintflowError, InvalidValueError, Problem, SnapshotError
 from ._values.parts import (
     ActionItem,
     Assignment,
+    Classification,
     Communication,
     Compensation,
     Concern,
@@ -51,11 +55,13 @@ from ._values.parts import (
     PauseInterval,
     PreventiveAction,
     Receipt,
+    Redress,
     RootCause,
     Timeline,
     Touch,
 )
 from ._values.reasons import Reason
+from ._values.taxonomy import Category, Taxonomy
 from .commands import *  # noqa: F403  (every command class, Command, AnyCommand, COMMAND_TYPES)
 from .events import EVENT_TYPES, AnyEvent, Event
 
@@ -82,6 +88,8 @@ __all__ = [
     "AsicComplaintType",
     "Assignment",
     "BusinessCalendar",
+    "Category",
+    "Classification",
     "ClockKind",
     "ClockRule",
     "ClockState",
@@ -99,6 +107,7 @@ __all__ = [
     "CustomerResponse",
     "DateSpan",
     "DayEnd",
+    "Decision",
     "Escalation",
     "Event",
     "Feedback",
@@ -117,6 +126,8 @@ __all__ = [
     "Problem",
     "Reason",
     "Receipt",
+    "Redress",
+    "RedressKind",
     "Regime",
     "Rejection",
     "Result",
@@ -125,9 +136,11 @@ __all__ = [
     "SnapshotError",
     "Stage",
     "StopWhen",
+    "Taxonomy",
     "Timeline",
     "Touch",
     "Unit",
+    "VulnerabilityDriver",
     "__version__",
     "apply_json",
     "asic_rg271",

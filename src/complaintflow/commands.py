@@ -24,11 +24,22 @@ from ._values.checks import (
     to_communication_kind,
     to_customer_response,
     to_decimal,
+    to_decision,
+    to_drivers,
     to_owner,
+    to_redress_kind,
     to_severity,
     valid_amount,
 )
-from ._values.enums import CommunicationKind, CustomerResponse, Owner, Severity
+from ._values.enums import (
+    CommunicationKind,
+    CustomerResponse,
+    Decision,
+    Owner,
+    RedressKind,
+    Severity,
+    VulnerabilityDriver,
+)
 from ._values.errors import InvalidValueError
 
 
@@ -38,6 +49,15 @@ def _amount(value: Decimal | int | str | None) -> Decimal | None:
 
 def _authority_limit(value: Decimal | int | str | None) -> Decimal | None:
     return None if value is None else to_decimal(value, "authority_limit")
+
+
+def _redress_amount(value: Decimal | int | str) -> Decimal:
+    return to_decimal(value, "amount")
+
+
+def _positive_amount(_: object, attribute: object, value: Decimal) -> None:
+    if not value.is_finite() or value <= 0:
+        raise InvalidValueError("amount must be a decimal amount above zero", argument="amount")
 
 
 def _order(value: Iterable[str]) -> tuple[str, ...]:
@@ -443,12 +463,15 @@ class Withdraw(Command):
 @final
 @frozen(kw_only=True)
 class RecordRootCause(Command):
-    """Why it went wrong (Evenson step 2; best practice 5)."""
+    """Why it went wrong (Evenson step 2; best practice 5, DISP 1.3.3R); with
+    ``vulnerability_failure``, the complaint was caused by a failure to consider or respond
+    to the customer's vulnerability."""
 
     command: ClassVar[str] = "record_root_cause"
     category: str = field(validator=non_blank)
     description: str = field(validator=non_blank)
     company_at_fault: bool = field(validator=flag)
+    vulnerability_failure: bool = field(default=False, validator=flag)
 
 
 @final
@@ -484,6 +507,55 @@ class RecordCommunication(Command):
     summary: str | None = field(default=None, validator=optional_non_blank)
 
 
+# --- what the complaint returns count (every stage) ------------------------------------
+
+
+@final
+@frozen(kw_only=True)
+class Classify(Command):
+    """File the complaint under a ``product`` (or service) and a ``cause`` (category codes
+    of the policy's taxonomy, when it has one), and the ``channel`` it came in by; doing it
+    again replaces them."""
+
+    command: ClassVar[str] = "classify"
+    product: str = field(validator=non_blank)
+    cause: str = field(validator=non_blank)
+    channel: str | None = field(default=None, validator=optional_non_blank)
+
+
+@final
+@frozen(kw_only=True)
+class RecordDecision(Command):
+    """The firm's decision on the complaint: ``upheld``, ``partly_upheld`` or
+    ``not_upheld``; a later decision replaces it."""
+
+    command: ClassVar[str] = "record_decision"
+    decision: Decision = field(converter=to_decision)
+
+
+@final
+@frozen(kw_only=True)
+class RecordRedress(Command):
+    """Redress paid to the customer: what for (``kind``) and how much, in ``currency`` (by
+    default the policy's, when its limits name one currency). An amount above zero."""
+
+    command: ClassVar[str] = "record_redress"
+    kind: RedressKind = field(converter=to_redress_kind)
+    amount: Decimal = field(converter=_redress_amount, validator=_positive_amount)
+    currency: str | None = field(default=None, validator=optional_currency)
+
+
+@final
+@frozen(kw_only=True)
+class RecordVulnerability(Command):
+    """The customer is in vulnerable circumstances, by the FCA's drivers (``health``,
+    ``life_events``, ``resilience``, ``capability``), however it was disclosed; the drivers
+    only, never the details. Drivers recorded later are added."""
+
+    command: ClassVar[str] = "record_vulnerability"
+    drivers: tuple[VulnerabilityDriver, ...] = field(converter=to_drivers)
+
+
 AnyCommand = (
     VerifyCustomer | Refer | Assign | HearConcern | RestateConcern | ConfirmConcern |
     RejectRestatement | NoMoreConcerns | Prioritize | AssessImpact | ConfirmImpact |
@@ -491,7 +563,8 @@ AnyCommand = (
     MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
     ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
     Reopen | Apologize | ExpressEmpathy | LetVent | Escalate | Withdraw | RecordRootCause |
-    RecordPreventiveAction | RecordFeedback | RecordCommunication
+    RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify | RecordDecision |
+    RecordRedress | RecordVulnerability
 )
 """Every command class; the workflow handles each of them."""
 
@@ -506,6 +579,7 @@ __all__ = [
     "Assign",
     "BeginRecap",
     "BeginResponse",
+    "Classify",
     "Close",
     "Command",
     "CompleteAction",
@@ -525,9 +599,12 @@ __all__ = [
     "Prioritize",
     "Recap",
     "RecordCommunication",
+    "RecordDecision",
     "RecordFeedback",
     "RecordPreventiveAction",
+    "RecordRedress",
     "RecordRootCause",
+    "RecordVulnerability",
     "Refer",
     "RejectRestatement",
     "Reopen",

@@ -14,6 +14,7 @@ from .._values.errors import InvalidValueError
 from .._values.parts import (
     ActionItem,
     Assignment,
+    Classification,
     Compensation,
     Concern,
     Contact,
@@ -33,6 +34,7 @@ from .policy import Policy
 from .rejection import CommandRejected, Rejection
 
 _NO_TIMELINE = Timeline()
+_NO_CLASSIFICATION = Classification()
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -67,15 +69,25 @@ class Complaint:
     thanked: bool = False
     outcome: Outcome | None = None
     closed_at: datetime | None = None
-    root_causes: tuple[RootCause, ...] = ()
-    preventive_actions: tuple[PreventiveAction, ...] = ()
+    # what the returns count, and what was learnt (root causes, preventive actions)
+    classification: Classification = _NO_CLASSIFICATION
     feedback: Feedback | None = None
     receipts: tuple[Receipt, ...] = ()
-    # what the clocks read (see deadlines()); one field, so that a fresh complaint keeps
-    # CPython's compact shared-key instance dict (it holds at most 30 keys)
+    # what the clocks read (see deadlines()); sub-records, so that a fresh complaint keeps
+    # CPython's compact shared-key instance dict (at most 29 fields: see test_workflow)
     timeline: Timeline = _NO_TIMELINE
 
     # --- queries --------------------------------------------------------------------------
+
+    @property
+    def root_causes(self) -> tuple[RootCause, ...]:
+        """Why it went wrong, as recorded (``classification.root_causes``)."""
+        return self.classification.root_causes
+
+    @property
+    def preventive_actions(self) -> tuple[PreventiveAction, ...]:
+        """What will stop it happening again (``classification.preventive_actions``)."""
+        return self.classification.preventive_actions
 
     def concern(self, concern_id: str) -> Concern | None:
         """The concern with this id, or ``None``."""

@@ -163,6 +163,7 @@ def policy_1_to_2(policy: Data) -> Data:
         limit = _fixed(lifted.pop("agent_authority_limit"))
         lifted["authority_limits"] = [{"currency": _V1_CURRENCY, "amount": limit}]
     _lift_each(lifted, "regimes", _regime_1_to_2)
+    lifted.setdefault("taxonomy", None)
     return lifted
 
 
@@ -205,9 +206,29 @@ def _timeline_1_to_2(timeline: Data) -> Data:
     return lifted
 
 
+def _root_cause_1_to_2(cause: Data) -> Data:
+    """Version 1 knew nothing of vulnerability: no root cause was flagged."""
+    return {**cause, "vulnerability_failure": False}
+
+
+def _classification_1_to_2(snapshot: Data) -> None:
+    """Version 1 kept the root causes and preventive actions on the complaint; version 2
+    keeps them with what the returns count, of which version 1 recorded nothing."""
+    causes = snapshot.pop("root_causes", None)
+    if isinstance(causes, list):
+        causes = [_root_cause_1_to_2(c) if isinstance(c, dict) else c for c in causes]
+    actions = snapshot.pop("preventive_actions", None)
+    if causes is None and actions is None:
+        return  # the loader names the missing fields
+    snapshot["classification"] = {
+        "product": None, "cause": None, "channel": None, "decision": None, "redress": [],
+        "vulnerability": [], "root_causes": causes, "preventive_actions": actions}
+
+
 def _snapshot_1_to_2(snapshot: Data) -> Data:
     if isinstance(snapshot.get("policy"), dict):  # else the loader names what is wrong
         snapshot["policy"] = policy_1_to_2(snapshot["policy"])
+    _classification_1_to_2(snapshot)
     if isinstance(snapshot.get("timeline"), dict):
         snapshot["timeline"] = _timeline_1_to_2(snapshot["timeline"])
     _lift_each(snapshot, "receipts", _receipt_1_to_2)
@@ -224,6 +245,8 @@ def _event_1_to_2(event: Data) -> Data:
         event = _compensation_1_to_2(event)
     elif event.get("type") == "escalated":
         event = _escalation_1_to_2(event)
+    elif event.get("type") == "root_cause_recorded":
+        event = _root_cause_1_to_2(event)
     return event
 
 

@@ -12,7 +12,15 @@ from typing import Any, TypeVar
 from attrs import field, frozen
 
 from .checks import currency, non_blank, optional_non_blank, to_decimal, valid_amount
-from .enums import CommunicationKind, ConcernStatus, Owner, Severity
+from .enums import (
+    CommunicationKind,
+    ConcernStatus,
+    Decision,
+    Owner,
+    RedressKind,
+    Severity,
+    VulnerabilityDriver,
+)
 
 _T = TypeVar("_T")
 
@@ -156,11 +164,14 @@ class Contact:
 
 @frozen
 class RootCause:
-    """Why it went wrong, and whether the company was at fault (Evenson step 2)."""
+    """Why it went wrong, and whether the company was at fault (Evenson step 2);
+    ``vulnerability_failure``: the complaint was caused by a failure to consider or to
+    respond to the customer's vulnerability (the FCA's second vulnerability count)."""
 
     category: str
     description: str
     company_at_fault: bool
+    vulnerability_failure: bool = False
 
 
 @frozen
@@ -169,6 +180,41 @@ class PreventiveAction:
 
     description: str
     owner: str
+
+
+@frozen(kw_only=True)
+class Redress:
+    """Redress paid to the customer (``record_redress``): what for, how much, when."""
+
+    seq: int
+    at: datetime
+    kind: RedressKind
+    amount: Decimal
+    currency: str
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class Classification:
+    """What the complaint returns need of a complaint, without personal data: the
+    ``product`` and ``cause`` codes it is filed under and the ``channel`` it came in by
+    (``classify``), the firm's ``decision``, the ``redress`` paid, the ``vulnerability``
+    drivers identified (the drivers only, never the details), and what was learnt: the
+    root causes and the preventive actions."""
+
+    product: str | None = None
+    cause: str | None = None
+    channel: str | None = None
+    decision: Decision | None = None
+    redress: tuple[Redress, ...] = ()
+    vulnerability: tuple[VulnerabilityDriver, ...] = ()
+    root_causes: tuple[RootCause, ...] = ()
+    preventive_actions: tuple[PreventiveAction, ...] = ()
+
+    @property
+    def vulnerability_failure(self) -> bool:
+        """Whether a root cause says the complaint came from a failure to consider or to
+        respond to the customer's vulnerability."""
+        return any(cause.vulnerability_failure for cause in self.root_causes)
 
 
 @frozen
