@@ -1,4 +1,4 @@
-"""The ``complaintflow`` command line: ``demo``, ``audit`` and ``verify``."""
+"""The ``complaintflow`` command line: ``demo``, ``audit``, ``verify`` and ``report``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+
+from . import report
 
 # the names of complaintflow.audit.AUDIT_POLICIES, kept here so that --help imports nothing
 _AUDIT_POLICY_NAMES = ("default", "strict", "lenient")
@@ -44,7 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     source.add_argument("--db", metavar="PATH", help="a SQLite store, snapshots included")
     verify.add_argument("--keys", metavar="FILE",
                         help="a JSON object of key ids to hex secrets, for a keyed chain")
+    report.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "report":
+        return report.run(args, stdout=sys.stdout, stderr=sys.stderr)
     if args.command == "verify":
         from .verify import run as run_verify
 

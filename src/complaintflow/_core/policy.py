@@ -88,8 +88,9 @@ class Policy:
     such as :func:`fca_disp`, or the host's :func:`service_clocks`); :func:`deadlines`
     evaluates them. None by default.
     ``taxonomy``: the product and cause categories ``classify`` accepts (a
-    :class:`~complaintflow.Taxonomy`); without one, any code is accepted and the returns
-    list the codes they do not know.
+    :class:`~complaintflow.Taxonomy`, such as
+    :data:`~complaintflow.reports.FCA_DISP1_ANNEX1`); without one, any code is accepted
+    and the returns list the codes they do not know.
     """
 
     apology_before_response: bool = field(default=True, validator=flag)
