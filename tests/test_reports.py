@@ -12,12 +12,14 @@ import io
 import json
 import struct
 import xml.etree.ElementTree as ElementTree
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from complaintflow import ComplaintflowError, InvalidValueError, Money, dump_event
 from complaintflow.events import Event
@@ -38,7 +40,7 @@ from complaintflow.reports import (
     write_report_csv,
 )
 
-from .report_logs import LONDON, logs, specs
+from .report_logs import LONDON, Round, Spec, at, build, logs, specs
 
 H1 = ReportingPeriod.parse("2027H1", time_zone="Europe/London")
 LOGS = logs()
@@ -385,3 +387,57 @@ def test_events_of_other_kinds_change_no_figure() -> None:
     broken: list[Event] = [LOGS[1][0], LOGS[1][2]]  # a gap in seq
     with pytest.raises(InvalidValueError, match="expected 2"):
         fca_return([broken], period=H1)
+
+
+# --- properties --------------------------------------------------------------------------
+
+
+@st.composite
+def complaint_specs(draw: st.DrawFn, number: int) -> Spec:
+    received = at(date(2026, 11, 2) + timedelta(days=draw(st.integers(0, 300))))
+    rounds: list[Round] = []
+    when = received
+    for index in range(draw(st.integers(0, 3))):
+        reopened = None
+        if index:
+            reopened = when + timedelta(days=draw(st.integers(1, 40)))
+            when = reopened
+        closed = when + timedelta(days=draw(st.integers(0, 90)), hours=1)
+        rounds.append(Round(closed=closed, reopened=reopened,
+                            decision=draw(st.sampled_from([None, "upheld", "not_upheld",
+                                                           "partly_upheld"])),
+                            redress=draw(st.sampled_from([None, "12.50"]))))
+        when = closed
+    if draw(st.booleans()):
+        rounds.append(Round(reopened=when + timedelta(days=1)) if rounds else Round())
+    return Spec(complaint_id=f"H{number}", received=received,
+                product=draw(st.sampled_from(["current_account", "mortgage", None])),
+                cause="general_admin_customer_service",
+                rounds=rounds or [Round()],
+                drivers=draw(st.sampled_from([(), ("health",), ("capability", "health")])))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=6).flatmap(
+    lambda seeds: st.tuples(*(complaint_specs(n) for n in range(len(seeds))))))
+def test_every_cell_of_a_return_adds_up(specs_: tuple[Spec, ...]) -> None:
+    """In every cell and in the total: what was open, plus what came and came back, less
+    what closed, is what is open at the end; every closing is in one band and has one
+    decision; and the cells add up to the total."""
+    logs_ = [build(spec) for spec in specs_]
+    report = fca_return(logs_, period=H1)
+    counts = [name for name in EXPECTED_TOTAL if name != "redress"]
+    for cell in (*report.cells, report.total):
+        assert (cell.outstanding_at_start + cell.opened + cell.reopened - cell.closed
+                == cell.outstanding_at_end)
+        assert cell.closed == (cell.closed_within_3_business_days
+                               + cell.closed_after_3_business_days_within_8_weeks
+                               + cell.closed_after_8_weeks)
+        assert cell.closed == (cell.upheld + cell.partly_upheld + cell.not_upheld
+                               + cell.no_decision)
+        assert cell.vulnerable <= cell.opened
+    for name in counts:
+        assert getattr(report.total, name) == sum(getattr(c, name) for c in report.cells)
+    # ASIC's scope leaves out a complaint closed before the period and reopened in it
+    records = list(asic_idr_records(logs_, period=H1))
+    assert sum(r.status == "open" for r in records) <= report.total.outstanding_at_end
