@@ -21,7 +21,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from complaintflow import ComplaintflowError, InvalidValueError, Money, dump_event
+from complaintflow import (
+    ComplaintflowError,
+    InvalidValueError,
+    Money,
+    Outcome,
+    Policy,
+    dump_event,
+)
 from complaintflow.events import Event
 from complaintflow.reports import (
     FCA_DISP1_ANNEX1,
@@ -39,6 +46,7 @@ from complaintflow.reports import (
     trend_chart,
     write_report_csv,
 )
+from complaintflow.reports._facts import Closure, Facts
 
 from .report_logs import LONDON, Round, Spec, at, build, logs, specs
 
@@ -351,7 +359,6 @@ def test_the_outputs_hold_the_figures() -> None:
 
 
 def test_the_trend_chart_is_a_valid_svg_of_the_expected_size(tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
     path = trend_chart(complaint_trends(LOGS, period=H1), tmp_path / "trends.svg")
     root = ElementTree.parse(path).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -360,7 +367,6 @@ def test_the_trend_chart_is_a_valid_svg_of_the_expected_size(tmp_path: Path) -> 
 
 
 def test_the_trend_chart_is_a_valid_png_of_the_expected_size(tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
     path = trend_chart(complaint_trends(LOGS, period=H1), tmp_path / "trends.png")
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -387,6 +393,25 @@ def test_events_of_other_kinds_change_no_figure() -> None:
     broken: list[Event] = [LOGS[1][0], LOGS[1][2]]  # a gap in seq
     with pytest.raises(InvalidValueError, match="expected 2"):
         fca_return([broken], period=H1)
+
+
+
+def test_a_complaint_closed_and_reopened_at_one_instant_is_open() -> None:
+    """Closings and reopenings that share an instant count in the log's order."""
+    received = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    same = datetime(2026, 12, 2, 10, 0, tzinfo=timezone.utc)
+    closure = Closure(at=same, round_start=received, decision=None, outcome=Outcome.RESOLVED)
+    after = same + timedelta(seconds=1)
+    facts = Facts(complaint_id="CMP-1", received_at=received, policy=Policy(),
+                  closures=[closure], reopens=[same])
+    assert facts.open_at(after)
+    assert facts.is_open
+    facts.closures.append(Closure(at=same, round_start=same, decision=None,
+                                  outcome=Outcome.RESOLVED))
+    assert not facts.open_at(after)
+    assert not facts.is_open
+    assert facts.open_at(same)
+    assert not facts.open_at(received)
 
 
 # --- properties --------------------------------------------------------------------------

@@ -77,9 +77,10 @@ class Facts:
         not closed by then, or reopened since)."""
         if self.received_at >= at:
             return False
-        changes = [(c.at, False) for c in self.closures if c.at < at]
-        changes += [(t, True) for t in self.reopens if t < at]
-        return max(changes, key=lambda change: change[0])[1] if changes else True
+        # Closings and reopenings alternate in the log, whose times never go back, so those
+        # before ``at`` are a prefix of it (even when several share one instant).
+        closed = sum(1 for closure in self.closures if closure.at < at)
+        return closed == sum(1 for reopened in self.reopens if reopened < at)
 
     @property
     def is_open(self) -> bool:
