@@ -161,15 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     for holidays in HOLIDAYS:
         shared, distinct = per_call(holidays, number)
         print(f"  {holidays:>9,} {shared:>10.2f} {distinct:>16.2f}")
-    print(f"\n2. deadlines() of {count:,} complaints (s), by holidays in the calendar")
-    print(f"  {'holidays':>9} {'shared':>10} {'loaded':>10} {'ratio':>7} "
+    print("\n2. deadlines() of every complaint (s), by holidays in the calendar (at 10,000 "
+          "holidays, a tenth of the complaints: each snapshot carries them all)")
+    print(f"  {'holidays':>9} {'complaints':>11} {'shared':>10} {'loaded':>10} {'ratio':>7} "
           f"{'first pass, loaded':>19}")
     verdict = True
     for holidays in HOLIDAYS:
-        shared_s, loaded_s, first = clocks(holidays, count, repeats)
+        some = count if holidays < 10_000 else count // 10
+        shared_s, loaded_s, first = clocks(holidays, some, repeats)
         ratio = loaded_s / shared_s
-        print(f"  {holidays:>9,} {shared_s:>10.3f} {loaded_s:>10.3f} {ratio:>6.2f}x "
-              f"{first:>18.3f}")
+        print(f"  {holidays:>9,} {some:>11,} {shared_s:>10.3f} {loaded_s:>10.3f} "
+              f"{ratio:>6.2f}x {first:>18.3f}")
         if holidays == 1_000:
             verdict = ratio <= TARGET_RATIO
     print(f"\n  [{'PASS' if verdict else 'FAIL'}] loaded within {TARGET_RATIO}x of shared "
