@@ -87,7 +87,6 @@ def test_the_per_complaint_records(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_the_trends_table_and_chart(tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("matplotlib")
     chart = tmp_path / "trends.svg"
     status, out, err = run(capsys, str(export(tmp_path / "e.jsonl")), "--kind", "trends",
                            "--period", "2027H1", "--zone", "Europe/London", "--chart",
