@@ -52,7 +52,7 @@ exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
 # signature has no page of its own.
 nitpicky = True
 nitpick_ignore_regex = [
-    ("py:class", r"(datetime|decimal|collections\.abc|os|zoneinfo|typing)(\..+)?"),
+    ("py:class", r"(datetime|decimal|collections\.abc|os|pathlib|zoneinfo|typing)(\..+)?"),
     ("py:class", r"(Decimal|date|time|timedelta|datetime)"),
     ("py:class", r"complaintflow\.[\w.]*\._\w+\.[A-Z]"),  # TypeVars such as _trail.T
     ("py:class", r"(Server|mcp\..+)"),  # the mcp SDK's types (an extra, not documented here)

@@ -3,6 +3,7 @@ Schema (only from the schema: the generator knows nothing of the commands)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -85,7 +86,10 @@ def values(schema: Schema) -> st.SearchStrategy[object]:
             low, high = schema.get("minLength", 0), schema.get("maxLength", 200)
             text = (st.from_regex(schema["pattern"], fullmatch=True, alphabet=TEXT)
                     if "pattern" in schema else st.text(TEXT, min_size=low))
-            options.append(text.filter(_length_between(low, high)))
+            text = text.filter(_length_between(low, high))
+            if "not" in schema:  # the commands' only use: a pattern a value must not match
+                text = text.filter(_not_matching(re.compile(schema["not"]["pattern"])))
+            options.append(text)
         elif kind == "integer":
             options.append(st.integers(schema.get("minimum"), schema.get("maximum")))
         elif kind == "boolean":
@@ -98,6 +102,10 @@ def values(schema: Schema) -> st.SearchStrategy[object]:
         else:
             raise AssertionError(f"no strategy for {kind!r}")
     return st.one_of(options)
+
+
+def _not_matching(excluded: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda text: excluded.search(text) is None
 
 
 def _length_between(low: int, high: int) -> Callable[[str], bool]:

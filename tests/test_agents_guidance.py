@@ -7,6 +7,7 @@ import enum
 import json
 import typing
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -68,6 +69,13 @@ def built(name: str, ids: object = None) -> Command:
             given[field.name] = 3
         elif isinstance(hint, type) and issubclass(hint, enum.Enum):
             given[field.name] = list(hint)[-1]
+        elif hint is Decimal:
+            given[field.name] = Decimal("12.50")
+        elif typing.get_origin(hint) is tuple:
+            (member, _) = typing.get_args(hint)
+            given[field.name] = list(member)[-1:]
+        else:
+            raise AssertionError(f"no value for {name}'s {field.name}: teach built()")
     return cls(**given)
 
 

@@ -274,7 +274,7 @@ def test_what_a_strict_schema_says_only_in_words_is_still_checked() -> None:
     twice = {"description": "Refund the fee.", "owner": "agent",
              "due": "2026-03-09T09:00:00+00:00", "concern_ids": ["K1", "K1"]}
     assert validator("plan_action", True).is_valid(twice)
-    assert "No id twice." in strict["properties"]["concern_ids"]["description"]
+    assert "No item twice." in strict["properties"]["concern_ids"]["description"]
     assert bad_input({"command": "plan_action", **twice}) == ["invalid_argument"]
     long = {"text": "x" * (MAX_TEXT_LENGTH + 1)}
     assert validator("hear_concern", True).is_valid(long)

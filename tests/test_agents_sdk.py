@@ -3,8 +3,6 @@ Anthropic run in the examples), and the ``complaintflow mcp`` command line's opt
 
 from __future__ import annotations
 
-import argparse
-import io
 import json
 import sys
 from datetime import datetime, timedelta, timezone
@@ -17,7 +15,6 @@ from openai.types.responses import ResponseInputItemParam
 
 from complaintflow import open_complaint
 from complaintflow.__main__ import main
-from complaintflow._cli import mcp_server
 from complaintflow.agents import handle_tool_call, reply, tools
 from complaintflow.stores.memory import MemoryStore
 
@@ -102,24 +99,25 @@ def test_bad_options_exit_2_with_a_message(options: list[str], message: str,
 
 
 def test_without_the_mcp_package_it_says_what_to_install(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setitem(sys.modules, "mcp", None)  # as if not installed
-    err = io.StringIO()
-    args = argparse.Namespace(db=":memory:", deny=[], max_authority=[])
-    assert mcp_server.run(args, stderr=err) == 2
-    assert "pip install 'complaintflow[mcp]'" in err.getvalue()
+    assert main(["mcp", "--db", ":memory:"]) == 2
+    assert "pip install 'complaintflow[mcp]'" in capsys.readouterr().err
 
 
-def test_a_store_that_cannot_be_opened_exits_2(tmp_path: Any) -> None:
-    err = io.StringIO()
-    args = argparse.Namespace(db=str(tmp_path / "missing" / "c.db"), deny=[],
-                              max_authority=[])
-    assert mcp_server.run(args, stderr=err) == 2
-    assert "cannot open the SQLite store" in err.getvalue()
+@pytest.mark.parametrize("where", [["--db", "{tmp}/missing/c.db"],
+                                   ["--postgres", "host=/nonexistent dbname=none"]])
+def test_a_store_that_cannot_be_opened_exits_2(tmp_path: Any, where: list[str],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    options = [option.replace("{tmp}", str(tmp_path)) for option in where]
+    assert main(["mcp", *options]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("complaintflow mcp: ")
+    assert "Traceback" not in err
 
 
 def test_the_db_option_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["mcp"])
     assert exited.value.code == 2
-    assert "--db" in capsys.readouterr().err
+    assert "one of the arguments --db --postgres is required" in capsys.readouterr().err

@@ -153,6 +153,9 @@ def test_pausing_never_shortens_a_deadline(calendar: BusinessCalendar, received:
     assert paused.due_at is not None
     assert unpaused.due_at is not None
     assert paused.due_at >= unpaused.due_at
+    if unit in (Unit.CALENDAR_DAYS, Unit.BUSINESS_DAYS, Unit.WEEKS):
+        # a day-based limit ends at the end of a day, however a pause moved it
+        assert calendar.local(paused.due_at).time() == time(0)
     if paused.state is ClockState.PAUSED:
         assert any(p.start <= at and (p.end is None or p.end > at) for p in pauses)
     # a longer pause never brings the deadline forward

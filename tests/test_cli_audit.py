@@ -19,6 +19,7 @@ from complaintflow import Complaint, SnapshotError, dump_event, load_event
 from complaintflow import events as ev
 from complaintflow.__main__ import main
 from complaintflow._cli import audit as _cli
+from complaintflow._cli import exports
 from complaintflow.events import Event
 from complaintflow.stores.sqlite import SQLiteStore
 
@@ -176,7 +177,7 @@ class _Terminal(io.StringIO):
 @pytest.mark.parametrize("stream", [_Terminal, io.StringIO])
 def test_progress_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      stream: type[io.StringIO]) -> None:
-    monkeypatch.setattr(_cli, "PROGRESS_BYTES", 0)
+    monkeypatch.setattr(exports, "PROGRESS_BYTES", 0)
     path = export(tmp_path / "export.jsonl", [payroll_outage()] * 1)
     lines = path.read_text(encoding="utf-8").splitlines() * 1
     many = tmp_path / "many.jsonl"

@@ -22,6 +22,7 @@ from complaintflow import (
     Assignment,
     BeginRecap,
     BeginResponse,
+    Classify,
     Close,
     CommandRejected,
     Communication,
@@ -58,9 +59,12 @@ from complaintflow import (
     Prioritize,
     Recap,
     RecordCommunication,
+    RecordDecision,
     RecordFeedback,
     RecordPreventiveAction,
+    RecordRedress,
     RecordRootCause,
+    RecordVulnerability,
     Refer,
     Rejection,
     RejectRestatement,
@@ -75,6 +79,7 @@ from complaintflow import (
     Stage,
     StartContact,
     ThankCustomer,
+    Touch,
     VerifyCustomer,
     Withdraw,
     stage_commands,
@@ -148,6 +153,10 @@ TABLE: dict[str, frozenset[Stage]] = {
     "record_preventive_action": ANY,
     "record_feedback": _only(Stage.CLOSED),
     "record_communication": ANY,
+    "classify": ANY,
+    "record_decision": ANY,
+    "record_redress": ANY,
+    "record_vulnerability": ANY,
 }
 
 FAR = T0 + timedelta(days=400)
@@ -197,6 +206,10 @@ SAMPLES: dict[str, AnyCommand] = {
     "record_feedback": RecordFeedback(score=4),
     "record_communication": RecordCommunication(kind=CommunicationKind.FINAL_RESPONSE,
                                                 channel="letter"),
+    "classify": Classify(product="current_account", cause="charges"),
+    "record_decision": RecordDecision(decision="partly_upheld"),
+    "record_redress": RecordRedress(kind="interest", amount="4.20", currency="GBP"),
+    "record_vulnerability": RecordVulnerability(drivers=["capability"]),
 }
 
 # --- builders and helpers ---------------------------------------------------------------
@@ -445,14 +458,20 @@ def test_record_communication_in_every_stage(stage: Stage) -> None:
                    clock, stage, "communication_recorded")
     first = Communication(seq=after.seq, at=clock.now.astimezone(UTC),
                           kind=CommunicationKind.ACKNOWLEDGEMENT, channel="email")
-    assert after.timeline.communications == (first,)
+    assert after.timeline.first_communications == (first,)
+    assert after.timeline.last_touch == Touch(seq=first.seq, at=first.at)
     after = accept(after, RecordCommunication(kind=CommunicationKind.FINAL_RESPONSE,
                                               channel="letter", summary="refund of 40 GBP"),
                    clock, stage, "communication_recorded")
-    assert after.timeline.communications == (first, Communication(
+    assert after.timeline.first_communications == (first, Communication(
         seq=after.seq, at=clock.now.astimezone(UTC), kind=CommunicationKind.FINAL_RESPONSE,
         channel="letter", summary="refund of 40 GBP"))
-    assert after.timeline.communications[1].at.utcoffset() == timedelta(0)
+    assert after.timeline.first_communications[1].at.utcoffset() == timedelta(0)
+    # a second acknowledgement stays in the log; the clocks keep the first of each kind
+    again = accept(after, RecordCommunication(kind="acknowledgement", channel="phone"),
+                   clock, stage, "communication_recorded")
+    assert again.timeline.first_communications == after.timeline.first_communications
+    assert again.timeline.last_touch == Touch(seq=again.seq, at=clock.now.astimezone(UTC))
 
 
 @pytest.mark.parametrize(("arguments", "argument"), [
@@ -1126,7 +1145,8 @@ def test_allowed_commands_before_the_review() -> None:
     assert set(unreviewed(clock).allowed_commands()) == {
         "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent", "assign",
         "escalate", "withdraw", "record_root_cause", "record_preventive_action",
-        "record_communication",
+        "record_communication", "classify", "record_decision", "record_redress",
+        "record_vulnerability",
     }
 
 

@@ -141,6 +141,18 @@ def test_the_output_convention_is_enforced() -> None:
 # --- the API reference ---------------------------------------------------------------------
 
 
+def test_the_reports_api_reference_covers_every_public_name() -> None:
+    """Each name of ``complaintflow.reports.__all__`` has its entry in api_reports.md, but
+    the taxonomies, which are the main package's (and in api.md)."""
+    from complaintflow import reports
+
+    page = (DOCS / "api_reports.md").read_text(encoding="utf-8")
+    missing = [name for name in reports.__all__ if name not in ("Category", "Taxonomy")
+               and not re.search(rf"^\.\. [\w:]+:: complaintflow\.reports\.{name}$",
+                                 page, re.M)]
+    assert missing == []
+
+
 def test_api_reference_covers_every_public_name() -> None:
     """Each name of ``complaintflow.__all__`` has its own entry in api.md, except those
     that live in ``complaintflow.commands`` or ``complaintflow.events``, documented there

@@ -620,6 +620,10 @@ def _sample(command_type: type[AnyCommand]) -> tuple[dict[str, Any], AnyCommand]
         elif isinstance(kind, type) and issubclass(kind, enum.Enum):
             member = next(iter(kind))
             value, text = member, member.value
+        elif typing.get_origin(kind) is tuple and isinstance(
+                item := typing.get_args(kind)[0], type) and issubclass(item, enum.Enum):
+            member = next(iter(item))
+            value, text = (member,), [member.value]
         elif typing.get_origin(kind) is tuple:
             value, text = ("K1",), ["K1"]
         else:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import complaintflow
-from complaintflow import agents, audit, stores, testing
+from complaintflow import agents, audit, reports, stores, testing
 from complaintflow.stores import memory, sqlite
 
 PACKAGE = Path(complaintflow.__file__).resolve().parent
@@ -26,7 +26,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("complaintflow.commands", "complaintflow.events"),
     ("complaintflow._core",),
     ("complaintflow._formats",),
-    ("complaintflow._publish", "complaintflow.audit", "complaintflow.stores"),
+    ("complaintflow._publish", "complaintflow.audit", "complaintflow.reports",
+     "complaintflow.stores"),
     ("complaintflow.agents",),  # tools for LLM agents: schemas, guidance, the MCP server
     ("complaintflow.testing",),
     ("complaintflow",),  # the facade: the public API, which the command line is built on
@@ -160,7 +161,7 @@ def test_only_the_layers_lie_at_the_top() -> None:
     assert flat == ["__main__.py", "_publish.py"]
 
 
-PUBLIC_MODULES = (complaintflow, agents, audit, stores, testing, memory, sqlite)
+PUBLIC_MODULES = (complaintflow, agents, audit, reports, stores, testing, memory, sqlite)
 
 
 @pytest.mark.parametrize("module", PUBLIC_MODULES, ids=lambda m: m.__name__)

@@ -528,8 +528,8 @@ class Walk:
             return self.draw(CURRENCIES)
         if kind is datetime:
             return self.when(now)
-        if kind is Decimal:
-            return self.amount() or Decimal(0)
+        if kind is Decimal:  # only record_redress has an amount that must be given
+            return self.amount() or Decimal(1)
         if kind is bool:
             return self.draw(st.booleans())
         if kind is int:
@@ -537,6 +537,9 @@ class Walk:
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             return self.draw(st.sampled_from(list(kind)))
         if typing.get_origin(kind) is tuple:
+            item = typing.get_args(kind)[0]
+            if isinstance(item, type) and issubclass(item, enum.Enum):
+                return tuple(self.draw(st.sets(st.sampled_from(list(item)), min_size=1)))
             return self.draw(self.concern_ids())
         return self.draw(TEXT)
 

@@ -29,6 +29,7 @@ from complaintflow import (
     BeginRecap,
     BeginResponse,
     BusinessCalendar,
+    Classify,
     Close,
     Complaint,
     ComplaintflowError,
@@ -50,9 +51,12 @@ from complaintflow import (
     Prioritize,
     Recap,
     RecordCommunication,
+    RecordDecision,
     RecordFeedback,
     RecordPreventiveAction,
+    RecordRedress,
     RecordRootCause,
+    RecordVulnerability,
     ResolveConcern,
     RestateConcern,
     ReviewOpenItems,
@@ -74,6 +78,7 @@ from complaintflow import (
 )
 from complaintflow._formats.upcasters import EVENT_UPCASTERS, SNAPSHOT_UPCASTERS, UpcasterChain
 from complaintflow.events import EVENT_TYPES, Event
+from complaintflow.reports import Category, Taxonomy
 
 from .support import Clock, play
 
@@ -86,8 +91,11 @@ def golden() -> tuple[Complaint, list[Event]]:
     clock = Clock()
     calendar = BusinessCalendar(time_zone="Europe/London", opens_at=time(8, 30),
                                 holidays=(date(2026, 4, 3), date(2026, 4, 6)))
+    taxonomy = Taxonomy(name="golden", version="1", source="the tests", products=[
+        Category("payroll", "Payroll", group="Business services")], causes=[
+        Category("release", "A faulty release"), Category("service", "Customer service")])
     policy = Policy(authority_limits={"GBP": "25.00", "EUR": 30},
-                    reopen_window=timedelta(days=14, seconds=90),
+                    reopen_window=timedelta(days=14, seconds=90), taxonomy=taxonomy,
                     regimes=(fca_disp(calendar), service_clocks(
                         calendar, first_response=Limit(amount=4, unit="business_hours"))))
     opened = open_complaint("CMP-GOLDEN", at=clock.now, policy=policy)
@@ -97,6 +105,8 @@ def golden() -> tuple[Complaint, list[Event]]:
                        service="Payroll Plus", command_id="wh-1"),
         RecordCommunication(kind="acknowledgement", channel="email",
                             summary="We have your complaint."),
+        Classify(product="payroll", cause="release", channel="phone"),
+        RecordVulnerability(drivers=["life_events", "health"]),
         HearConcern(text="Payroll won't run.", command_id="wh-2"),
         RestateConcern(concern_id="K1", restatement="Payroll stops before paying anyone."),
         ConfirmConcern(concern_id="K1"),
@@ -137,9 +147,11 @@ def golden() -> tuple[Complaint, list[Event]]:
         SeekClosure(customer_response="satisfied"),
         ThankCustomer(),
         RecordCommunication(kind="final_response", channel="letter"),
+        RecordDecision(decision="upheld"),
+        RecordRedress(kind="distress_and_inconvenience", amount="50.00", currency="GBP"),
         Close(command_id="wh-3"),
         RecordRootCause(category="release", description="A bad payroll release.",
-                        company_at_fault=True),
+                        company_at_fault=True, vulnerability_failure=False),
         RecordPreventiveAction(description="Canary releases for payroll.", owner="platform"),
         RecordFeedback(score=5, comment="Quick and honest."),
     ], clock, log)

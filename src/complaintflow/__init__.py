@@ -7,7 +7,7 @@ classes live in :mod:`complaintflow.events`.
 """
 
 from . import commands as _commands
-from ._clocks.calendar import BusinessCalendar
+from ._clocks.calendar import BusinessCalendar, DateSpan
 from ._clocks.evaluate import ClockState, ClockStatus, breaches, deadlines
 from ._clocks.holidays import calendar_from_holidays, uk_calendar
 from ._clocks.presets import AsicComplaintType, asic_rg271, cfpb, fca_disp, psd2, service_clocks
@@ -29,20 +29,23 @@ from ._values.enums import (
     CommunicationKind,
     ConcernStatus,
     CustomerResponse,
+    Decision,
     Outcome,
     Owner,
+    RedressKind,
     Severity,
     Stage,
+    VulnerabilityDriver,
 )
 from ._values.errors import ComplaintflowError, InvalidValueError, Problem, SnapshotError
 from ._values.parts import (
     ActionItem,
     Assignment,
+    Classification,
     Communication,
     Compensation,
     Concern,
     Contact,
-    ContactRecord,
     Customer,
     Escalation,
     Feedback,
@@ -52,10 +55,13 @@ from ._values.parts import (
     PauseInterval,
     PreventiveAction,
     Receipt,
+    Redress,
     RootCause,
     Timeline,
+    Touch,
 )
 from ._values.reasons import Reason, ReasonKind
+from ._values.taxonomy import Category, Taxonomy
 from .commands import *  # noqa: F403  (every command class, Command, AnyCommand, COMMAND_TYPES)
 from .events import EVENT_TYPES, AnyEvent, Event
 
@@ -82,6 +88,8 @@ __all__ = [
     "AsicComplaintType",
     "Assignment",
     "BusinessCalendar",
+    "Category",
+    "Classification",
     "ClockKind",
     "ClockRule",
     "ClockState",
@@ -95,10 +103,11 @@ __all__ = [
     "Concern",
     "ConcernStatus",
     "Contact",
-    "ContactRecord",
     "Customer",
     "CustomerResponse",
+    "DateSpan",
     "DayEnd",
+    "Decision",
     "Escalation",
     "Event",
     "Feedback",
@@ -118,6 +127,8 @@ __all__ = [
     "Reason",
     "ReasonKind",
     "Receipt",
+    "Redress",
+    "RedressKind",
     "Regime",
     "Rejection",
     "Result",
@@ -126,8 +137,11 @@ __all__ = [
     "SnapshotError",
     "Stage",
     "StopWhen",
+    "Taxonomy",
     "Timeline",
+    "Touch",
     "Unit",
+    "VulnerabilityDriver",
     "__version__",
     "apply_json",
     "asic_rg271",

@@ -23,14 +23,26 @@ from ._values.checks import (
     non_blank,
     optional_currency,
     optional_non_blank,
+    positive_amount,
     to_communication_kind,
     to_customer_response,
     to_decimal,
+    to_decision,
+    to_drivers,
     to_owner,
+    to_redress_kind,
     to_severity,
     valid_amount,
 )
-from ._values.enums import CommunicationKind, CustomerResponse, Owner, Severity
+from ._values.enums import (
+    CommunicationKind,
+    CustomerResponse,
+    Decision,
+    Owner,
+    RedressKind,
+    Severity,
+    VulnerabilityDriver,
+)
 from ._values.parts import about, redacting
 
 
@@ -40,6 +52,10 @@ def _amount(value: Decimal | int | str | None) -> Decimal | None:
 
 def _authority_limit(value: Decimal | int | str | None) -> Decimal | None:
     return None if value is None else to_decimal(value, "authority_limit")
+
+
+def _redress_amount(value: Decimal | int | str) -> Decimal:
+    return to_decimal(value, "amount")
 
 
 def _order(value: Iterable[str]) -> tuple[str, ...]:
@@ -488,7 +504,9 @@ class Withdraw(Command):
 @final
 @frozen(kw_only=True)
 class RecordRootCause(Command):
-    """Why it went wrong (Evenson step 2; best practice 5)."""
+    """Why it went wrong (Evenson step 2; best practice 5, DISP 1.3.3R); with
+    ``vulnerability_failure``, the complaint was caused by a failure to consider or respond
+    to the customer's vulnerability."""
 
     command: ClassVar[str] = "record_root_cause"
     category: str = field(validator=non_blank, metadata=about(
@@ -496,6 +514,9 @@ class RecordRootCause(Command):
     description: str = field(validator=non_blank, metadata=about("What went wrong."))
     company_at_fault: bool = field(validator=flag, metadata=about(
         "Whether the company was at fault; then a preventive action is due."))
+    vulnerability_failure: bool = field(default=False, validator=flag, metadata=about(
+        "Whether the cause was a failure to consider or respond to the customer's "
+        "vulnerability."))
 
 
 @final
@@ -538,6 +559,67 @@ class RecordCommunication(Command):
         "What it said, in a few words."))
 
 
+# --- what the complaint returns count (every stage) ------------------------------------
+
+
+@final
+@frozen(kw_only=True)
+class Classify(Command):
+    """File the complaint under a ``product`` (or service) and a ``cause`` (category codes
+    of the policy's taxonomy, when it has one), and the ``channel`` it came in by; doing it
+    again replaces them."""
+
+    command: ClassVar[str] = "classify"
+    product: str = field(validator=non_blank, metadata=about(
+        "The product or service complained about: a category code of the policy's "
+        "taxonomy, when it has one."))
+    cause: str = field(validator=non_blank, metadata=about(
+        "What the complaint is about: a cause code of the policy's taxonomy, when it has "
+        "one."))
+    channel: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "How the complaint came in, such as phone, email or chat."))
+
+
+@final
+@frozen(kw_only=True)
+class RecordDecision(Command):
+    """The firm's decision on the complaint: ``upheld``, ``partly_upheld`` or
+    ``not_upheld``; a later decision replaces it."""
+
+    command: ClassVar[str] = "record_decision"
+    decision: Decision = field(converter=to_decision, metadata=about(
+        "The firm's decision: upheld, partly_upheld or not_upheld."))
+
+
+@final
+@frozen(kw_only=True)
+class RecordRedress(Command):
+    """Redress paid to the customer: what for (``kind``) and how much, in ``currency`` (by
+    default the policy's, when its limits name one currency). An amount above zero."""
+
+    command: ClassVar[str] = "record_redress"
+    kind: RedressKind = field(converter=to_redress_kind, metadata=about(
+        "What the redress was paid for."))
+    amount: Decimal = field(converter=_redress_amount, validator=positive_amount,
+                            metadata=about("How much was paid: a decimal amount above zero."))
+    currency: str | None = field(default=None, validator=optional_currency, metadata=about(
+        "The amount's currency; by default the policy's, when its authority limits name "
+        "one currency."))
+
+
+@final
+@frozen(kw_only=True)
+class RecordVulnerability(Command):
+    """The customer is in vulnerable circumstances, by the FCA's drivers (``health``,
+    ``life_events``, ``resilience``, ``capability``), however it was disclosed; the drivers
+    only, never the details. Drivers recorded later are added."""
+
+    command: ClassVar[str] = "record_vulnerability"
+    drivers: tuple[VulnerabilityDriver, ...] = field(converter=to_drivers, metadata=about(
+        "The FCA's drivers of the customer's vulnerability (health, life_events, "
+        "resilience, capability): the drivers only, never the details."))
+
+
 AnyCommand = (
     VerifyCustomer | Refer | Assign | HearConcern | RestateConcern | ConfirmConcern |
     RejectRestatement | NoMoreConcerns | Prioritize | AssessImpact | ConfirmImpact |
@@ -545,7 +627,8 @@ AnyCommand = (
     MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
     ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
     Reopen | Apologize | ExpressEmpathy | LetVent | Escalate | Withdraw | RecordRootCause |
-    RecordPreventiveAction | RecordFeedback | RecordCommunication
+    RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify | RecordDecision |
+    RecordRedress | RecordVulnerability
 )
 """Every command class; the workflow handles each of them."""
 
@@ -560,6 +643,7 @@ __all__ = [
     "Assign",
     "BeginRecap",
     "BeginResponse",
+    "Classify",
     "Close",
     "Command",
     "CompleteAction",
@@ -579,9 +663,12 @@ __all__ = [
     "Prioritize",
     "Recap",
     "RecordCommunication",
+    "RecordDecision",
     "RecordFeedback",
     "RecordPreventiveAction",
+    "RecordRedress",
     "RecordRootCause",
+    "RecordVulnerability",
     "Refer",
     "RejectRestatement",
     "Reopen",

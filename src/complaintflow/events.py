@@ -14,7 +14,17 @@ from typing import ClassVar, final, get_args
 from attrs import field, frozen
 
 from ._core.policy import Policy
-from ._values.enums import CommunicationKind, CustomerResponse, Outcome, Owner, Severity, Stage
+from ._values.enums import (
+    CommunicationKind,
+    CustomerResponse,
+    Decision,
+    Outcome,
+    Owner,
+    RedressKind,
+    Severity,
+    Stage,
+    VulnerabilityDriver,
+)
 from ._values.parts import PERSONAL, redacting
 
 
@@ -390,12 +400,14 @@ class ComplaintWithdrawn(Event):
 @final
 @frozen(kw_only=True)
 class RootCauseRecorded(Event):
-    """Why it went wrong, and whether the company was at fault."""
+    """Why it went wrong, whether the company was at fault, and whether a failure to
+    consider or respond to the customer's vulnerability caused it."""
 
     type: ClassVar[str] = "root_cause_recorded"
     category: str
     description: str
     company_at_fault: bool
+    vulnerability_failure: bool = False
 
 
 @final
@@ -429,6 +441,46 @@ class CommunicationRecorded(Event):
     summary: str | None = None
 
 
+@final
+@frozen(kw_only=True)
+class ComplaintClassified(Event):
+    """The complaint was filed under a product (or service) and a cause."""
+
+    type: ClassVar[str] = "complaint_classified"
+    product: str
+    cause: str
+    channel: str | None = None
+
+
+@final
+@frozen(kw_only=True)
+class DecisionRecorded(Event):
+    """The firm's decision on the complaint."""
+
+    type: ClassVar[str] = "decision_recorded"
+    decision: Decision
+
+
+@final
+@frozen(kw_only=True)
+class RedressPaid(Event):
+    """Redress was paid to the customer; ``currency`` as resolved."""
+
+    type: ClassVar[str] = "redress_paid"
+    kind: RedressKind
+    amount: Decimal
+    currency: str
+
+
+@final
+@frozen(kw_only=True)
+class VulnerabilityRecorded(Event):
+    """The customer was found to be in vulnerable circumstances, by these drivers."""
+
+    type: ClassVar[str] = "vulnerability_recorded"
+    drivers: tuple[VulnerabilityDriver, ...]
+
+
 AnyEvent = (
     ComplaintOpened | StageChanged | CustomerVerified | ComplaintReferred | ComplaintAssigned |
     ConcernHeard | ConcernRestated | ConcernConfirmed | RestatementRejected |
@@ -438,7 +490,8 @@ AnyEvent = (
     OpenItemsReviewed | ContactEnded | RecapBegun | Recapped | ClosureSought |
     CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
     CustomerVented | Escalated | ComplaintWithdrawn | RootCauseRecorded |
-    PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded
+    PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded | ComplaintClassified |
+    DecisionRecorded | RedressPaid | VulnerabilityRecorded
 )
 """Every event class: the closed set."""
 
@@ -455,6 +508,7 @@ __all__ = [
     "CommunicationRecorded",
     "CompensationOffered",
     "ComplaintAssigned",
+    "ComplaintClassified",
     "ComplaintClosed",
     "ComplaintOpened",
     "ComplaintReferred",
@@ -472,6 +526,7 @@ __all__ = [
     "CustomerThanked",
     "CustomerVented",
     "CustomerVerified",
+    "DecisionRecorded",
     "EmpathyExpressed",
     "Escalated",
     "Event",
@@ -484,9 +539,11 @@ __all__ = [
     "PreventiveActionRecorded",
     "RecapBegun",
     "Recapped",
+    "RedressPaid",
     "ReliefGiven",
     "ResponseBegun",
     "RestatementRejected",
     "RootCauseRecorded",
     "StageChanged",
+    "VulnerabilityRecorded",
 ]

@@ -23,19 +23,27 @@ import argparse
 import collections
 import json
 import os
-import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from typing import IO, Any
 
 from attrs import frozen
 
+from .._values.checks import printable as _printable
+from .exports import (
+    Group,
+    Problem,
+    Progress,
+    clipped,
+    file_groups,
+    open_source,
+    read_group,
+    store_groups,
+)
+
 POLICY_NAMES = ("default", "strict", "lenient")
 """The names of complaintflow.audit.AUDIT_POLICIES, kept here so that --help imports nothing."""
-
-PROGRESS_BYTES = 256 * 1024
-"""Files at least this large show progress on a terminal."""
 
 PARALLEL_BYTES = 8 * 1024 * 1024
 """With ``--jobs auto``, inputs at least this large are audited by worker processes."""
@@ -92,40 +100,6 @@ def _jobs(text: str) -> int | str | None:
 
 
 @frozen
-class Problem:
-    """Input that could not be audited: a line, or a whole complaint's log."""
-
-    reason: str
-    line: int | None = None
-    complaint_id: str | None = None
-
-    def __str__(self) -> str:
-        where = (f"line {self.line}" if self.line is not None
-                 else f"complaint {_clipped(str(self.complaint_id))}")
-        return f"{where}: {_clipped(self.reason, REASON_LENGTH)}"
-
-
-REASON_LENGTH = 300
-"""The most characters of a reason the report shows (a line may hold megabytes)."""
-
-
-def _clipped(text: str, limit: int = 120) -> str:
-    from .._values.checks import printable
-
-    text = printable(text)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-@frozen
-class Group:
-    """A complaint's numbered lines (text, or data from a store), complete; or lines that
-    belong to no complaint (``complaint_id`` ``None``)."""
-
-    complaint_id: str | None
-    items: list[tuple[int, str | dict[str, Any]]]
-
-
-@frozen
 class Audited:
     """What a group gave: its scorecard, written out (a table, or its JSON data), its
     counts, and its problems."""
@@ -136,86 +110,6 @@ class Audited:
     problems: tuple[Problem, ...]
 
 
-# --- who a line belongs to -----------------------------------------------------------------
-
-_LABEL = re.compile(r'"complaint_id"\s*:\s*"((?:[^"\\]|\\.)*)"')
-_OPENED = re.compile(r'^\s*\{\s*"type"\s*:\s*"complaint_opened"')
-
-
-def owner(item: str | dict[str, Any], current: str | None) -> tuple[str | None, bool]:
-    """The complaint a line belongs to, and whether it opens one, told cheaply: from the
-    first ``"complaint_id"`` key of its text (the label, or a ``complaint_opened``'s own
-    id), without parsing it; the worker checks it against the parsed line."""
-    if isinstance(item, dict):
-        opened = item.get("type") == "complaint_opened"
-        label = item.get("complaint_id")
-        return (label if isinstance(label, str) else current), opened
-    match = _LABEL.search(item)
-    opened = _OPENED.match(item) is not None
-    if match is None:
-        return (None if opened else current), opened
-    text = match.group(1)
-    if "\\" in text:
-        try:
-            text = json.loads(f'"{text}"')
-        except ValueError:
-            return current, opened
-    return text, opened
-
-
-def last_lines(lines: Iterable[str], progress: Progress) -> tuple[dict[str, int], int]:
-    """The first pass over a file: the number of each complaint's last line, and of the
-    last line."""
-    last: dict[str, int] = {}
-    current: str | None = None
-    number = 0
-    for number, text in enumerate(lines, start=1):
-        if number % 10_000 == 0:
-            progress.show(f"reading line {number:,}")
-        if not text.strip():
-            continue
-        key, opened = owner(text, current)
-        if opened:
-            current = key
-        if key is not None:
-            last[key] = number
-    return last, number
-
-
-def groups(items: Iterable[tuple[int, str | dict[str, Any]]], last: dict[str, int] | None,
-           problems: Callable[[Problem], None]) -> Iterator[Group]:
-    """The complaints of ``items``, each as soon as it is complete: at its last line when
-    ``last`` says where that is, else when another complaint's line comes (a complaint
-    whose lines come again after that is reported, those lines left out)."""
-    current: str | None = None
-    pending: dict[str, list[tuple[int, str | dict[str, Any]]]] = {}
-    done: set[str] = set()
-    previous: str | None = None
-    for number, item in items:
-        if isinstance(item, str) and not item.strip():
-            continue
-        key, opened = owner(item, current)
-        if opened:
-            current = key
-        if key is None:
-            yield Group(None, [(number, item)])
-            continue
-        if last is None and key != previous:
-            if previous is not None and previous in pending:
-                done.add(previous)
-                yield Group(previous, pending.pop(previous))
-            if key in done:
-                problems(Problem(f"complaint {key}'s events are not together: audit a file, "
-                                 "or export grouped by complaint", line=number))
-                continue
-        previous = key
-        pending.setdefault(key, []).append((number, item))
-        if last is not None and last.get(key) == number:
-            yield Group(key, pending.pop(key))
-    for key, items_left in pending.items():
-        yield Group(key, items_left)
-
-
 # --- one complaint ------------------------------------------------------------------------
 
 
@@ -223,44 +117,14 @@ def audit_group(group: Group, policy_name: str, output: str) -> Audited:
     """Read a complaint's events and audit them: what a worker process does."""
     import attrs
 
-    from .. import ComplaintflowError, SnapshotError, load_event
-    from .._values.checks import shown, unicode_problem
+    from .. import ComplaintflowError
     from ..audit import AUDIT_POLICIES, Trail, scorecard_table, scorecard_to_dict
     from ..audit._engine import checked_rules, run_rules
 
     policy = AUDIT_POLICIES[policy_name]
-    problems: list[Problem] = []
-    events: list[tuple[int, Any]] = []
-    for number, data in _parsed(group.items, problems):
-        label = data.get("complaint_id")
-        opened = data.get("type") == "complaint_opened"
-        if not opened and "complaint_id" in data and (
-                not isinstance(label, str) or unicode_problem(label) is not None):
-            problems.append(Problem(f"complaint_id must be text, got {shown(label)}",
-                                    line=number))
-            continue
-        try:
-            event = load_event(data)
-        except SnapshotError as error:
-            problems.append(Problem("; ".join(map(str, error.problems)), line=number))
-            continue
-        except Exception as error:  # the loader failed on this line: unreadable all the same
-            problems.append(Problem(f"cannot read this event ({type(error).__name__})",
-                                    line=number))
-            continue
-        said = getattr(event, "complaint_id", None) if opened else label
-        if group.complaint_id is None:
-            problems.append(Problem("no complaint_id, and no complaint_opened line before it",
-                                    line=number))
-        elif said is not None and said != group.complaint_id:
-            problems.append(Problem("its complaint_id could not be told from its text "
-                                    "before reading it: write it as dump_event does",
-                                    line=number))
-        else:
-            events.append((number, event))
+    events, problems = read_group(group)
     if not events:
         return Audited(None, True, False, tuple(problems))
-    events.sort(key=lambda pair: int(pair[1].seq))
     try:
         card = run_rules(Trail(event for _, event in events),
                          checked_rules(None, policy), policy)
@@ -274,48 +138,12 @@ def audit_group(group: Group, policy_name: str, output: str) -> Audited:
         return Audited(None, True, False, tuple(problems))
     written: str | dict[str, Any] = (
         scorecard_to_dict(card) if output == "json"
-        else scorecard_table(attrs.evolve(card, complaint_id=_clipped(card.complaint_id))))
+        else scorecard_table(attrs.evolve(card, complaint_id=clipped(card.complaint_id))))
     return Audited(written, card.complies, bool(card.critical_failures), tuple(problems))
 
 
 def audit_groups(batch: list[Group], policy_name: str, output: str) -> list[Audited]:
     return [audit_group(group, policy_name, output) for group in batch]
-
-
-def _parsed(items: list[tuple[int, str | dict[str, Any]]],
-            problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The items as JSON objects; one ``json.loads`` for a whole complaint's lines when
-    they are all good, else a line at a time, each bad one reported."""
-    texts = [item for _, item in items if isinstance(item, str)]
-    if len(texts) == len(items):
-        try:
-            datas = json.loads("[" + ",".join(texts) + "]")
-        except (ValueError, RecursionError):
-            pass
-        else:
-            if len(datas) == len(items) and all(type(d) is dict for d in datas):
-                yield from zip((number for number, _ in items), datas, strict=True)
-                return
-    for number, item in items:
-        if isinstance(item, dict):
-            yield number, item
-            continue
-        try:
-            data = json.loads(item)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(f"not JSON: {error}", line=number))
-            continue
-        except ValueError:  # Python reads no integer of over 4,300 digits
-            problems.append(Problem("a number too long to read", line=number))
-            continue
-        except RecursionError:
-            problems.append(Problem("not JSON: nested too deeply", line=number))
-            continue
-        if not isinstance(data, dict):
-            problems.append(Problem(f"expected a JSON object, got {type(data).__name__}",
-                                    line=number))
-            continue
-        yield number, data
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -330,29 +158,23 @@ def run(path: str | None, *, policy_name: str, output: str, stdout: IO[str],
     report = _Report(policy_name, output, stdout, stderr, where)
     try:
         if path is not None:
-            with _open(path) as source:
+            with open_source(path) as source:
                 if source.handle is None:
                     stderr.write(f"complaintflow audit: cannot read {where}: "
                                  f"{_printable(source.error)}\n")
                     return 2
-                progress = Progress(stderr, source.size >= PROGRESS_BYTES and _isatty(stderr))
-                last = None
-                if source.seekable:
-                    last, _ = last_lines(source.handle, progress)
-                    source.handle.seek(0)
-                    report.expect(len(last))
-                items: Iterable[tuple[int, str | dict[str, Any]]] = enumerate(
-                    source.handle, start=1)
-                _audit(groups(items, last, report.problem), report, progress,
-                       _workers(jobs, source.size))
+                progress = source.progress(stderr)
+                found, count = file_groups(source, progress, report.problem)
+                if count is not None:
+                    report.expect(count)
+                _audit(found, report, progress, _workers(jobs, source.size))
         else:
             from .._values.errors import StoreError
             from .stores import opened_store
 
             try:
                 with opened_store(db, postgres) as store:
-                    exported = enumerate(store.export(), start=1)
-                    _audit(groups(exported, None, report.problem), report,
+                    _audit(store_groups(store, report.problem), report,
                            Progress(stderr, False), _workers(jobs, 0))
             except StoreError as error:
                 stderr.write(f"complaintflow audit: cannot read {where}: "
@@ -493,76 +315,3 @@ class _Report:
         if self.unreadable:
             return 2
         return 1 if self.critical else 0
-
-
-class _Source:
-    def __init__(self, handle: IO[str] | None, error: str = "", *, owned: bool = True):
-        self.handle, self.error, self.owned = handle, error, owned
-        self.size = _size(handle) if handle is not None else 0
-        self.seekable = handle is not None and owned and _regular(handle)
-
-    def __enter__(self) -> _Source:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.handle is not None and self.owned:
-            self.handle.close()
-
-
-def _open(path: str) -> _Source:
-    if path == "-":
-        return _Source(sys.stdin, owned=False)
-    try:
-        return _Source(open(path, encoding="utf-8"))
-    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        return _Source(None, str(reason))
-
-
-class Progress:
-    """``\\r``-updated counts on a terminal's stderr; silent elsewhere."""
-
-    def __init__(self, stream: IO[str], enabled: bool) -> None:
-        self.stream, self.enabled, self.shown = stream, enabled, False
-
-    def show(self, text: str) -> None:
-        if self.enabled:
-            self.stream.write(f"\r{text}")
-            self.stream.flush()
-            self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-            self.shown = False
-
-
-def _printable(text: str) -> str:
-    """Text as a terminal should show it: control characters escaped."""
-    from .._values.checks import printable
-
-    return printable(text)
-
-
-def _size(handle: IO[str]) -> int:
-    try:
-        return os.fstat(handle.fileno()).st_size
-    except (OSError, ValueError, AttributeError):
-        return 0
-
-
-def _regular(handle: IO[str]) -> bool:
-    import stat
-
-    try:
-        return stat.S_ISREG(os.fstat(handle.fileno()).st_mode) and handle.seekable()
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

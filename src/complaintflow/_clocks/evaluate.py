@@ -1,17 +1,18 @@
 """Evaluate a complaint's clocks at a given time: :func:`deadlines`.
 
-Nothing here runs when a command is applied: the complaint keeps the histories the clocks
-need (its ``timeline``: communications, contacts, follow-ups, pause intervals, when the
-stage last changed),
-and a clock is computed from them, lazily, when a host asks. Only what happened at or
-before ``at`` counts, so a clock can be evaluated at any past time too.
+Nothing here runs when a command is applied: the complaint keeps the state the clocks
+need (its ``timeline``: the first communication of each kind, the latest follow-up and
+touches, the pause intervals, when the stage last changed), bounded however long its log
+grows, and a clock is computed from it, lazily, when a host asks. Only what happened at or
+before ``at`` counts. The evaluation is exact at or after the complaint's last change; for
+an earlier time, evaluate the complaint as it stood then (``Complaint.from_events(log,
+as_of=at)``).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Protocol
 
 from attrs import frozen
@@ -20,7 +21,7 @@ from .._values.checks import utc
 from .._values.enums import CommunicationKind, Outcome, Stage, StrEnum
 from .._values.errors import InvalidValueError
 from .._values.parts import PauseInterval, Timeline
-from .calendar import BusinessCalendar
+from .calendar import BusinessCalendar, per_object
 from .regime import ClockKind, ClockRule, DayEnd, Limit, Regime, Unit
 
 
@@ -49,6 +50,7 @@ class ClockSubject(Protocol):
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _ENDED_BY_LEAVING = (Outcome.WITHDRAWN, Outcome.REFERRED)
 _NO_PAUSES: tuple[PauseInterval, ...] = ()
+_NO_GRACE = Limit(amount=1, unit=Unit.HOURS)  # a next contact without grace: elapsed time
 
 
 class ClockState(StrEnum):
@@ -112,14 +114,24 @@ def due_after(calendar: BusinessCalendar, start: datetime, limit: Limit,
     """When ``limit`` runs out for a clock started at ``start`` (UTC), with no pauses."""
     unit = limit.unit
     if unit is Unit.HOURS:
+        if from_next_business_day:  # received after hours: from the next opening
+            local = calendar.local(start).date()
+            day = calendar.receipt_day(start)
+            if day != local:
+                start = calendar.at_local(day, calendar.opens_at)
         return start + timedelta(hours=limit.amount)
-    if unit is Unit.BUSINESS_HOURS:
+    if unit is Unit.BUSINESS_HOURS:  # business time does not run after hours anyway
         return calendar.add_business_time(start, timedelta(hours=limit.amount))
     day = (calendar.receipt_day(start) if from_next_business_day
            else calendar.local(start).date())
     if unit is Unit.BUSINESS_DAYS:
-        return _day_end(calendar, calendar.add_working_days(day, limit.amount), limit)
+        count = limit.amount
+        if limit.counts_start_day and calendar.is_working_day(day):
+            count -= 1  # the start day is day 1
+        return _day_end(calendar, calendar.add_working_days(day, count), limit)
     days = limit.amount * 7 if unit is Unit.WEEKS else limit.amount
+    if limit.counts_start_day:
+        days -= 1
     return _day_end(calendar, day + timedelta(days=days), limit)
 
 
@@ -129,7 +141,7 @@ def _scale(calendar: BusinessCalendar, unit: Unit) -> tuple[Callable[[datetime],
     Pauses are measured on it, so a pause extends a deadline by the time it takes from it:
     business time for business units, elapsed time for the others (a wall-clock scale would
     run backwards in the hour repeated when daylight saving ends)."""
-    if unit in (Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS):
+    if unit in _BUSINESS_UNITS:
         return calendar.business_position, calendar.at_business_position
     return _elapsed, _at_elapsed
 
@@ -162,13 +174,36 @@ def _merged(pauses: Sequence[PauseInterval], start: datetime,
     return merged
 
 
-def _with_pauses(calendar: BusinessCalendar, unit: Unit, start: datetime, due: datetime,
+_DAY_UNITS = (Unit.CALENDAR_DAYS, Unit.BUSINESS_DAYS, Unit.WEEKS)
+_BUSINESS_UNITS = (Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS)
+
+
+def _day_limit_end(calendar: BusinessCalendar, limit: Limit, position: timedelta) -> datetime:
+    """The end of the day on which a day-based clock's extended ``position`` falls: a
+    day-based limit ends at the end of its last day (or at its close of business), never
+    in the middle of it, however long the pauses that moved it were."""
+    if limit.unit is Unit.BUSINESS_DAYS:  # business time: the day the position is reached
+        day = calendar.business_day_of(position)
+    else:
+        landing = calendar.local(_at_elapsed(position))
+        day = landing.date()
+        if landing.time() == time(0):
+            day -= timedelta(days=1)  # local midnight ends the day before (ISO 8601's 24:00)
+        if (limit.ends is DayEnd.CLOSE_OF_BUSINESS
+                and _at_elapsed(position) > calendar.close_of_business(day)):
+            day += timedelta(days=1)
+    return _day_end(calendar, day, limit)
+
+
+def _with_pauses(calendar: BusinessCalendar, limit: Limit, start: datetime, due: datetime,
                  pauses: Sequence[PauseInterval], horizon: datetime,
                  ) -> tuple[datetime, bool, tuple[PauseInterval, ...]]:
     """``due`` extended by the pauses that began before it; whether one is open at the
-    horizon; the pause intervals that counted."""
+    horizon; the pause intervals that counted. A day-based limit still ends at the end of
+    the day the extension reaches."""
     if not pauses or horizon < start:
         return due, False, ()
+    unit = limit.unit
     position, at_position = _scale(calendar, unit)
     due_position = position(due)
     extended = False
@@ -181,7 +216,12 @@ def _with_pauses(calendar: BusinessCalendar, unit: Unit, start: datetime, due: d
         paused_now = still
     if not extended:
         return due, False, ()
-    extended_due = max(due, at_position(due_position))
+    if unit in _BUSINESS_UNITS:  # counted over working days: their holidays must be known
+        calendar.require_covers(calendar.local(start).date(),
+                                calendar.business_day_of(due_position))
+    landing = (_day_limit_end(calendar, limit, due_position) if unit in _DAY_UNITS
+               else at_position(due_position))
+    extended_due = max(due, landing)
     counted = tuple(p for p in pauses if p.start <= horizon and p.start < extended_due
                     and (p.end is None or p.end > start))
     return extended_due, paused_now, counted
@@ -223,16 +263,31 @@ def _left(complaint: ClockSubject, at: datetime, since: datetime) -> bool:
             and complaint.outcome in _ENDED_BY_LEAVING)
 
 
+HISTORY_NOT_KEPT = "history_not_kept"
+
+
+def _history_needed(complaint: ClockSubject, rule: ClockRule, at: datetime, what: str,
+                    when: datetime) -> None:
+    """Refuse a clock whose input at ``at`` the complaint no longer keeps: it holds state,
+    not history, exact at or after its last change."""
+    raise InvalidValueError(
+        f"the {rule.name} clock at {at.isoformat()} needs history the complaint does not keep "
+        f"({what} {when.isoformat()}): evaluate it on the complaint as it stood then, "
+        "deadlines(Complaint.from_events(log, as_of=at), at=at)", argument="at",
+        code=HISTORY_NOT_KEPT)
+
+
 def _deadline(complaint: ClockSubject, regime: Regime, rule: ClockRule, at: datetime,
               met: Callable[[str], bool]) -> ClockStatus:
-    sent = [c for c in complaint.timeline.communications if c.at <= at]
+    # the first communication of each kind sent by `at`: any of a kind was sent by then
+    # exactly when the first was, so the kept firsts answer for any time
+    sent = [c for c in complaint.timeline.first_communications if c.at <= at]
     if rule.applies_after and not any(c.kind in rule.applies_after for c in sent):
         return _not_applicable(regime, rule, at)
     if any(met(name) for name in rule.unless_met):
         return _not_applicable(regime, rule, at)
-    first: dict[CommunicationKind, tuple[datetime, int]] = {}
-    for communication in sent:
-        first.setdefault(communication.kind, (communication.at, communication.seq))
+    first: dict[CommunicationKind, tuple[datetime, int]] = {
+        communication.kind: (communication.at, communication.seq) for communication in sent}
     stopped_at: datetime | None = None
     stopped_by: tuple[int, ...] = ()
     for condition in rule.stop_on:
@@ -250,7 +305,7 @@ def _deadline(complaint: ClockSubject, regime: Regime, rule: ClockRule, at: date
     paused, counted = False, _NO_PAUSES
     if rule.paused_by_customer_actions:
         horizon = at if stopped_at is None else stopped_at
-        due, paused, counted = _with_pauses(calendar, rule.limit.unit, start, due,
+        due, paused, counted = _with_pauses(calendar, rule.limit, start, due,
                                             complaint.timeline.pauses, horizon)
     return _decide(regime, rule, at, started_at=start, started_by=1, due=due,
                    stopped_at=stopped_at, stopped_by=stopped_by, paused=paused,
@@ -259,14 +314,17 @@ def _deadline(complaint: ClockSubject, regime: Regime, rule: ClockRule, at: date
 
 def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
                   at: datetime) -> ClockStatus:
-    scheduled = [f for f in complaint.timeline.follow_ups if f.scheduled_at <= at]
-    if not scheduled:
+    timeline = complaint.timeline
+    follow_up = timeline.follow_up
+    if follow_up is None:
         return _not_applicable(regime, rule, at)
-    follow_up = scheduled[-1]
+    if at < follow_up.scheduled_at:
+        _history_needed(complaint, rule, at, "its latest follow-up was scheduled",
+                        follow_up.scheduled_at)
     start = follow_up.scheduled_at
-    touches = [(c.at, c.seq) for c in complaint.timeline.contacts if start <= c.at <= at]
-    touches += [(c.at, c.seq) for c in complaint.timeline.communications if start <= c.at <= at]
-    stopped_at, stop_seq = min(touches) if touches else (None, None)
+    touch = timeline.follow_up_touch
+    stopped_at, stop_seq = (touch.at, touch.seq) if touch is not None and touch.at <= at else (
+        None, None)
     closed_at = complaint.closed_at
     if stopped_at is None and closed_at is not None and start <= closed_at <= at:
         return _not_applicable(regime, rule, at)
@@ -276,10 +334,10 @@ def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
         due = due_after(calendar, due, rule.limit)
     paused, counted = False, _NO_PAUSES
     if rule.paused_by_customer_actions:
-        unit = rule.limit.unit if rule.limit is not None else Unit.HOURS
+        limit = rule.limit if rule.limit is not None else _NO_GRACE
         horizon = at if stopped_at is None else stopped_at
-        due, paused, counted = _with_pauses(calendar, unit, start, due, complaint.timeline.pauses,
-                                            horizon)
+        due, paused, counted = _with_pauses(calendar, limit, start, due,
+                                            complaint.timeline.pauses, horizon)
     return _decide(regime, rule, at, started_at=start, started_by=follow_up.seq, due=due,
                    stopped_at=stopped_at, stopped_by=() if stop_seq is None else (stop_seq,),
                    paused=paused, pauses=counted)
@@ -292,22 +350,24 @@ def _keep_in_loop(complaint: ClockSubject, regime: Regime, rule: ClockRule,
         return _not_applicable(regime, rule, at)
     start: datetime = since
     started_by: int | None = None
-    touches = [(c.at, c.seq) for c in complaint.timeline.contacts if since <= c.at <= at]
-    touches += [(c.at, c.seq) for c in complaint.timeline.communications if since <= c.at <= at]
-    if touches:
-        start, started_by = max(touches)
+    touch = complaint.timeline.last_touch
+    if touch is not None and touch.at > at:
+        _history_needed(complaint, rule, at, "its latest contact or communication was",
+                        touch.at)
+    if touch is not None and touch.at >= since:
+        start, started_by = touch.at, touch.seq
     assert rule.limit is not None  # a keep-in-loop clock has a limit (checked by ClockRule)
     calendar = regime.calendar
     due = due_after(calendar, start, rule.limit)
     paused, counted = False, _NO_PAUSES
     if rule.paused_by_customer_actions:
-        due, paused, counted = _with_pauses(calendar, rule.limit.unit, start, due,
+        due, paused, counted = _with_pauses(calendar, rule.limit, start, due,
                                             complaint.timeline.pauses, at)
     return _decide(regime, rule, at, started_at=start, started_by=started_by, due=due,
                    stopped_at=None, stopped_by=(), paused=paused, pauses=counted)
 
 
-@functools.lru_cache(maxsize=256)
+@per_object
 def _order(regime: Regime) -> tuple[ClockRule, ...]:
     """The regime's clocks, each after the clocks its ``unless_met`` names (a cycle keeps the
     regime's order, and a clock not yet evaluated counts as not met)."""
@@ -348,6 +408,15 @@ def deadlines(complaint: ClockSubject, *, at: datetime) -> tuple[ClockStatus, ..
 
     In the order of the policy's regimes and of each regime's clocks. Only what happened at
     or before ``at`` counts. Raises :class:`InvalidValueError` for a naive ``at``.
+
+    Exact for any ``at`` at or after the complaint's last change (``updated_at``). The
+    complaint keeps state, not history: for an earlier ``at``, the deadline clocks (every
+    regulator's, and ``first_response``) still read what they need, the first
+    communication of each kind and the pauses, but the stage and the outcome are those of
+    the last change; a ``next_contact`` or ``keep_in_loop`` clock that needs a follow-up or
+    a contact the complaint no longer keeps raises :class:`InvalidValueError` (code
+    ``history_not_kept``). For an exact answer at any time, evaluate the complaint as it
+    stood then: ``deadlines(Complaint.from_events(log, as_of=at), at=at)``.
     """
     try:
         regimes, received_at = complaint.policy.regimes, complaint.received_at

@@ -21,28 +21,36 @@ _ANY_RESPONSE = (_ACK, _HOLDING, _FINAL, _SUMMARY)
 
 def fca_disp(calendar: BusinessCalendar, *, payment_services: bool = False,
              acknowledgement: Limit | None = None,
-             next_business_day_after_close: bool = True) -> Regime:
+             next_business_day_after_close: bool = False,
+             receipt_day_counts: bool = True) -> Regime:
     """UK FCA DISP complaint time limits (regime ``fca_disp``).
 
     - ``summary_resolution`` (DISP 1.5.1R, 1.5.4R): a complaint resolved by close of
-      business on the third business day after the day it was received may be closed with
-      a summary resolution communication; then the time limits below do not apply. A
-      window, not a duty: once it passes unused it is ``not_applicable``.
-    - ``final_response_8_weeks`` (DISP 1.6.2R): by the end of eight weeks after receipt, a
-      final response, or a holding response that also gives the customer their referral
-      rights to the Financial Ombudsman Service. Not for payment services.
+      business on the third business day following the day on which it was received may be
+      closed with a summary resolution communication; then the time limits below do not
+      apply. A window, not a duty: once it passes unused it is ``not_applicable``.
+    - ``final_response_8_weeks`` (DISP 1.6.2R): "by the end of eight weeks after its
+      receipt of the complaint", a final response, or a holding response that also gives
+      the customer their referral rights to the Financial Ombudsman Service. Not for
+      payment services.
     - With ``payment_services`` (payment services and e-money complaints), instead:
       ``final_response_15_business_days`` (DISP 1.6.2AR(1)): a final response, or in
-      exceptional circumstances a holding reply, by the end of 15 business days after the
-      day of receipt; and ``final_response_35_business_days`` (DISP 1.6.2AR(2)): after a
-      holding reply, the final response by the end of 35 business days.
+      exceptional circumstances a holding reply, within 15 business days of receipt; and
+      ``final_response_35_business_days`` (DISP 1.6.2AR(2)): after a holding reply, the
+      final response within 35 business days of receipt.
     - ``acknowledgement`` (DISP 1.6.1R(1), "prompt"): only when ``acknowledgement`` gives
       the limit the firm takes "prompt" to mean; off by default.
 
-    ``calendar`` should be a UK calendar in which a bank holiday in any part of the UK is
-    not a business day (:func:`uk_calendar`). With ``next_business_day_after_close`` (the
-    default, DISP 1.5.3G), a complaint received after close of business or on a non-business
-    day is treated as received on the next business day.
+    The defaults are the safe readings, never later than the rules' words (see the clocks
+    page's table of readings): the days are counted from the calendar day of receipt,
+    whatever its time (``next_business_day_after_close=True`` applies DISP 1.5.3G's old
+    shift instead; that guidance spoke "for the purposes of this section", DISP 1.5 only,
+    and is deleted); and for the 15 and 35 business days the day of receipt counts as day
+    1 when it is a business day (``receipt_day_counts=False``: the days after it, the
+    reading of "after the day on which it received", which could not be checked against
+    the current text of DISP 1.6.2AR). ``calendar`` should hold the bank holidays of the
+    part of the UK the firm deals with the complaint in (:func:`uk_calendar` with
+    ``part=``; by default only those of every part).
     """
     shift = next_business_day_after_close
     clocks = []
@@ -59,22 +67,23 @@ def fca_disp(calendar: BusinessCalendar, *, payment_services: bool = False,
         limit=Limit(amount=3, unit=Unit.BUSINESS_DAYS, ends=DayEnd.CLOSE_OF_BUSINESS),
         stop_on=stop_on_any(_SUMMARY), optional=True, from_next_business_day=shift))
     if payment_services:
+        strict = receipt_day_counts
         clocks += [
             ClockRule(
                 name="final_response_15_business_days", rule="FCA DISP 1.6.2AR(1)",
                 description="Payment services and e-money: a final response, or in "
                             "exceptional circumstances a holding reply, within 15 business "
-                            "days after the day of receipt.",
-                limit=Limit(amount=15, unit=Unit.BUSINESS_DAYS),
+                            "days of receipt.",
+                limit=Limit(amount=15, unit=Unit.BUSINESS_DAYS, counts_start_day=strict),
                 stop_on=stop_on_any(_FINAL, _HOLDING), unless_met=("summary_resolution",),
                 from_next_business_day=shift),
             ClockRule(
                 name="final_response_35_business_days", rule="FCA DISP 1.6.2AR(2)",
                 description="Payment services and e-money, after a holding reply: the final "
-                            "response within 35 business days after the day of receipt.",
-                limit=Limit(amount=35, unit=Unit.BUSINESS_DAYS), stop_on=stop_on_any(_FINAL),
-                applies_after=(_HOLDING,), unless_met=("summary_resolution",),
-                from_next_business_day=shift),
+                            "response within 35 business days of receipt.",
+                limit=Limit(amount=35, unit=Unit.BUSINESS_DAYS, counts_start_day=strict),
+                stop_on=stop_on_any(_FINAL), applies_after=(_HOLDING,),
+                unless_met=("summary_resolution",), from_next_business_day=shift),
         ]
     else:
         clocks.append(ClockRule(
@@ -96,99 +105,135 @@ class AsicComplaintType(StrEnum):
     SUPERANNUATION = "superannuation"
     """Superannuation trustee complaints: 45 calendar days."""
     DEFAULT_NOTICE = "default_notice"
-    """Complaints about default notices or financial hardship: 21 calendar days."""
+    """Complaints about a default notice: 21 calendar days."""
+    HARDSHIP = "hardship"
+    """Complaints about financial hardship notices or requests to postpone enforcement
+    proceedings: 21 calendar days."""
 
 
 _ASIC_DAYS = {AsicComplaintType.STANDARD: 30, AsicComplaintType.SUPERANNUATION: 45,
-              AsicComplaintType.DEFAULT_NOTICE: 21}
+              AsicComplaintType.DEFAULT_NOTICE: 21, AsicComplaintType.HARDSHIP: 21}
+_ASIC_21_DAYS = (AsicComplaintType.DEFAULT_NOTICE, AsicComplaintType.HARDSHIP)
 
 
 def asic_rg271(calendar: BusinessCalendar, *,
-               complaint_type: AsicComplaintType = AsicComplaintType.STANDARD) -> Regime:
+               complaint_type: AsicComplaintType = AsicComplaintType.STANDARD,
+               acknowledgement: Limit | None = None,
+               written_response_requested: bool = False,
+               receipt_day_counts: bool = False) -> Regime:
     """Australia, ASIC Regulatory Guide 271 *Internal dispute resolution* (regime
     ``asic_rg271``), made enforceable by ASIC Instrument 2020/98.
 
-    - ``acknowledgement``: acknowledge the complaint within 24 hours (or one business day)
-      of receiving it; modelled as the end of the next business day after receipt.
-    - ``resolved_within_5_business_days``: a complaint resolved to the customer's
-      satisfaction by the end of the fifth business day after receipt needs no written IDR
-      response unless the customer asks for one (record a ``summary_resolution``). A
-      window, not a duty.
-    - ``idr_response``: the IDR response within 30 calendar days after receipt; 45 for
-      superannuation trustee complaints, 21 for complaints about default notices or
-      financial hardship (``complaint_type``).
+    - ``acknowledgement``: acknowledge the complaint "within 24 hours (or one business
+      day)" of receiving it; by default 24 elapsed hours, never later than one business
+      day (``acknowledgement=Limit(amount=1, unit="business_days")`` for the end of the next
+      business day, which can be 39 hours or more over a weekend).
+    - ``resolved_within_5_business_days``: a complaint resolved by the end of the fifth
+      business day after receipt needs no written IDR response (record a
+      ``summary_resolution``). A window, not a duty. Not for complaints about hardship
+      (a written response is always required) nor, on the safe side, about default notices
+      (the texts found do not say; both have the 21-day limit), nor when the customer asked
+      for a written response (``written_response_requested``).
+    - ``idr_response``: the IDR response no later than 30 calendar days after receiving
+      the complaint; 45 for superannuation trustee complaints, 21 for complaints about
+      default notices or about financial hardship notices or requests to postpone
+      enforcement (``complaint_type``). ``receipt_day_counts=True`` counts the day of
+      receipt as day 1 (one day earlier than the words "after receiving").
+
+    Start the clocks when the complaint first reached the firm, by any channel.
     """
-    days = _ASIC_DAYS[AsicComplaintType(complaint_type)]
-    return Regime(name="asic_rg271", title="Australia ASIC RG 271", calendar=calendar, clocks=(
+    kind = AsicComplaintType(complaint_type)
+    days = _ASIC_DAYS[kind]
+    window = kind not in _ASIC_21_DAYS and not written_response_requested
+    clocks = [
         ClockRule(name="acknowledgement", rule="ASIC RG 271 (acknowledge within 24 hours or "
                                                "one business day)",
-                  description="Acknowledge the complaint by the end of the next business day.",
-                  limit=Limit(amount=1, unit=Unit.BUSINESS_DAYS),
+                  description="Acknowledge the complaint within 24 hours (or one business "
+                              "day) of receiving it.",
+                  limit=acknowledgement or Limit(amount=24, unit=Unit.HOURS),
                   stop_on=stop_on_any(*_ANY_RESPONSE)),
-        ClockRule(name="resolved_within_5_business_days",
-                  rule="ASIC RG 271 (complaints closed within 5 business days)",
-                  description="Resolved by the end of the fifth business day after receipt: "
-                              "no written IDR response is needed unless the customer asks.",
-                  limit=Limit(amount=5, unit=Unit.BUSINESS_DAYS),
-                  stop_on=stop_on_any(_SUMMARY), optional=True),
-        ClockRule(name="idr_response", rule=f"ASIC RG 271 (IDR response within {days} "
-                                            "calendar days)",
-                  description=f"The IDR response within {days} calendar days after receipt.",
-                  limit=Limit(amount=days, unit=Unit.CALENDAR_DAYS),
-                  stop_on=stop_on_any(_FINAL),
-                  unless_met=("resolved_within_5_business_days",)),
-    ))
+    ]
+    if window:
+        clocks.append(ClockRule(
+            name="resolved_within_5_business_days",
+            rule="ASIC RG 271 (complaints closed within 5 business days)",
+            description="Resolved by the end of the fifth business day after receipt: no "
+                        "written IDR response is needed unless the customer asks.",
+            limit=Limit(amount=5, unit=Unit.BUSINESS_DAYS),
+            stop_on=stop_on_any(_SUMMARY), optional=True))
+    clocks.append(ClockRule(
+        name="idr_response", rule=f"ASIC RG 271 (IDR response within {days} calendar days)",
+        description=f"The IDR response within {days} calendar days after receipt.",
+        limit=Limit(amount=days, unit=Unit.CALENDAR_DAYS, counts_start_day=receipt_day_counts),
+        stop_on=stop_on_any(_FINAL),
+        unless_met=("resolved_within_5_business_days",) if window else ()))
+    return Regime(name="asic_rg271", title="Australia ASIC RG 271", calendar=calendar,
+                  clocks=tuple(clocks))
 
 
-def cfpb(calendar: BusinessCalendar) -> Regime:
+def cfpb(calendar: BusinessCalendar, *, sent_day_counts: bool = True) -> Regime:
     """US Consumer Financial Protection Bureau complaints sent to a company (regime
-    ``cfpb``), per the CFPB's company portal process.
+    ``cfpb``), per the CFPB Company Portal Manual (§8.1, versions 2.14 and 2.16).
 
-    - ``company_response_15_days``: the company responds within 15 calendar days (a
-      ``holding_response`` is the "in progress" response; a ``final_response`` also stops
-      it).
+    - ``company_response_15_days``: a response "within 15 calendar days of the complaint
+      being sent to your portal" (a ``holding_response`` is the "in progress" response; a
+      ``final_response`` also stops it).
     - ``final_response_60_days``: when the first response said "in progress", the final
-      response within 60 calendar days.
+      response within 60 calendar days of the complaint being sent (not of the "in
+      progress" response).
+
+    Open the complaint at the time the CFPB sent it to the company, not when the CFPB
+    received it. By default the day it was sent counts as day 1: the end of the 14th day
+    after it, never later than the end of the 15th day after it (``sent_day_counts=False``)
+    and, but for the hour a change of the clocks may add, not later than 15 times 24 hours
+    from the sending. Days are those of the calendar's zone.
     """
+    strict = sent_day_counts
     return Regime(name="cfpb", title="US CFPB company response", calendar=calendar, clocks=(
         ClockRule(name="company_response_15_days",
                   rule="CFPB company portal: response within 15 calendar days",
                   description="Respond within 15 calendar days (final, or 'in progress').",
-                  limit=Limit(amount=15, unit=Unit.CALENDAR_DAYS),
+                  limit=Limit(amount=15, unit=Unit.CALENDAR_DAYS, counts_start_day=strict),
                   stop_on=stop_on_any(_FINAL, _HOLDING)),
         ClockRule(name="final_response_60_days",
                   rule="CFPB company portal: final response within 60 calendar days",
                   description="After an 'in progress' response, the final response within "
                               "60 calendar days.",
-                  limit=Limit(amount=60, unit=Unit.CALENDAR_DAYS),
+                  limit=Limit(amount=60, unit=Unit.CALENDAR_DAYS, counts_start_day=strict),
                   stop_on=stop_on_any(_FINAL), applies_after=(_HOLDING,)),
     ))
 
 
-def psd2(calendar: BusinessCalendar, *, next_business_day_after_close: bool = False) -> Regime:
+def psd2(calendar: BusinessCalendar, *, next_business_day_after_close: bool = False,
+         receipt_day_counts: bool = True) -> Regime:
     """EU Payment Services Directive (EU) 2015/2366, Article 101(2) (regime ``psd2``).
 
-    - ``reply_15_business_days``: a reply within 15 business days of receipt (a
-      ``final_response``; in exceptional situations a ``holding_response`` giving the
-      reasons for the delay and the date of the final reply).
+    - ``reply_15_business_days``: a reply "at the latest within 15 business days of
+      receipt of the complaint" (a ``final_response``; in exceptional situations a
+      ``holding_response`` giving the reasons for the delay and the date of the final
+      reply).
     - ``final_reply_35_business_days``: after a holding reply, the final reply within 35
-      business days.
+      business days (the customer must *receive* it by then: send it earlier).
 
-    ``calendar`` holds the member state's business days. Member states may set shorter
-    limits; build a :class:`Regime` of your own for those.
+    By default the day of receipt counts as business day 1 when it is one ("of receipt";
+    ``receipt_day_counts=False`` counts the days after it, as the UK's DISP 1.6.2AR words
+    it). ``calendar`` holds the member state's business days. Member states may set
+    shorter limits; build a :class:`Regime` of your own for those.
     """
     shift = next_business_day_after_close
+    strict = receipt_day_counts
     return Regime(name="psd2", title="EU PSD2 Article 101", calendar=calendar, clocks=(
         ClockRule(name="reply_15_business_days", rule="PSD2 Art. 101(2), first subparagraph",
                   description="Reply within 15 business days of receipt.",
-                  limit=Limit(amount=15, unit=Unit.BUSINESS_DAYS),
+                  limit=Limit(amount=15, unit=Unit.BUSINESS_DAYS, counts_start_day=strict),
                   stop_on=stop_on_any(_FINAL, _HOLDING), from_next_business_day=shift),
         ClockRule(name="final_reply_35_business_days",
                   rule="PSD2 Art. 101(2), second subparagraph",
                   description="After a holding reply, the final reply within 35 business "
                               "days of receipt.",
-                  limit=Limit(amount=35, unit=Unit.BUSINESS_DAYS), stop_on=stop_on_any(_FINAL),
-                  applies_after=(_HOLDING,), from_next_business_day=shift),
+                  limit=Limit(amount=35, unit=Unit.BUSINESS_DAYS, counts_start_day=strict),
+                  stop_on=stop_on_any(_FINAL), applies_after=(_HOLDING,),
+                  from_next_business_day=shift),
     ))
 
 

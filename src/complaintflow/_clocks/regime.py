@@ -108,14 +108,29 @@ def _names(value: Iterable[str]) -> tuple[str, ...]:
     return names
 
 
+_DAY_UNITS = frozenset({Unit.CALENDAR_DAYS, Unit.BUSINESS_DAYS, Unit.WEEKS})
+
+
 @frozen(kw_only=True)
 class Limit:
     """How long a clock runs: ``amount`` of ``unit``; a day-based limit ends at the end of
-    its last day, or at its close of business (``ends``)."""
+    its last day, or at its close of business (``ends``).
+
+    ``counts_start_day``: the day the clock starts on is day 1 (for business days, when it
+    is a working day; else the next working day is), so the limit ends a day earlier than
+    counting the days *after* it: "within 15 business days of receipt" read strictly.
+    Only for day-based units.
+    """
 
     amount: int = field(validator=_positive)
     unit: Unit = field(converter=_unit)
     ends: DayEnd = field(default=DayEnd.END_OF_DAY, converter=_day_end)
+    counts_start_day: bool = field(default=False, validator=flag)
+
+    def __attrs_post_init__(self) -> None:
+        if self.counts_start_day and self.unit not in _DAY_UNITS:
+            raise InvalidValueError(f"counts_start_day needs a day-based unit, not "
+                                    f"{self.unit.value}", argument="counts_start_day")
 
 
 @frozen(kw_only=True)
@@ -149,7 +164,9 @@ class ClockRule:
     ``optional``: a window rather than a duty; when it passes without a stop it is
     ``not_applicable``, not ``breached``.
     ``from_next_business_day``: receipt on a non-working day or at or after the close of
-    business counts as receipt on the next working day.
+    business counts as receipt on the next working day (for an ``hours`` limit, at its
+    opening time; business hours skip that time anyway). A generous reading: no
+    regulator's preset uses it by default.
     ``paused_by_customer_actions``: the clock stands still while an action item owned by the
     customer is open.
     """

@@ -14,6 +14,7 @@ from .._values.errors import InvalidValueError
 from .._values.parts import (
     ActionItem,
     Assignment,
+    Classification,
     Compensation,
     Concern,
     Contact,
@@ -33,6 +34,7 @@ from .policy import Policy
 from .rejection import CommandRejected, Rejection
 
 _NO_TIMELINE = Timeline()
+_NO_CLASSIFICATION = Classification()
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -67,15 +69,25 @@ class Complaint:
     thanked: bool = False
     outcome: Outcome | None = None
     closed_at: datetime | None = None
-    root_causes: tuple[RootCause, ...] = ()
-    preventive_actions: tuple[PreventiveAction, ...] = ()
+    # what the returns count, and what was learnt (root causes, preventive actions)
+    classification: Classification = _NO_CLASSIFICATION
     feedback: Feedback | None = None
     receipts: tuple[Receipt, ...] = ()
-    # what the clocks read (see deadlines()); one field, so that a fresh complaint keeps
-    # CPython's compact shared-key instance dict (it holds at most 30 keys)
+    # what the clocks read (see deadlines()); sub-records, so that a fresh complaint keeps
+    # CPython's compact shared-key instance dict (at most 29 fields: see test_workflow)
     timeline: Timeline = _NO_TIMELINE
 
     # --- queries --------------------------------------------------------------------------
+
+    @property
+    def root_causes(self) -> tuple[RootCause, ...]:
+        """Why it went wrong, as recorded (``classification.root_causes``)."""
+        return self.classification.root_causes
+
+    @property
+    def preventive_actions(self) -> tuple[PreventiveAction, ...]:
+        """What will stop it happening again (``classification.preventive_actions``)."""
+        return self.classification.preventive_actions
 
     def concern(self, concern_id: str) -> Concern | None:
         """The concern with this id, or ``None``."""
@@ -157,15 +169,38 @@ class Complaint:
         return None
 
     @classmethod
-    def from_events(cls, events: Iterable[Event]) -> Complaint:
-        """Rebuild a complaint by folding its events, starting with ``complaint_opened``."""
-        log = checked(events)
-        first = next(log)
-        assert isinstance(first, ComplaintOpened)  # checked() starts with one
-        complaint = _opened(first)
-        for event in log:
+    def from_events(cls, events: Iterable[Event], *,
+                    as_of: datetime | None = None) -> Complaint:
+        """Rebuild a complaint by folding its events, starting with ``complaint_opened``.
+
+        With ``as_of``, the complaint as it stood then: the events at or before ``as_of``
+        only (the rest of the log is not read). The log must have begun by then. Cost:
+        O(events), whatever they are.
+        """
+        return fold_log(checked(events), as_of=as_of)
+
+
+def fold_log(log: Iterable[AnyEvent], *, as_of: datetime | None = None) -> Complaint:
+    """:meth:`Complaint.from_events` of a log already checked (``checked()``, in UTC)."""
+    events = iter(log)
+    first = next(events, None)
+    if not isinstance(first, ComplaintOpened):
+        raise InvalidValueError("an event log must start with a complaint_opened event",
+                                argument="events")
+    complaint = _opened(first)
+    if as_of is None:
+        for event in events:
             complaint = fold(complaint, event)
         return complaint
+    until = utc(as_of, "as_of")
+    if until < first.at:
+        raise InvalidValueError(f"as_of ({until.isoformat()}) is before the complaint was "
+                                f"opened ({first.at.isoformat()})", argument="as_of")
+    for event in events:
+        if event.at > until:
+            break
+        complaint = fold(complaint, event)
+    return complaint
 
 
 @frozen

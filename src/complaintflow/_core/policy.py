@@ -13,6 +13,7 @@ from .._clocks.regime import Regime
 from .._values.checks import as_tuple, currency_code, flag
 from .._values.errors import InvalidValueError
 from .._values.parts import Money
+from .._values.taxonomy import Taxonomy
 
 
 def _non_negative_window(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -55,6 +56,11 @@ def _authority_limits(value: _LimitsLike) -> tuple[Money, ...]:
     return tuple(sorted(limits, key=lambda limit: limit.currency))
 
 
+def _taxonomy(_: object, attribute: Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Taxonomy):
+        raise InvalidValueError("taxonomy must be a Taxonomy or None", argument="taxonomy")
+
+
 def _regimes(value: Iterable[Regime]) -> tuple[Regime, ...]:
     if isinstance(value, Regime):
         return (value,)
@@ -84,6 +90,10 @@ class Policy:
     ``max_text_length`` bounds every text argument of a command, in characters: a longer
     one is refused (``text_too_long``), so that no request can grow a complaint, its
     snapshot and every later save by megabytes.
+    ``taxonomy``: the product and cause categories ``classify`` accepts (a
+    :class:`~complaintflow.Taxonomy`, such as
+    :data:`~complaintflow.reports.FCA_DISP1_ANNEX1`); without one, any code is accepted
+    and the returns list the codes they do not know.
     """
 
     apology_before_response: bool = field(default=True, validator=flag)
@@ -94,6 +104,7 @@ class Policy:
     remembered_command_ids: int = field(default=100, validator=_at_least_one)
     regimes: tuple[Regime, ...] = field(default=(), converter=_regimes)
     max_text_length: int = field(default=10_000, validator=_at_least_one)
+    taxonomy: Taxonomy | None = field(default=None, validator=_taxonomy)
 
     def authority_limit(self, currency: str) -> Decimal | None:
         """The agent's limit in ``currency`` (an ISO 4217 code), or ``None`` if none is set."""

@@ -189,6 +189,38 @@ def _inconsistencies(c: Complaint) -> list[Problem]:
         if pause.action_id not in action_ids:
             found.append(Problem(f"$.timeline.pauses[{index}].action_id",
                                  f"unknown action {pause.action_id!r}"))
+    if c.seq >= c.revision:  # else the seq itself is what is wrong
+        found += _timeline_problems(c)
+    return found
+
+
+def _timeline_problems(c: Complaint) -> list[Problem]:
+    """What the clocks' state says that no log could have written."""
+    timeline, found = c.timeline, []
+    kinds = [sent.kind for sent in timeline.first_communications]
+    if len(set(kinds)) != len(kinds):
+        found.append(Problem("$.timeline.first_communications", "holds a kind twice: it "
+                                                               "keeps the first of each"))
+    seqs = [sent.seq for sent in timeline.first_communications]
+    if seqs != sorted(seqs):
+        found.append(Problem("$.timeline.first_communications", "is not in the order sent"))
+    marks = [("first_communications", seq) for seq in seqs]
+    for name in ("follow_up", "follow_up_touch", "last_touch"):
+        value = getattr(timeline, name)
+        if value is not None:
+            marks.append((name, value.seq))
+    marks += [("pauses", pause.start_seq) for pause in timeline.pauses]
+    for name, seq in marks:
+        if not 1 < seq <= c.seq:
+            found.append(Problem(f"$.timeline.{name}", f"names event seq {seq}, which is not "
+                                                      "an event of the complaint's log"))
+    follow_up, touch = timeline.follow_up, timeline.follow_up_touch
+    if touch is not None and (follow_up is None or touch.seq <= follow_up.seq):
+        found.append(Problem("$.timeline.follow_up_touch", "is not after the follow-up it "
+                                                          "answers"))
+    last = timeline.last_touch
+    if touch is not None and (last is None or last.seq < touch.seq):
+        found.append(Problem("$.timeline.last_touch", "is before the follow-up's first touch"))
     return found
 
 

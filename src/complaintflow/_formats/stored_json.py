@@ -29,6 +29,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
+from .._core.policy import Policy
 from .._values.checks import shown, to_decimal, unicode_problem, utc
 from .._values.enums import StrEnum
 from .._values.errors import InvalidValueError, Problem
@@ -268,7 +269,35 @@ def make_persistence_converter(*, detailed: bool = True) -> Converter:
     conv.register_structure_hook_factory(
         lambda cls: getattr(cls, "__origin__", None) is tuple, lambda tp: _tuples(tp, conv))
     conv.register_structure_hook_factory(attrs.has, lambda cls: _complete(cls, conv))
+    conv.register_structure_hook(Policy, _interned(_complete(Policy, conv)))
     return conv
+
+
+_POLICIES: dict[Policy, Policy] = {}
+_MAX_POLICIES = 64
+
+
+def _interned(structure: Callable[[object, Any], Any]) -> Callable[[object, Any], Any]:
+    """Loaded policies shared: a policy equal to one loaded before is that one.
+
+    Every complaint carries its policy, and the hosts that load many complaints load the
+    same few policies again and again. Sharing them means that the calendars and regimes
+    inside are the same objects too, so that the clocks' caches (kept per object) answer
+    a loaded complaint as fast as one built in the process. Comparing a new policy with
+    the one kept costs O(its size) once, at load; at most ``_MAX_POLICIES`` are kept.
+    """
+
+    def load(value: object, cls: Any) -> Policy:
+        policy: Policy = structure(value, cls)
+        kept = _POLICIES.get(policy)
+        if kept is not None:
+            return kept
+        if len(_POLICIES) >= _MAX_POLICIES:
+            _POLICIES.pop(next(iter(_POLICIES)), None)
+        _POLICIES[policy] = policy
+        return policy
+
+    return load
 
 
 converter = make_persistence_converter()

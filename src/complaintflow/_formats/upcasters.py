@@ -123,14 +123,38 @@ def _lift_each(data: Data, key: str, lift: Upcaster) -> None:
         data[key] = [lift(item) if isinstance(item, dict) else item for item in items]
 
 
+def _calendar_1_to_2(calendar: Data) -> Data:
+    """A version-1 calendar knew its holidays up to ``holidays_through`` at most: from the
+    start of time, without gaps (as version 1 counted)."""
+    return {**calendar, "holidays_from": None, "holiday_gaps": []}
+
+
+def _clock_1_to_2(clock: Data) -> Data:
+    """A version-1 limit counted the days after the clock's start day."""
+    lifted = dict(clock)
+    if isinstance(lifted.get("limit"), dict):
+        lifted["limit"] = {**lifted["limit"], "counts_start_day": False}
+    return lifted
+
+
+def _regime_1_to_2(regime: Data) -> Data:
+    lifted = dict(regime)
+    if isinstance(lifted.get("calendar"), dict):
+        lifted["calendar"] = _calendar_1_to_2(lifted["calendar"])
+    _lift_each(lifted, "clocks", _clock_1_to_2)
+    return lifted
+
+
 def policy_1_to_2(policy: Data) -> Data:
     """A version-1 policy as version 2 holds it (in snapshots and in complaint_opened):
-    its one ``agent_authority_limit`` is the limit in GBP, and its free text is bounded by
-    version 2's default."""
+    its one ``agent_authority_limit`` is the limit in GBP, its free text is bounded by
+    version 2's default, and its regimes' calendars and limits mean what they meant."""
     lifted = dict(policy, max_text_length=10_000)
     if "agent_authority_limit" in lifted:
         limit = _fixed(lifted.pop("agent_authority_limit"))
         lifted["authority_limits"] = [{"currency": _V1_CURRENCY, "amount": limit}]
+    _lift_each(lifted, "regimes", _regime_1_to_2)
+    lifted.setdefault("taxonomy", None)
     return lifted
 
 
@@ -138,9 +162,66 @@ def _receipt_1_to_2(receipt: Data) -> Data:
     return {**receipt, "fingerprint": None}
 
 
+def _touch(item: Data) -> Data:
+    return {"seq": item.get("seq"), "at": item.get("at")}
+
+
+def _seq_of(item: object) -> int:
+    seq = item.get("seq") if isinstance(item, dict) else None
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else -1
+
+
+def _timeline_1_to_2(timeline: Data) -> Data:
+    """Version 1 kept every communication, contact and follow-up; version 2 keeps what the
+    clocks need of them (the first communication of each kind, the latest follow-up, the
+    first touch after it and the latest touch), which version 1's lists tell exactly."""
+    lifted = {key: value for key, value in timeline.items()
+              if key not in ("communications", "contacts", "follow_ups")}
+    sent = timeline.get("communications")
+    contacts = timeline.get("contacts")
+    follow_ups = timeline.get("follow_ups")
+    if not (isinstance(sent, list) and isinstance(contacts, list)
+            and isinstance(follow_ups, list)):
+        return timeline  # the loader names what is wrong
+    firsts: dict[object, Data] = {}
+    for item in sorted(sent, key=_seq_of):
+        if isinstance(item, dict):
+            firsts.setdefault(item.get("kind"), item)
+    lifted["first_communications"] = list(firsts.values())
+    touches = sorted((t for t in [*sent, *contacts] if isinstance(t, dict)), key=_seq_of)
+    follow_up = max(follow_ups, key=_seq_of) if follow_ups else None
+    lifted["follow_up"] = follow_up
+    after = [t for t in touches if follow_up is not None and _seq_of(t) > _seq_of(follow_up)]
+    lifted["follow_up_touch"] = _touch(after[0]) if after else None
+    lifted["last_touch"] = _touch(touches[-1]) if touches else None
+    return lifted
+
+
+def _root_cause_1_to_2(cause: Data) -> Data:
+    """Version 1 knew nothing of vulnerability: no root cause was flagged."""
+    return {**cause, "vulnerability_failure": False}
+
+
+def _classification_1_to_2(snapshot: Data) -> None:
+    """Version 1 kept the root causes and preventive actions on the complaint; version 2
+    keeps them with what the returns count, of which version 1 recorded nothing."""
+    causes = snapshot.pop("root_causes", None)
+    if isinstance(causes, list):
+        causes = [_root_cause_1_to_2(c) if isinstance(c, dict) else c for c in causes]
+    actions = snapshot.pop("preventive_actions", None)
+    if causes is None and actions is None:
+        return  # the loader names the missing fields
+    snapshot["classification"] = {
+        "product": None, "cause": None, "channel": None, "decision": None, "redress": [],
+        "vulnerability": [], "root_causes": causes, "preventive_actions": actions}
+
+
 def _snapshot_1_to_2(snapshot: Data) -> Data:
     if isinstance(snapshot.get("policy"), dict):  # else the loader names what is wrong
         snapshot["policy"] = policy_1_to_2(snapshot["policy"])
+    _classification_1_to_2(snapshot)
+    if isinstance(snapshot.get("timeline"), dict):
+        snapshot["timeline"] = _timeline_1_to_2(snapshot["timeline"])
     _lift_each(snapshot, "receipts", _receipt_1_to_2)
     _lift_each(snapshot, "compensations", _compensation_1_to_2)
     _lift_each(snapshot, "escalations", _escalation_1_to_2)
@@ -155,6 +236,8 @@ def _event_1_to_2(event: Data) -> Data:
         event = _compensation_1_to_2(event)
     elif event.get("type") == "escalated":
         event = _escalation_1_to_2(event)
+    elif event.get("type") == "root_cause_recorded":
+        event = _root_cause_1_to_2(event)
     return event
 
 

@@ -17,7 +17,16 @@ from typing import Any, TypeVar
 from attrs import Attribute, frozen
 
 from .currencies import ACTIVE_CURRENCIES
-from .enums import CommunicationKind, CustomerResponse, Owner, Severity, Stage
+from .enums import (
+    CommunicationKind,
+    CustomerResponse,
+    Decision,
+    Owner,
+    RedressKind,
+    Severity,
+    Stage,
+    VulnerabilityDriver,
+)
 from .errors import InvalidValueError
 from .reasons import INVALID_TIME, NAIVE_TIME
 
@@ -211,6 +220,17 @@ def valid_amount(_: object, attribute: Attribute[Any], value: object) -> None:
         )
 
 
+def positive_amount(_: object, attribute: Attribute[Any], value: object) -> None:
+    """A finite Decimal above zero."""
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
+        raise InvalidValueError(f"{attribute.name} must be a decimal amount above zero",
+                                argument=attribute.name)
+
+
+ZERO_PATTERN = r"^0+(\.0+)?$"
+"""An amount, written as :data:`AMOUNT_PATTERN` allows, that is zero."""
+
+
 def utc(value: datetime, argument: str = "at") -> datetime:
     """``value`` in UTC; raises :class:`InvalidValueError` for a naive or non-datetime.
 
@@ -291,6 +311,24 @@ def to_customer_response(value: CustomerResponse | str) -> CustomerResponse:
 
 def to_communication_kind(value: CommunicationKind | str) -> CommunicationKind:
     return as_member(CommunicationKind, value, "kind")
+
+
+def to_decision(value: Decision | str) -> Decision:
+    return as_member(Decision, value, "decision")
+
+
+def to_redress_kind(value: RedressKind | str) -> RedressKind:
+    return as_member(RedressKind, value, "kind")
+
+
+def to_drivers(value: Iterable[VulnerabilityDriver | str]) -> tuple[VulnerabilityDriver, ...]:
+    """One or more vulnerability drivers, each once, in the order of the enum."""
+    items = as_tuple(value, "drivers", "a list of vulnerability drivers")
+    drivers = {as_member(VulnerabilityDriver, item, "drivers") for item in items}
+    if not drivers:
+        raise InvalidValueError("drivers must name at least one vulnerability driver",
+                                argument="drivers")
+    return tuple(driver for driver in VulnerabilityDriver if driver in drivers)
 
 
 def as_tuple(value: object, argument: str, what: str = "a list") -> tuple[Any, ...]:

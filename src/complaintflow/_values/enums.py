@@ -82,3 +82,47 @@ class CommunicationKind(StrEnum):
     REFERRAL_RIGHTS = "referral_rights"
     """The customer was told of their right to refer the complaint to the ombudsman."""
 
+
+
+class Decision(StrEnum):
+    """The firm's decision on a complaint, as the complaint returns count it."""
+
+    UPHELD = "upheld"
+    """The firm found for the customer (even if the redress offered is disputed)."""
+    PARTLY_UPHELD = "partly_upheld"
+    """The firm found for the customer in part; the FCA's return counts it as upheld."""
+    NOT_UPHELD = "not_upheld"
+    """The firm rejected the complaint (a goodwill payment does not make it upheld)."""
+
+
+class VulnerabilityDriver(StrEnum):
+    """The FCA's four drivers of vulnerability (FG21/1), recorded without the details."""
+
+    HEALTH = "health"
+    """Health conditions or illnesses that affect the ability to carry out day-to-day
+    tasks."""
+    LIFE_EVENTS = "life_events"
+    """Life events such as bereavement, job loss or relationship breakdown."""
+    RESILIENCE = "resilience"
+    """Low ability to withstand financial or emotional shocks."""
+    CAPABILITY = "capability"
+    """Low knowledge of financial matters or low confidence in managing money, or low
+    capability in reading, numbers or digital skills."""
+
+
+class RedressKind(StrEnum):
+    """What a redress payment was for (the redress the FCA return counts: an amount paid,
+    or a cost borne, whose cash value is known)."""
+
+    FINANCIAL_LOSS = "financial_loss"
+    """Putting the customer back where they would have been."""
+    DISTRESS_AND_INCONVENIENCE = "distress_and_inconvenience"
+    """For the distress and inconvenience caused."""
+    INTEREST = "interest"
+    """Interest on a delayed settlement."""
+    GOODWILL = "goodwill"
+    """A goodwill payment or gesture."""
+    WAIVED_CHARGE = "waived_charge"
+    """A fee, charge or excess waived that would otherwise have been paid."""
+    OTHER = "other"
+    """Any other redress with a cash value."""

@@ -14,7 +14,15 @@ from typing import Any, TypeVar
 from attrs import Attribute, field, frozen
 
 from .checks import currency, non_blank, optional_non_blank, to_decimal, valid_amount
-from .enums import CommunicationKind, ConcernStatus, Owner, Severity
+from .enums import (
+    CommunicationKind,
+    ConcernStatus,
+    Decision,
+    Owner,
+    RedressKind,
+    Severity,
+    VulnerabilityDriver,
+)
 
 _T = TypeVar("_T")
 
@@ -214,11 +222,14 @@ class Contact:
 
 @frozen
 class RootCause:
-    """Why it went wrong, and whether the company was at fault (Evenson step 2)."""
+    """Why it went wrong, and whether the company was at fault (Evenson step 2);
+    ``vulnerability_failure``: the complaint was caused by a failure to consider or to
+    respond to the customer's vulnerability (the FCA's second vulnerability count)."""
 
     category: str
     description: str
     company_at_fault: bool
+    vulnerability_failure: bool = False
 
 
 @frozen
@@ -227,6 +238,41 @@ class PreventiveAction:
 
     description: str
     owner: str
+
+
+@frozen(kw_only=True)
+class Redress:
+    """Redress paid to the customer (``record_redress``): what for, how much, when."""
+
+    seq: int
+    at: datetime
+    kind: RedressKind
+    amount: Decimal
+    currency: str
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class Classification:
+    """What the complaint returns need of a complaint, without personal data: the
+    ``product`` and ``cause`` codes it is filed under and the ``channel`` it came in by
+    (``classify``), the firm's ``decision``, the ``redress`` paid, the ``vulnerability``
+    drivers identified (the drivers only, never the details), and what was learnt: the
+    root causes and the preventive actions."""
+
+    product: str | None = None
+    cause: str | None = None
+    channel: str | None = None
+    decision: Decision | None = None
+    redress: tuple[Redress, ...] = ()
+    vulnerability: tuple[VulnerabilityDriver, ...] = ()
+    root_causes: tuple[RootCause, ...] = ()
+    preventive_actions: tuple[PreventiveAction, ...] = ()
+
+    @property
+    def vulnerability_failure(self) -> bool:
+        """Whether a root cause says the complaint came from a failure to consider or to
+        respond to the customer's vulnerability."""
+        return any(cause.vulnerability_failure for cause in self.root_causes)
 
 
 @frozen
@@ -254,8 +300,9 @@ class Receipt:
 
 
 # --- what the clocks read ---------------------------------------------------------------
-# Kept in the complaint's state so that a clock can be evaluated from a complaint alone, at
-# any time: each records the ``seq`` of the event it comes from.
+# State, not history: what the clocks need to be evaluated from the complaint alone, kept
+# bounded (the first communication of each kind, the latest follow-up, the latest touch);
+# the history stays in the event log. Each records the ``seq`` of the event it comes from.
 
 
 @frozen(kw_only=True)
@@ -270,12 +317,12 @@ class Communication:
 
 
 @frozen(kw_only=True)
-class ContactRecord:
-    """A follow-up contact that took place (``start_contact``)."""
+class Touch:
+    """A follow-up contact that took place, or a communication sent: what the next-contact
+    clock stops on and the keep-in-the-loop clock restarts at."""
 
     seq: int
     at: datetime
-    channel: str
 
 
 @frozen(kw_only=True)
@@ -302,13 +349,30 @@ class PauseInterval:
 
 @frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
 class Timeline:
-    """What the clocks read, kept on the complaint (``complaint.timeline``) so that a clock
-    can be evaluated from the complaint alone, at any time: every regulated communication,
-    every follow-up contact, every scheduled follow-up, the pause intervals, and when the
-    stage last changed (``None``: not since the complaint was opened)."""
+    """What the clocks read, kept on the complaint (``complaint.timeline``): state, not
+    history, so that it stays the same size however long the log grows.
 
-    communications: tuple[Communication, ...] = ()
-    contacts: tuple[ContactRecord, ...] = ()
-    follow_ups: tuple[FollowUp, ...] = ()
+    ``first_communications``: the first regulated communication of each kind, in the order
+    they were sent (the deadline clocks stop on the first of a kind); ``follow_up``: the
+    latest scheduled follow-up; ``follow_up_touch``: the first contact or communication
+    after it was scheduled (``None``: none yet); ``last_touch``: the latest contact or
+    communication; ``pauses``: one interval per action item owned by the customer;
+    ``stage_since``: when the stage last changed (``None``: not since the complaint was
+    opened). Every communication and contact stays in the event log.
+    """
+
+    first_communications: tuple[Communication, ...] = ()
+    follow_up: FollowUp | None = None
+    follow_up_touch: Touch | None = None
+    last_touch: Touch | None = None
     pauses: tuple[PauseInterval, ...] = ()
     stage_since: datetime | None = None
+
+
+def touched(timeline: Timeline, seq: int, at: datetime) -> dict[str, Touch]:
+    """The changes a contact or a communication (event ``seq`` at ``at``) makes to the
+    timeline's touches."""
+    touch = Touch(seq=seq, at=at)
+    if timeline.follow_up is not None and timeline.follow_up_touch is None:
+        return {"last_touch": touch, "follow_up_touch": touch}
+    return {"last_touch": touch}

@@ -39,7 +39,7 @@ from .._values.parts import Concern
 from .._values.reasons import Reason
 from ..commands import COMMAND_TYPES, Command
 from ._limits import NO_LIMITS, AgentLimits
-from ._schema import arguments
+from ._schema import arguments, enum_tuple
 
 _FAR = datetime(8999, 1, 1, tzinfo=timezone.utc)
 """The time a probe's ``due`` or follow-up is set to: after any command's time."""
@@ -91,6 +91,10 @@ def _spec(name: str) -> _Spec:
             placeholders[field.name] = field.validator.low
         elif isinstance(hint, type) and issubclass(hint, enum.Enum):
             placeholders[field.name] = next(iter(hint))
+        elif hint is Decimal:
+            placeholders[field.name] = Decimal(1)  # within any limit a row checks
+        elif enum_tuple(hint) is not None:
+            placeholders[field.name] = (next(iter(enum_tuple(hint) or ())),)
         else:
             raise TypeError(f"no probe for the argument {field.name} of {cls.__name__}; "
                             "teach complaintflow.agents._guidance about it")
@@ -112,7 +116,7 @@ _PROBES: dict[tuple[str, object], Command] = {}
 def _all_specs() -> dict[str, _Spec]:
     """How to probe every command, worked out when first needed."""
     if not _SPECS:
-        _SPECS.update((name, _spec(name)) for name in COMMAND_TYPES)
+        _SPECS.update({name: _spec(name) for name in COMMAND_TYPES})  # all, or none
     return _SPECS
 
 
@@ -372,7 +376,8 @@ def _work(s: _State) -> list[_Step]:
                                                 "next steps (IBM step 5).", None))
         return steps
     if contact is not None:
-        updated = any(f.scheduled_at >= contact.started_at for f in c.timeline.follow_ups)
+        latest = c.timeline.follow_up  # the latest scheduled: was one agreed in this contact?
+        updated = latest is not None and latest.scheduled_at >= contact.started_at
         if s.anything_open and (not updated or not follow_up_ahead):
             steps.append(("schedule_follow_up", {}, "Items stay open: agree when the next "
                                                     "contact will be before ending this one "

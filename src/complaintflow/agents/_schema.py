@@ -22,6 +22,7 @@ import attrs
 from .._core.policy import Policy
 from .._values.checks import (
     AMOUNT_PATTERN,
+    ZERO_PATTERN,
     WholeNumber,
     aware,
     distinct_ids,
@@ -29,6 +30,7 @@ from .._values.checks import (
     non_blank,
     optional_currency,
     optional_non_blank,
+    positive_amount,
     shown,
     valid_amount,
     visible_characters,
@@ -96,6 +98,8 @@ def _argument(cls: type[Command], field: attrs.Attribute[Any], hint: object) -> 
         schema = {"type": "string", "format": "date-time", "pattern": TIME_PATTERN}
     elif validator is valid_amount and kind is Decimal:
         schema = {"type": "string", "pattern": AMOUNT_PATTERN}
+    elif validator is positive_amount and kind is Decimal:
+        schema = {"type": "string", "pattern": AMOUNT_PATTERN, "not": {"pattern": ZERO_PATTERN}}
     elif validator is distinct_ids and typing.get_origin(kind) is tuple and isinstance(
             refers, str):
         schema = {"type": "array", "items": {"type": "string", "pattern": ID_PATTERNS[refers]},
@@ -104,6 +108,13 @@ def _argument(cls: type[Command], field: attrs.Attribute[Any], hint: object) -> 
         schema = {"type": "integer", "minimum": validator.low, "maximum": validator.high}
     elif isinstance(kind, type) and issubclass(kind, enum.Enum) and validator is None:
         schema = {"type": "string", "enum": [member.value for member in kind]}
+    elif enum_tuple(kind) is not None and validator is None:
+        members = enum_tuple(kind)
+        assert members is not None
+        # a member named twice counts once (the parser folds it), so no uniqueItems
+        schema = {"type": "array", "items": {"type": "string",
+                                             "enum": [member.value for member in members]},
+                  "minItems": 1}
     else:
         raise TypeError(f"no JSON Schema for the argument {field.name} of {cls.__name__} "
                         f"({hint!r}, validated by {validator!r}); teach "
@@ -121,6 +132,17 @@ def _argument(cls: type[Command], field: attrs.Attribute[Any], hint: object) -> 
     if field.default is not attrs.NOTHING and field.default is not None:
         schema["default"] = field.default
     return schema
+
+
+def enum_tuple(kind: object) -> type[enum.Enum] | None:
+    """The enum of a ``tuple[SomeEnum, ...]`` argument (one or more members, each once)."""
+    if typing.get_origin(kind) is not tuple:
+        return None
+    items = typing.get_args(kind)
+    if len(items) == 2 and items[1] is Ellipsis and isinstance(items[0], type) and issubclass(
+            items[0], enum.Enum):
+        return items[0]
+    return None
 
 
 def arguments(cls: type[Command]) -> list[attrs.Attribute[Any]]:
@@ -161,7 +183,9 @@ def _restated(key: str, value: object) -> str | None:
     if key == "maxLength":
         return f"At most {value:,} characters." if isinstance(value, int) else None
     if key == "uniqueItems":
-        return "No id twice." if value else None
+        return "No item twice." if value else None
+    if key == "not" and value == {"pattern": ZERO_PATTERN}:
+        return "Above zero."
     return None
 
 
@@ -261,6 +285,9 @@ def _kind(schema: Schema) -> str:
             return "an ISO 4217 currency code"
         return "one of " + ", ".join(f"`{value}`" for value in values)
     kind = schema.get("type")
+    if kind == "array" and "enum" in schema["items"]:
+        values = ", ".join(f"`{value}`" for value in schema["items"]["enum"])
+        return f"list of one or more of {values}"
     if kind == "array":
         return f"list of {_kind(schema['items'])}s, distinct, at least one"
     if kind == "integer":

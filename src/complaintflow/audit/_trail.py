@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
 
-from .._core.complaint import Complaint
+from .._core.complaint import Complaint, fold_log
 from .._core.log import checked
 from .._core.policy import Policy
 from .._values.checks import utc
@@ -63,10 +63,11 @@ class Trail:
 
     @cached_property
     def complaint(self) -> Complaint:
-        """The complaint the log folds into (computed on first use)."""
-        from .._core.complaint import Complaint
-
-        return Complaint.from_events(self.events)
+        """The complaint as it stood at ``as_of``: the log folded up to then (computed on
+        first use), so that its clocks are exact at the audit's time."""
+        if self.as_of >= self.events[-1].at:  # checked already: folded without a second check
+            return fold_log(self.events)
+        return fold_log(self.events, as_of=max(self.as_of, self.events[0].at))
 
 
 def _seq(event: Event) -> int:

@@ -232,7 +232,22 @@ _RECIPES: dict[str, _Recipe] = {
         cmd.RecordFeedback(score=5)],
     "record_communication": _always(cmd.RecordCommunication(kind="acknowledgement",
                                                             channel="email")),
+    "classify": lambda c, at: [] if c.classification.product is not None else [
+        _classification(c)],
+    "record_decision": _always(cmd.RecordDecision(decision="upheld")),
+    "record_redress": lambda c, at: [] if c.classification.redress else [cmd.RecordRedress(
+        kind="distress_and_inconvenience", amount=Decimal(25), currency=_currency(c))],
+    "record_vulnerability": _always(cmd.RecordVulnerability(drivers=("life_events",))),
 }
+
+
+def _classification(complaint: Complaint) -> cmd.Classify:
+    """The first product and cause of the policy's taxonomy, or codes of its own."""
+    taxonomy = complaint.policy.taxonomy
+    if taxonomy is None:
+        return cmd.Classify(product="current_account", cause="charges", channel="phone")
+    return cmd.Classify(product=taxonomy.products[0].code, cause=taxonomy.causes[0].code,
+                        channel="phone")
 
 
 _unmatched = sorted(set(ROW_OF) ^ set(_RECIPES))

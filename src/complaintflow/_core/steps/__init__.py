@@ -21,12 +21,13 @@ from . import (
     follow_up,
     listen,
     prioritize,
+    record,
     respond,
     verify,
 )
 
 STEPS: tuple[ModuleType, ...] = (verify, listen, prioritize, assess, respond, follow_up,
-                                 close, conduct, after_close, communicate)
+                                 close, conduct, after_close, communicate, record)
 """The step modules, in workflow order."""
 
 ROWS: tuple[Row[Any, Any], ...] = tuple(

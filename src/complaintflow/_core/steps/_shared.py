@@ -69,14 +69,23 @@ def currency_of(complaint: Complaint, currency: str | None, what: str) -> str | 
 
 
 def anything_open(complaint: Complaint) -> bool:
-    """Whether a concern or an action item is still open."""
-    return bool(complaint.open_concerns or complaint.open_actions)
+    """Whether a concern or an action item is still open (stops at the first; builds no
+    tuple of them)."""
+    return (any(concern.status is _OPEN for concern in complaint.concerns)
+            or any(action.completed_at is None for action in complaint.actions))
 
 
-def follow_up_needed(complaint: Complaint, at: datetime) -> list[Reason]:
-    """While anything is open, a follow-up must be scheduled after ``at``."""
+_OPEN = ConcernStatus.OPEN
+
+
+def follow_up_needed(complaint: Complaint, at: datetime,
+                     open_now: bool | None = None) -> list[Reason]:
+    """While anything is open, a follow-up must be scheduled after ``at``; ``open_now`` is
+    :func:`anything_open`, when the caller knows it already."""
     follow_up = complaint.follow_up_at
-    if anything_open(complaint) and (follow_up is None or follow_up <= at):
+    if follow_up is not None and follow_up > at:
+        return []
+    if open_now if open_now is not None else anything_open(complaint):
         return [FOLLOW_UP_REQUIRED.reason(
             "Items are still open: schedule a follow-up in the future first "
             "(schedule_follow_up).")]

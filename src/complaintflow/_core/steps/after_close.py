@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ... import commands as cmd
 from ... import events as ev
 from ..._values.enums import Stage
-from ..._values.parts import Feedback, PreventiveAction, RootCause
+from ..._values.parts import Feedback, PreventiveAction, RootCause, replace
 from ..._values.reasons import Reason, ReasonKind, reason_code
 from ..row import EVERY_STAGE, Changes, Row, stays_in
 
@@ -24,13 +24,16 @@ def _root_cause(c: Complaint, command: cmd.RecordRootCause, seq: int,
                 at: datetime) -> ev.RootCauseRecorded | list[Reason]:
     return ev.RootCauseRecorded(seq=seq, at=at, category=command.category,
                                 description=command.description,
-                                company_at_fault=command.company_at_fault)
+                                company_at_fault=command.company_at_fault,
+                                vulnerability_failure=command.vulnerability_failure)
 
 
 def _root_cause_recorded(c: Complaint, e: ev.RootCauseRecorded) -> Changes:
     cause = RootCause(category=e.category, description=e.description,
-                      company_at_fault=e.company_at_fault)
-    return dict(root_causes=(*c.root_causes, cause))
+                      company_at_fault=e.company_at_fault,
+                      vulnerability_failure=e.vulnerability_failure)
+    learnt = c.classification
+    return dict(classification=replace(learnt, {"root_causes": (*learnt.root_causes, cause)}))
 
 
 RECORD_ROOT_CAUSE = Row(
@@ -46,7 +49,9 @@ def _preventive(c: Complaint, command: cmd.RecordPreventiveAction, seq: int,
 
 def _preventive_recorded(c: Complaint, e: ev.PreventiveActionRecorded) -> Changes:
     action = PreventiveAction(description=e.description, owner=e.owner)
-    return dict(preventive_actions=(*c.preventive_actions, action))
+    learnt = c.classification
+    return dict(classification=replace(
+        learnt, {"preventive_actions": (*learnt.preventive_actions, action)}))
 
 
 RECORD_PREVENTIVE_ACTION = Row(

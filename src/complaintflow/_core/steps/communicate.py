@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ... import commands as cmd
 from ... import events as ev
-from ..._values.parts import Communication, replace
+from ..._values.parts import Communication, replace, touched
 from ..._values.reasons import Reason
 from ..row import EVERY_STAGE, Changes, Row, stays_in
 
@@ -23,10 +23,13 @@ def _communicate(c: Complaint, command: cmd.RecordCommunication, seq: int,
 
 
 def _communicated(c: Complaint, e: ev.CommunicationRecorded) -> Changes:
-    communication = Communication(seq=e.seq, at=e.at, kind=e.kind, channel=e.channel,
-                                  summary=e.summary)
-    communications = (*c.timeline.communications, communication)
-    return dict(timeline=replace(c.timeline, {"communications": communications}))
+    timeline = c.timeline
+    changes: Changes = touched(timeline, e.seq, e.at)
+    if all(sent.kind is not e.kind for sent in timeline.first_communications):  # at most 5
+        first = Communication(seq=e.seq, at=e.at, kind=e.kind, channel=e.channel,
+                              summary=e.summary)
+        changes["first_communications"] = (*timeline.first_communications, first)
+    return dict(timeline=replace(timeline, changes))
 
 
 RECORD_COMMUNICATION = Row(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ... import commands as cmd
 from ... import events as ev
 from ..._values.enums import Stage
-from ..._values.parts import Contact, ContactRecord, replace
+from ..._values.parts import Contact, replace, touched
 from ..._values.reasons import Reason, ReasonKind, reason_code
 from ..row import Changes, Row, moves, stays_in
 from ._shared import FOLLOW_UP_REQUIRED, follow_up_needed, unchanged
@@ -40,9 +40,8 @@ def _start_contact(c: Complaint, command: cmd.StartContact, seq: int,
 
 
 def _contact_started(c: Complaint, e: ev.ContactStarted) -> Changes:
-    record = ContactRecord(seq=e.seq, at=e.at, channel=e.channel)
     return dict(contact=Contact(channel=e.channel, started_at=e.at),
-                timeline=replace(c.timeline, {"contacts": (*c.timeline.contacts, record)}))
+                timeline=replace(c.timeline, touched(c.timeline, e.seq, e.at)))
 
 
 START_CONTACT = Row(

@@ -223,9 +223,8 @@ def _schedule(c: Complaint, command: cmd.ScheduleFollowUp, seq: int,
 
 def _scheduled(c: Complaint, e: ev.FollowUpScheduled) -> Changes:
     follow_up = FollowUp(seq=e.seq, scheduled_at=e.at, due=e.follow_up_at)
-    follow_ups = (*c.timeline.follow_ups, follow_up)
-    return dict(follow_up_at=e.follow_up_at,
-                timeline=replace(c.timeline, {"follow_ups": follow_ups}))
+    return dict(follow_up_at=e.follow_up_at, timeline=replace(
+        c.timeline, {"follow_up": follow_up, "follow_up_touch": None}))
 
 
 SCHEDULE_FOLLOW_UP = Row(
@@ -237,13 +236,18 @@ SCHEDULE_FOLLOW_UP = Row(
 def _confirm_next_steps(c: Complaint, command: cmd.ConfirmNextSteps, seq: int,
                         at: datetime) -> ev.NextStepsConfirmed | list[Reason]:
     planned = {i for action in c.actions for i in action.concern_ids}
-    reasons = [
-        RESPONSE_INCOMPLETE.reason(
-            f"Concern {concern.id} needs relief, a plan item, a resolution or an "
-            "explanation before the next steps can be confirmed.")
-        for concern in c.open_concerns if not concern.relief and concern.id not in planned
-    ]
-    reasons += follow_up_needed(c, at)
+    reasons = []
+    open_now = False
+    for concern in c.concerns:  # one pass: the open concerns are not rebuilt
+        if concern.status is not ConcernStatus.OPEN:
+            continue
+        open_now = True
+        if not concern.relief and concern.id not in planned:
+            reasons.append(RESPONSE_INCOMPLETE.reason(
+                f"Concern {concern.id} needs relief, a plan item, a resolution or an "
+                "explanation before the next steps can be confirmed."))
+    open_now = open_now or any(action.completed_at is None for action in c.actions)
+    reasons += follow_up_needed(c, at, open_now)
     return reasons or ev.NextStepsConfirmed(seq=seq, at=at)
 
 
