@@ -13,14 +13,15 @@ holidays). It prints, as curves over the number of holidays:
    distinct calendars;
 2. ``deadlines()`` of every one of 10,000 complaints (FCA DISP and service clocks), with
    one shared calendar and loaded from their snapshots (each with its own calendar); the
-   target is loaded within 1.2x of shared at 1,000 holidays. The fastest of the
-   interleaved repeats is shown (this machine's neighbours move single runs by up to 2x),
-   and the first pass over freshly loaded complaints, which fills each object's caches.
+   target is loaded within 1.2x of shared at 1,000 holidays. The median of the
+   interleaved repeats is shown (the one statistic of every bench here), and the first
+   pass over freshly loaded complaints, which fills each object's caches.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 import timeit
@@ -117,14 +118,15 @@ def per_call(holidays: int, number: int) -> tuple[float, float]:
     assert one == other
     assert one is not other
     day = date(2026, 12, 2)
-    shared = min(timeit.repeat(lambda: one.is_working_day(day), number=number, repeat=5))
-    alternating = min(timeit.repeat(lambda: (one.is_working_day(day), other.is_working_day(day)),
-                                    number=number, repeat=5))
+    shared = statistics.median(timeit.repeat(lambda: one.is_working_day(day), number=number,
+                                             repeat=5))
+    alternating = statistics.median(timeit.repeat(
+        lambda: (one.is_working_day(day), other.is_working_day(day)), number=number, repeat=5))
     return shared / number * 1e6, alternating / number / 2 * 1e6
 
 
 def time_clocks(groups: list[list[Complaint]], repeats: int) -> list[float]:
-    """Seconds for every clock of each group of complaints: the fastest of ``repeats``,
+    """Seconds for every clock of each group of complaints: the median of ``repeats``,
     the groups' repeats interleaved so that a busy neighbour slows them alike. The first
     pass (each object's first lookup fills its caches) is counted in its own right."""
     samples: list[list[float]] = [[] for _ in groups]
@@ -134,7 +136,7 @@ def time_clocks(groups: list[list[Complaint]], repeats: int) -> list[float]:
             for complaint in complaints:
                 deadlines(complaint, at=AT)
             samples[index].append(time.perf_counter() - began)
-    return [min(group) for group in samples]
+    return [statistics.median(group) for group in samples]
 
 
 def clocks(holidays: int, count: int, repeats: int) -> tuple[float, float, float]:

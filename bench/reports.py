@@ -9,13 +9,14 @@ The logs are generated as they are read (a generator over a few dozen template l
 relabelled with its own complaint id), so that what is measured is the return's own memory:
 ``tracemalloc``'s peak while the FCA return, the trends, the ASIC records and the CFPB
 records are computed over 10,000, 30,000 and 100,000 complaints. Times come from runs
-without tracemalloc (it slows Python down).
+without tracemalloc (it slows Python down): the median of three (one with ``--quick``).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import statistics
 import sys
 import time
 import tracemalloc
@@ -134,11 +135,15 @@ RETURNS: dict[str, Callable[[Iterator[list[Event]]], object]] = {
 }
 
 
-def seconds(run: Callable[[Iterator[list[Event]]], object], count: int) -> float:
-    gc.collect()
-    began = time.perf_counter()
-    run(logs(count))
-    return time.perf_counter() - began
+def seconds(run: Callable[[Iterator[list[Event]]], object], count: int, repeats: int) -> float:
+    """The median of ``repeats`` timings (the one statistic of every bench here)."""
+    samples = []
+    for _ in range(repeats):
+        gc.collect()
+        began = time.perf_counter()
+        run(logs(count))
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples)
 
 
 def peak(run: Callable[[Iterator[list[Event]]], object], count: int) -> int:
@@ -156,14 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="up to 30,000 complaints")
     args = parser.parse_args(argv)
     sizes = SIZES[:2] if args.quick else SIZES
+    repeats = 1 if args.quick else 3
     print(f"Returns over N complaints' logs (about {sum(map(len, TEMPLATES)) // 48} events "
-          "each), period 2027H1")
+          f"each), period 2027H1; seconds: the median of {repeats} runs")
     print(f"  {'return':<18} {'complaints':>11} {'seconds':>9} {'µs each':>8} "
           f"{'peak KiB':>9}")
     for name, run in RETURNS.items():
         peaks = []
         for count in sizes:
-            took = seconds(run, count)
+            took = seconds(run, count, repeats)
             peaks.append(peak(run, count))
             print(f"  {name:<18} {count:>11,} {took:>9.2f} {took / count * 1e6:>8.0f} "
                   f"{peaks[-1] / 1024:>9.0f}")
