@@ -41,6 +41,7 @@ from .exports import (
     read_group,
     store_groups,
 )
+from .stores import add_source_arguments
 
 POLICY_NAMES = ("default", "strict", "lenient")
 """The names of complaintflow.audit.AUDIT_POLICIES, kept here so that --help imports nothing."""
@@ -61,12 +62,7 @@ def register(commands: Any) -> None:
                     "by complaint), or of a store, against the compliance rules. Each "
                     "complaint is audited as soon as its events are read. Exit status: 0 "
                     "all fine, 1 a critical rule failed, 2 unreadable input.")
-    source = audit.add_mutually_exclusive_group(required=True)
-    source.add_argument("file", metavar="FILE", nargs="?",
-                        help="the JSON-lines file, or - for standard input")
-    source.add_argument("--db", metavar="PATH", help="a SQLite store")
-    source.add_argument("--postgres", metavar="CONNINFO",
-                        help="a PostgreSQL store (a libpq connection string or URL)")
+    add_source_arguments(audit)
     audit.add_argument("--policy", default="default", choices=POLICY_NAMES, metavar="NAME",
                        help="the named audit policy: " + ", ".join(POLICY_NAMES)
                             + " (default: %(default)s)")

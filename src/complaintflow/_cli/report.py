@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .._values.checks import printable
 from .exports import Group, Problem, file_groups, open_source, read_group, store_groups
-from .stores import add_store_arguments, opened_store
+from .stores import add_source_arguments, opened_store
 
 if TYPE_CHECKING:  # the types only: the modules are imported when a report is run
     from ..events import AnyEvent
@@ -42,10 +42,7 @@ def register(commands: Any) -> None:
         description="Compute a complaints return or the trends from a JSON-lines event "
                     "export (labelled or grouped by complaint, as for audit) or a store. Exit "
                     "status: 0 all read, 2 unreadable input or a usage error.")
-    source = report.add_mutually_exclusive_group(required=True)
-    source.add_argument("file", metavar="FILE", nargs="?",
-                        help="a JSON-lines export (SQLiteStore.export), or - for stdin")
-    add_store_arguments(source)
+    add_source_arguments(report)
     report.add_argument("--kind", required=True, choices=KINDS,
                         help="fca: the FCA consolidated return; asic: ASIC IDR records; "
                              "cfpb: CFPB timeliness records; trends: root-cause trends")

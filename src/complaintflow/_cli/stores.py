@@ -11,6 +11,16 @@ if TYPE_CHECKING:
     from ..stores.sqlite import SQLiteStore
 
 
+def add_source_arguments(parser: Any) -> None:
+    """One input, required: ``FILE`` (a JSON-lines export, or ``-`` for standard input),
+    ``--db`` or ``--postgres``."""
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", metavar="FILE", nargs="?",
+                        help="a JSON-lines export (complaintflow export), or - for standard "
+                             "input")
+    add_store_arguments(source)
+
+
 def add_store_arguments(group: Any) -> None:
     """``--db`` and ``--postgres`` in a mutually exclusive group."""
     group.add_argument("--db", metavar="PATH", help="a SQLite store")

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from .. import IntegrityKey, Problem, verify
 from ..stores import StoreError
-from .stores import add_store_arguments, opened_store
+from .stores import add_source_arguments, opened_store
 
 
 def register(commands: Any) -> None:
@@ -32,10 +32,7 @@ def register(commands: Any) -> None:
                     "digests, and name the first event or the snapshot fields changed by "
                     "hand. Exit status: 0 all verified, 1 something was changed, 2 "
                     "unreadable input.")
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("file", metavar="FILE", nargs="?",
-                        help="a JSON-lines export (complaintflow export), or - for stdin")
-    add_store_arguments(source)
+    add_source_arguments(parser)
     parser.add_argument("--keys", metavar="FILE",
                         help="a JSON object of key ids to hex secrets, for a keyed chain")
     parser.set_defaults(run=_main)
