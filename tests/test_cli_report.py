@@ -147,3 +147,32 @@ def test_help_imports_no_report_module() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_is_cleared_before_the_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from complaintflow._cli import exports
+
+    monkeypatch.setattr(exports, "PROGRESS_BYTES", 0)
+    text = export(tmp_path / "export.jsonl").read_text(encoding="utf-8")
+    ids = {log[0].complaint_id for log in LOGS}  # type: ignore[attr-defined]  # complaint_opened
+    copies = []
+    for n in range(13):  # past 10,000 lines, where the first pass shows its count
+        copy = text
+        for complaint_id in ids:
+            copy = copy.replace(f'"{complaint_id}"', f'"{complaint_id}-{n}"')
+        copies.append(copy)
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(copies), encoding="utf-8")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["report", str(many), "--kind", "cfpb", "--period", "2027"]) == 0
+    shown = terminal.getvalue()
+    assert "\rreading line 10,000" in shown
+    assert shown.endswith("\r\033[K")  # cleared: the table is not written over

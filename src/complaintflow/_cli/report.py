@@ -122,7 +122,9 @@ def _logs(args: argparse.Namespace, stack: contextlib.ExitStack, problems: list[
         stderr.write(f"{_NAME}: cannot read {printable(args.file)}: "
                      f"{printable(source.error)}\n")
         return None
-    found, _ = file_groups(source, source.progress(stderr), problems.append)
+    progress = source.progress(stderr)
+    found, _ = file_groups(source, progress, problems.append)  # its first pass is done
+    progress.done()
     return _readable(found, problems)
 
 
