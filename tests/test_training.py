@@ -81,7 +81,7 @@ def test_an_angry_customer_hangs_up_on_a_careless_agent_and_the_complaint_is_wit
     assert conversation.exchanges[-1].turn.hangs_up
     assert conversation.complaint.outcome is Outcome.WITHDRAWN
     item = score(conversation).scorecard.item("calmed_first")
-    assert "before vented and an apology" in item.explanation
+    assert "before venting and an apology" in item.explanation
 
 
 def test_the_customer_reveals_concerns_only_when_asked_for_more() -> None:

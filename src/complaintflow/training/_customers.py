@@ -97,7 +97,7 @@ class SimulatedCustomer:
     offer that meets what it wants and refuses one that does not; and hangs up when
     refused or pushed on while angry more often than its patience bears. What the agent
     records on its behalf (a confirmation, an answer to closure) is checked against what
-    it said: :attr:`misrecorded` lists the differences.
+    it said: ``misrecorded`` lists the differences.
     """
 
     def __init__(self, scenario: Scenario, *, seed: int = 0) -> None:

@@ -48,7 +48,7 @@ def _calmed_first(scenario: Scenario, events: Sequence[Event]) -> Item:
     seen: set[str] = set()
     for event in events:
         if event.type in _WORK:
-            missing = [what for tag, what in (("customer_vented", "vented"),
+            missing = [what for tag, what in (("customer_vented", "venting"),
                                               ("apologized", "an apology"))
                        if tag not in seen]
             if missing:
