@@ -217,3 +217,11 @@ def test_a_session_in_a_pseudo_terminal_with_completion() -> None:
     assert "Scorecard for double_charge (seed 0): PASSED" in out
     assert "Sam Okafor" not in out
     assert status == 0
+
+
+def test_help_imports_no_training_module() -> None:
+    code = ("import sys; from complaintflow._cli import main; "
+            "print(any(m.startswith('complaintflow.training') for m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=ENV, check=True)
+    assert result.stdout.strip() == "False"

@@ -19,6 +19,7 @@ from complaintflow.training import (
     Move,
     RunScore,
     Scenario,
+    ScriptedAgent,
     Session,
     SimulatedCustomer,
     Turn,
@@ -295,3 +296,28 @@ def test_evaluate_shows_consistency_beside_the_mean() -> None:
     reference = evaluate(reference_agent, scenarios=chosen, runs=2)
     assert reference.pass_k == 1.0
     assert reference.mean == 1.0
+
+
+class _Hasty(ScriptedAgent):
+    """The reference agent, except that it records a confirmation the customer did not
+    give when they doubt a restatement."""
+
+    def _listening(self, guidance: Mapping[str, _JsonValue]) -> Move | None:
+        move = super()._listening(guidance)
+        if move is not None and move.get("command") == "reject_restatement":
+            return {"command": "confirm_concern", "concern_id": move["concern_id"]}
+        return move
+
+
+def test_the_seed_decides_whether_a_good_restatement_is_doubted() -> None:
+    found = scenario("double_charge")
+    assert SimulatedCustomer(found, seed=0).doubts == [0]
+    assert SimulatedCustomer(found, seed=1).doubts == [1]
+    evaluation = evaluate(lambda s: _Hasty(s), scenarios=[found], runs=2)
+    (result,) = evaluation.results
+    assert [run.passed for run in result.runs] == [True, False]
+    assert "record_faithful" in result.runs[1].failed_ids
+    assert result.pass_k == 0.0  # not consistent: pass^2 says so
+    assert result.mean > 0.75  # where the mean alone looks good
+    reference = evaluate(reference_agent, scenarios=[found], runs=2)
+    assert reference.pass_k == 1.0

@@ -114,7 +114,7 @@ def load_factory(spec: str) -> AgentFactory:
     else:
         if "" not in sys.path and os.getcwd() not in sys.path:
             sys.path.insert(0, os.getcwd())
-        module = importlib.import_module(module_name)
+        module = importlib.import_module(module_name)  # --agent: named by the user
     factory = getattr(module, name)
     if not callable(factory):
         raise TypeError(f"{spec} is not callable")

@@ -88,8 +88,8 @@ def _events(reply: Mapping[str, JsonValue] | None) -> list[Mapping[str, JsonValu
 
 class SimulatedCustomer:
     """The scripted customer of a :class:`~complaintflow.training.Scenario`, reacting to
-    what the agent does; ``seed`` varies only its phrasing, so that a run is the same for
-    the same seed.
+    what the agent does; ``seed`` varies its phrasing and whether it doubts a first good
+    restatement of a concern, and a run is the same for the same seed.
 
     It raises its first concern at once and the others only when asked for more; agrees
     with a restatement that has the concern's gist (rejecting a picky customer's first
@@ -103,6 +103,8 @@ class SimulatedCustomer:
     def __init__(self, scenario: Scenario, *, seed: int = 0) -> None:
         self.scenario, self.script = scenario, scenario.customer
         self.random = random.Random(seed)
+        # the seed also decides whether the customer mishears a first good restatement
+        self.doubts = [int(self.random.random() < 0.25) for _ in self.script.concerns]
         self.mood = self.script.mood
         self.patience = self.script.patience
         self.revealed = 1
@@ -292,7 +294,8 @@ class SimulatedCustomer:
             index, concern = found
             words = _text(event.get("restatement")).casefold()
             rejected = self.rejections.get(index, 0)
-            agrees = all(k in words for k in concern.keywords) and rejected >= concern.picky
+            agrees = all(k in words for k in concern.keywords) and (
+                rejected >= concern.picky + self.doubts[index])
             self.agrees[concern_id] = agrees
             facts.update(concern_id=concern_id, agrees=agrees, about="restatement")
             if agrees:
