@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import complaintflow
-from complaintflow import agents, audit, reports, stores, testing
+from complaintflow import agents, audit, reports, stores, testing, training
 from complaintflow.stores import memory, sqlite
 
 PACKAGE = Path(complaintflow.__file__).resolve().parent
@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("complaintflow._publish", "complaintflow.audit", "complaintflow.reports",
      "complaintflow.stores"),
     ("complaintflow.agents",),  # tools for LLM agents: schemas, guidance, the MCP server
+    ("complaintflow.training",),  # scenarios, simulated customers, scoring: on the agents
     ("complaintflow.testing",),
     ("complaintflow",),  # the facade: the public API, which the command line is built on
     ("complaintflow._cli", "complaintflow.__main__"),
@@ -161,7 +162,8 @@ def test_only_the_layers_lie_at_the_top() -> None:
     assert flat == ["__main__.py", "_publish.py"]
 
 
-PUBLIC_MODULES = (complaintflow, agents, audit, reports, stores, testing, memory, sqlite)
+PUBLIC_MODULES = (complaintflow, agents, audit, reports, stores, testing, training, memory,
+                  sqlite)
 
 
 @pytest.mark.parametrize("module", PUBLIC_MODULES, ids=lambda m: m.__name__)

@@ -455,7 +455,11 @@ def test_no_pickle_eval_or_import_by_name_in_the_library() -> None:
     source = Path(complaintflow.__file__).parent
     forbidden = re.compile(r"\bimport pickle\b|\bpickle\.|\beval\(|\bexec\(|import_module|"
                            r"__import__|\bmarshal\b|\bshelve\b")
+    # the one import by name: `complaintflow train --agent MODULE:FACTORY`, where the user
+    # names the module on the command line (no stored data chooses what is imported)
+    allowed = {("train.py", "module = importlib.import_module(module_name)  # --agent: named by "
+                            "the user")}
     offenders = [f"{path.name}:{number}" for path in sorted(source.rglob("*.py"))
                  for number, line in enumerate(path.read_text().splitlines(), 1)
-                 if forbidden.search(line)]
+                 if forbidden.search(line) and (path.name, line.strip()) not in allowed]
     assert offenders == []

@@ -9,9 +9,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import audit, demo, export, mcp_server, report, verify
+from . import audit, demo, export, mcp_server, report, train, verify
 
-COMMANDS = (demo, audit, verify, export, report, mcp_server)
+COMMANDS = (demo, audit, verify, export, report, mcp_server, train)
 
 SIGPIPE = 13
 """The signal number of SIGPIPE on POSIX systems (``signal.SIGPIPE`` is not on Windows)."""
