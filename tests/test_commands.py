@@ -60,6 +60,7 @@ from complaintflow import (
     Recap,
     RecordCommunication,
     RecordDecision,
+    RecordEmotion,
     RecordFeedback,
     RecordPreventiveAction,
     RecordRedress,
@@ -147,6 +148,7 @@ TABLE: dict[str, frozenset[Stage]] = {
     "apologize": OPEN,
     "express_empathy": OPEN,
     "let_vent": OPEN,
+    "record_emotion": OPEN,
     "escalate": OPEN,
     "withdraw": OPEN,
     "record_root_cause": ANY,
@@ -197,6 +199,7 @@ SAMPLES: dict[str, AnyCommand] = {
     "apologize": Apologize(note="sorry"),
     "express_empathy": ExpressEmpathy(),
     "let_vent": LetVent(),
+    "record_emotion": RecordEmotion(emotion="angry", note="raised voice"),
     "escalate": Escalate(to="supervisor", reason="wants a manager"),
     "withdraw": Withdraw(reason="changed their mind"),
     "record_root_cause": RecordRootCause(category="billing", description="batch ran twice",
@@ -1143,7 +1146,8 @@ def test_conduct_is_allowed_before_the_review(command: AnyCommand, tag: str) -> 
 def test_allowed_commands_before_the_review() -> None:
     clock = Clock()
     assert set(unreviewed(clock).allowed_commands()) == {
-        "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent", "assign",
+        "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent",
+        "record_emotion", "assign",
         "escalate", "withdraw", "record_root_cause", "record_preventive_action",
         "record_communication", "classify", "record_decision", "record_redress",
         "record_vulnerability",

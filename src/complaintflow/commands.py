@@ -29,6 +29,7 @@ from ._values.checks import (
     to_decimal,
     to_decision,
     to_drivers,
+    to_emotion,
     to_owner,
     to_redress_kind,
     to_severity,
@@ -38,6 +39,7 @@ from ._values.enums import (
     CommunicationKind,
     CustomerResponse,
     Decision,
+    Emotion,
     Owner,
     RedressKind,
     Severity,
@@ -473,6 +475,21 @@ class LetVent(Command):
 
 @final
 @frozen(kw_only=True)
+class RecordEmotion(Command):
+    """How the customer seems now, as the agent observes it: calm, upset or angry (let
+    them vent "once they lose steam"; stay calm). Recorded at points of the conversation,
+    so that an audit can see whether venting, an apology and empathy came before
+    problem-solving when the customer was angry."""
+
+    command: ClassVar[str] = "record_emotion"
+    emotion: Emotion = field(converter=to_emotion, metadata=about(
+        "How the customer seems now: calm, upset or angry."))
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What showed it, in a few words, if worth keeping."))
+
+
+@final
+@frozen(kw_only=True)
 class Escalate(Command):
     """Hand over to someone with more authority; a higher ``authority_limit`` raises the
     limit in force in ``currency`` (by default the policy's, when its limits name one
@@ -626,9 +643,9 @@ AnyCommand = (
     BeginResponse | GiveRelief | PlanAction | CompleteAction | ResolveConcern |
     MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
     ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
-    Reopen | Apologize | ExpressEmpathy | LetVent | Escalate | Withdraw | RecordRootCause |
-    RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify | RecordDecision |
-    RecordRedress | RecordVulnerability
+    Reopen | Apologize | ExpressEmpathy | LetVent | RecordEmotion | Escalate | Withdraw |
+    RecordRootCause | RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify |
+    RecordDecision | RecordRedress | RecordVulnerability
 )
 """Every command class; the workflow handles each of them."""
 
@@ -664,6 +681,7 @@ __all__ = [
     "Recap",
     "RecordCommunication",
     "RecordDecision",
+    "RecordEmotion",
     "RecordFeedback",
     "RecordPreventiveAction",
     "RecordRedress",

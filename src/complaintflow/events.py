@@ -18,6 +18,7 @@ from ._values.enums import (
     CommunicationKind,
     CustomerResponse,
     Decision,
+    Emotion,
     Outcome,
     Owner,
     RedressKind,
@@ -377,6 +378,16 @@ class CustomerVented(Event):
 
 @final
 @frozen(kw_only=True)
+class EmotionRecorded(Event):
+    """How the customer seemed at this point, as the agent observed it."""
+
+    type: ClassVar[str] = "emotion_recorded"
+    emotion: Emotion
+    note: str | None = None
+
+
+@final
+@frozen(kw_only=True)
 class Escalated(Event):
     """The complaint was handed to someone with more authority; ``authority_limit``, if set,
     is the limit granted in ``currency`` (as resolved)."""
@@ -489,7 +500,7 @@ AnyEvent = (
     CompensationOffered | FollowUpScheduled | NextStepsConfirmed | ContactStarted |
     OpenItemsReviewed | ContactEnded | RecapBegun | Recapped | ClosureSought |
     CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
-    CustomerVented | Escalated | ComplaintWithdrawn | RootCauseRecorded |
+    CustomerVented | EmotionRecorded | Escalated | ComplaintWithdrawn | RootCauseRecorded |
     PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded | ComplaintClassified |
     DecisionRecorded | RedressPaid | VulnerabilityRecorded
 )
@@ -527,6 +538,7 @@ __all__ = [
     "CustomerVented",
     "CustomerVerified",
     "DecisionRecorded",
+    "EmotionRecorded",
     "EmpathyExpressed",
     "Escalated",
     "Event",

@@ -21,6 +21,7 @@ from .._values.parts import (
     Customer,
     Escalation,
     Feedback,
+    Practices,
     PreventiveAction,
     Receipt,
     RootCause,
@@ -35,6 +36,7 @@ from .rejection import CommandRejected, Rejection
 
 _NO_TIMELINE = Timeline()
 _NO_CLASSIFICATION = Classification()
+_NO_PRACTICES = Practices()
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -72,6 +74,8 @@ class Complaint:
     # what the returns count, and what was learnt (root causes, preventive actions)
     classification: Classification = _NO_CLASSIFICATION
     feedback: Feedback | None = None
+    # what the practices beyond the seven steps recorded (how the customer seems, ...)
+    practices: Practices = _NO_PRACTICES
     receipts: tuple[Receipt, ...] = ()
     # what the clocks read (see deadlines()); sub-records, so that a fresh complaint keeps
     # CPython's compact shared-key instance dict (at most 29 fields: see test_workflow)

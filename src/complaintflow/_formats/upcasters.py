@@ -220,6 +220,7 @@ def _snapshot_1_to_2(snapshot: Data) -> Data:
     if isinstance(snapshot.get("policy"), dict):  # else the loader names what is wrong
         snapshot["policy"] = policy_1_to_2(snapshot["policy"])
     _classification_1_to_2(snapshot)
+    snapshot.setdefault("practices", {"emotion": None})  # version 1 recorded none of them
     if isinstance(snapshot.get("timeline"), dict):
         snapshot["timeline"] = _timeline_1_to_2(snapshot["timeline"])
     _lift_each(snapshot, "receipts", _receipt_1_to_2)

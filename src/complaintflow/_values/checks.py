@@ -21,6 +21,7 @@ from .enums import (
     CommunicationKind,
     CustomerResponse,
     Decision,
+    Emotion,
     Owner,
     RedressKind,
     Severity,
@@ -329,6 +330,10 @@ def to_drivers(value: Iterable[VulnerabilityDriver | str]) -> tuple[Vulnerabilit
         raise InvalidValueError("drivers must name at least one vulnerability driver",
                                 argument="drivers")
     return tuple(driver for driver in VulnerabilityDriver if driver in drivers)
+
+
+def to_emotion(value: Emotion | str) -> Emotion:
+    return as_member(Emotion, value, "emotion")
 
 
 def as_tuple(value: object, argument: str, what: str = "a list") -> tuple[Any, ...]:

@@ -126,3 +126,14 @@ class RedressKind(StrEnum):
     """A fee, charge or excess waived that would otherwise have been paid."""
     OTHER = "other"
     """Any other redress with a cash value."""
+
+
+class Emotion(StrEnum):
+    """How the customer seems, as the agent observes it at a point of the conversation
+    (``record_emotion``)."""
+
+    CALM = "calm"
+    UPSET = "upset"
+    ANGRY = "angry"
+    """Let them vent, apologize and show empathy before solving anything."""
+

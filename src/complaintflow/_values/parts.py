@@ -18,6 +18,7 @@ from .enums import (
     CommunicationKind,
     ConcernStatus,
     Decision,
+    Emotion,
     Owner,
     RedressKind,
     Severity,
@@ -273,6 +274,14 @@ class Classification:
         """Whether a root cause says the complaint came from a failure to consider or to
         respond to the customer's vulnerability."""
         return any(cause.vulnerability_failure for cause in self.root_causes)
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class Practices:
+    """What the sources' practices beyond the seven steps recorded on the complaint:
+    ``emotion``, how the customer seemed when last observed (``record_emotion``)."""
+
+    emotion: Emotion | None = None
 
 
 @frozen

@@ -15,7 +15,7 @@ from attrs import frozen
 from .. import events as ev
 from .._clocks.evaluate import ClockState, deadlines
 from .._core.definition import BEFORE_REVIEW, RECORDED_BY
-from .._values.enums import Owner, Severity
+from .._values.enums import Emotion, Owner, Severity
 from ._model import NOT_APPLICABLE, Finding, Grade, failed, passed
 from ._trail import Trail
 
@@ -296,6 +296,46 @@ def _empathy(trail: Trail) -> Finding:
     if judged is None:  # still listening: too early to judge
         return NOT_APPLICABLE
     return failed("The agent never expressed empathy.", judged.seq)
+
+
+_SOLVING = (ev.ReliefGiven, ev.ActionPlanned, ev.CompensationOffered, ev.ConcernResolved,
+            ev.ConcernUnresolvable)
+"""Events that solve problems (``response_begun`` only moves the stage on)."""
+
+_CALMING = {ev.CustomerVented: "no venting", ev.Apologized: "no apology",
+            ev.EmpathyExpressed: "no empathy"}
+"""What must come between the customer's anger and solving problems, and what its absence
+is called."""
+
+
+def _calm_before_solving(trail: Trail) -> Finding:
+    if not any(isinstance(e, ev.EmotionRecorded) and e.emotion is Emotion.ANGRY
+               for e in trail.of("emotion_recorded")):
+        return NOT_APPLICABLE  # without walking the log: anger was never recorded
+    angry: int | None = None  # the seq of the anger not yet answered by problem-solving
+    seen: dict[type[ev.Event], int] = {}
+    evidence: list[int] = []
+    problems: list[str] = []
+    bad: list[int] = []
+    for event in trail.events:
+        kind = type(event)
+        if isinstance(event, ev.EmotionRecorded) and event.emotion is Emotion.ANGRY:
+            if angry is None:
+                angry, seen = event.seq, {}
+        elif kind in _CALMING and angry is not None:
+            seen.setdefault(kind, event.seq)
+        elif isinstance(event, _SOLVING) and angry is not None:
+            missing = [what for calming, what in _CALMING.items() if calming not in seen]
+            if missing:
+                problems.append(f"{event.type} (seq {event.seq}) came after the customer's "
+                                f"anger (seq {angry}) with " + ", ".join(missing))
+                bad += [angry, event.seq]
+            else:
+                evidence += [angry, *sorted(seen.values()), event.seq]
+            angry = None
+    if problems:
+        return failed(_sentence(problems), *bad)
+    return passed(*evidence) if evidence else NOT_APPLICABLE
 
 
 # --- IBM step 5: respond --------------------------------------------------------------------
@@ -650,6 +690,14 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "The agent expressed empathy at least once when the customer raised a concern "
         "(judged from the first response or the close; not applicable until then).",
         _empathy),
+    BuiltinRule(
+        "calmed_before_solving", "An angry customer heard out before problem-solving",
+        "\"let them vent\" (\"once they lose steam\"), \"always apologize\"; best practices "
+        "1 (stay calm) and 2 (empathy)", _M,
+        "Whenever the customer was recorded as angry (record_emotion), the agent let them vent, "
+        "apologized and expressed empathy after that, before the next problem-solving act "
+        "(relief, plan item, compensation, resolution or unresolvable); not applicable when "
+        "no anger was recorded.", _calm_before_solving),
     BuiltinRule(
         "top_priority_first", "Top-priority concern served first",
         "IBM step 5a", _M,

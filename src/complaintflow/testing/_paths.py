@@ -220,6 +220,7 @@ _RECIPES: dict[str, _Recipe] = {
     "apologize": _always(cmd.Apologize()),
     "express_empathy": _always(cmd.ExpressEmpathy()),
     "let_vent": _always(cmd.LetVent()),
+    "record_emotion": _always(cmd.RecordEmotion(emotion="upset")),
     "escalate": lambda c, at: [cmd.Escalate(
         to="supervisor", reason="Needs more authority.", authority_limit=Decimal(200),
         currency=_currency(c))],

@@ -1,0 +1,161 @@
+"""The sources' practices beyond the seven steps: each recorded act accepted and rejected,
+its state, its audit rule failing on a conversation that skips it, with the evidence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from complaintflow import (
+    Apologize,
+    AssessImpact,
+    BeginResponse,
+    ConfirmConcern,
+    ConfirmImpact,
+    Emotion,
+    ExpressEmpathy,
+    GiveRelief,
+    HearConcern,
+    InvalidValueError,
+    LetVent,
+    NoMoreConcerns,
+    RecordEmotion,
+    Rejection,
+    RestateConcern,
+    Stage,
+    VerifyCustomer,
+    apply_json,
+    dump,
+    dump_event,
+    load,
+    load_event,
+    open_complaint,
+)
+from complaintflow import events as ev
+from complaintflow.audit import Verdict, audit
+
+from .scenario_logs import BareLog, venting_escalation
+from .support import Clock, closed, confirmed, play
+
+# --- 5. emotion, recorded ---------------------------------------------------------------
+
+
+def test_the_customers_emotion_is_recorded_at_points_of_the_conversation() -> None:
+    clock = Clock()
+    complaint = confirmed(clock)
+    assert complaint.practices.emotion is None
+    applied = complaint.apply(RecordEmotion(emotion="angry", note="raised voice"),
+                              at=clock.tick())
+    event = applied.events[0]
+    assert isinstance(event, ev.EmotionRecorded)
+    assert (event.emotion, event.note) == (Emotion.ANGRY, "raised voice")
+    assert applied.complaint.practices.emotion is Emotion.ANGRY
+    assert applied.complaint.stage is Stage.LISTENING
+    calmer = play(applied.complaint, [RecordEmotion(emotion=Emotion.CALM)], clock)
+    assert calmer.practices.emotion is Emotion.CALM
+    assert load(dump(calmer)) == calmer
+    assert load_event(dump_event(event)) == event
+
+
+def test_an_emotion_outside_the_three_is_refused() -> None:
+    with pytest.raises(InvalidValueError, match="emotion must be one of calm, upset, angry"):
+        RecordEmotion(emotion="furious")
+    clock = Clock()
+    complaint = confirmed(clock)
+    reply = apply_json(complaint, {"command": "record_emotion", "emotion": "furious"},
+                       at=clock.tick())
+    assert isinstance(reply, Rejection)
+    assert [reason.argument for reason in reply.reasons] == ["emotion"]
+
+
+def test_no_emotion_is_recorded_once_the_complaint_is_closed() -> None:
+    clock = Clock()
+    rejection = closed(clock).check(RecordEmotion(emotion="calm"), at=clock.tick())
+    assert rejection is not None
+    assert "record_emotion" not in rejection.allowed
+
+
+def _angry_log(*calming: type[ev.Event]) -> tuple[list[ev.Event], int, int]:
+    """Anger, then ``calming``, then relief: the log and the seqs of anger and relief."""
+    log = BareLog("CMP-ANGRY")
+    log.add(ev.CustomerVerified, name="Lee Chan", callback="+44 20 7946 0999")
+    log.add(ev.ConcernHeard, concern_id="K1", text="Charged twice.")
+    angry = log.add(ev.EmotionRecorded, emotion=Emotion.ANGRY, note="shouting")
+    for kind in calming:
+        log.add(kind)
+    relief = log.add(ev.ReliefGiven, concern_id="K1", description="Refunded one charge.")
+    return log.events, angry, relief
+
+
+def test_anger_heard_out_before_problem_solving_passes() -> None:
+    events, angry, relief = _angry_log(ev.CustomerVented, ev.Apologized, ev.EmpathyExpressed)
+    item = audit(events).item("calmed_before_solving")
+    assert item.result is Verdict.PASSED
+    assert item.evidence == (angry, angry + 1, angry + 2, angry + 3, relief)
+
+
+def test_solving_an_angry_customers_problem_before_calming_them_fails() -> None:
+    events, angry, relief = _angry_log(ev.Apologized)
+    item = audit(events).item("calmed_before_solving")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (angry, relief)
+    assert item.explanation == (f"Relief_given (seq {relief}) came after the customer's anger "
+                                f"(seq {angry}) with no venting, no empathy.")
+
+
+def test_conduct_before_the_anger_does_not_count() -> None:
+    clock = Clock()
+    opened = open_complaint("CMP-LATE", at=clock.now)
+    log: list[ev.Event] = list(opened.events)
+    play(opened.complaint, [
+        VerifyCustomer(name="Lee Chan", callback="+44 20 7946 0999"),
+        LetVent(), Apologize(), ExpressEmpathy(),
+        HearConcern(text="Charged twice."),
+        RestateConcern(concern_id="K1", restatement="Two charges for one order."),
+        ConfirmConcern(concern_id="K1"), NoMoreConcerns(),
+        AssessImpact(concern_id="K1", description="Overdrawn.", severity="high"),
+        ConfirmImpact(concern_id="K1"),
+        RecordEmotion(emotion="angry"), BeginResponse(),
+        GiveRelief(concern_id="K1", description="A credit.")], clock, log)
+    anger = next(e.seq for e in log if isinstance(e, ev.EmotionRecorded))
+    relief = next(e.seq for e in log if isinstance(e, ev.ReliefGiven))
+    item = audit(log).item("calmed_before_solving")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (anger, relief)
+    assert item.explanation.endswith("with no venting, no apology, no empathy.")
+
+
+def test_the_anger_rule_judges_only_conversations_that_recorded_anger() -> None:
+    assert audit(venting_escalation()).item("calmed_before_solving").result is (
+        Verdict.NOT_APPLICABLE)
+    events, _, _ = _angry_log()
+    upset = [ev.EmotionRecorded(seq=e.seq, at=e.at, emotion=Emotion.UPSET)
+             if isinstance(e, ev.EmotionRecorded) else e for e in events]
+    assert audit(upset).item("calmed_before_solving").result is Verdict.NOT_APPLICABLE
+    still_angry = events[:-1]  # nothing solved since the anger: nothing to judge yet
+    assert audit(still_angry).item("calmed_before_solving").result is Verdict.NOT_APPLICABLE
+
+
+def test_each_outburst_needs_its_own_calming() -> None:
+    log = BareLog("CMP-TWICE")
+    log.add(ev.CustomerVerified, name="Lee Chan", callback="+44 20 7946 0999")
+    log.add(ev.ConcernHeard, concern_id="K1", text="Charged twice.")
+    log.add(ev.EmotionRecorded, emotion=Emotion.ANGRY)
+    for kind in (ev.CustomerVented, ev.Apologized, ev.EmpathyExpressed):
+        log.add(kind)
+    log.add(ev.ReliefGiven, concern_id="K1", description="Refunded one charge.")
+    again = log.add(ev.EmotionRecorded, emotion=Emotion.ANGRY)
+    log.add(ev.Apologized)
+    plan = log.add(ev.ActionPlanned, action_id="A1", description="Refund the other.",
+                   owner="company", due=log.clock.now + timedelta(days=1),
+                   concern_ids=("K1",))
+    item = audit(log.events).item("calmed_before_solving")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (again, plan)
+
+
+def test_apology_alone_is_conduct_not_emotion() -> None:
+    clock = Clock()
+    complaint = play(confirmed(clock), [Apologize()], clock)
+    assert complaint.practices.emotion is None
