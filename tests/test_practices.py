@@ -11,17 +11,25 @@ from complaintflow import (
     Apologize,
     AssessImpact,
     BeginResponse,
+    ConcernRecap,
+    ConcernStatus,
     ConfirmConcern,
     ConfirmImpact,
     Emotion,
     ExpressEmpathy,
     GiveRelief,
     HearConcern,
+    InteractionalNeed,
     InvalidValueError,
     LetVent,
+    MarkUnresolvable,
+    Needs,
     NoMoreConcerns,
+    Prioritize,
     RecordEmotion,
+    RecordNeeds,
     Rejection,
+    ResolveConcern,
     RestateConcern,
     Stage,
     VerifyCustomer,
@@ -36,7 +44,7 @@ from complaintflow import events as ev
 from complaintflow.audit import Verdict, audit
 
 from .scenario_logs import BareLog, venting_escalation
-from .support import Clock, closed, confirmed, play
+from .support import Clock, closed, confirmed, play, responding
 
 # --- 5. emotion, recorded ---------------------------------------------------------------
 
@@ -159,3 +167,137 @@ def test_apology_alone_is_conduct_not_emotion() -> None:
     clock = Clock()
     complaint = play(confirmed(clock), [Apologize()], clock)
     assert complaint.practices.emotion is None
+
+
+# --- 1. transactional and interactional needs -------------------------------------------
+
+
+def test_a_concerns_needs_are_recorded_and_replaced() -> None:
+    clock = Clock()
+    complaint = confirmed(clock)
+    applied = complaint.apply(RecordNeeds(concern_id="K1", interactional=["apology", "heard"],
+                                          transactional="Refund the second charge."),
+                              at=clock.tick())
+    event = applied.events[0]
+    assert isinstance(event, ev.NeedsRecorded)
+    assert event.interactional == (InteractionalNeed.HEARD, InteractionalNeed.APOLOGY)
+    concern = applied.complaint.concern("K1")
+    assert concern is not None
+    assert concern.needs == Needs(interactional=(InteractionalNeed.HEARD,
+                                                 InteractionalNeed.APOLOGY),
+                                  transactional="Refund the second charge.")
+    again = play(applied.complaint, [RecordNeeds(concern_id="K1", interactional=["empathy"])],
+                 clock)
+    replaced = again.concern("K1")
+    assert replaced is not None
+    assert replaced.needs == Needs(interactional=(InteractionalNeed.EMPATHY,))
+    assert load(dump(again)) == again
+    assert load_event(dump_event(event)) == event
+
+
+def test_needs_are_refused_for_an_unknown_or_closed_concern_and_without_a_need() -> None:
+    clock = Clock()
+    complaint = confirmed(clock)
+    rejection = complaint.check(RecordNeeds(concern_id="K9", interactional=["heard"]),
+                                at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("unknown_concern",)
+    done = play(responding(clock), [ResolveConcern(concern_id="K1", resolution="Refunded.")],
+                clock)
+    rejection = done.check(RecordNeeds(concern_id="K1", interactional=["heard"]),
+                           at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("concern_not_open",)
+    with pytest.raises(InvalidValueError, match="at least one need"):
+        RecordNeeds(concern_id="K1", interactional=[])
+    with pytest.raises(InvalidValueError, match="interactional must be one of"):
+        RecordNeeds(concern_id="K1", interactional=["money"])
+    rejection = closed(clock).check(RecordNeeds(concern_id="K1", interactional=["heard"]),
+                                    at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("command_not_allowed_in_stage",)
+
+
+def test_the_recap_shows_both_kinds_of_need_and_what_met_them() -> None:
+    clock = Clock()
+    complaint = play(confirmed(clock, concerns=2), [
+        RecordNeeds(concern_id="K1", interactional=["heard", "empathy", "explanation"],
+                    transactional="Staff paid by Friday."),
+    ], clock)
+    complaint = play(complaint, [NoMoreConcerns(), Prioritize(order=("K1", "K2"))], clock)
+    for concern_id in ("K1", "K2"):
+        complaint = play(complaint, [
+            AssessImpact(concern_id=concern_id, description="Costly.", severity="high"),
+            ConfirmImpact(concern_id=concern_id)], clock)
+    complaint = play(complaint, [Apologize(), BeginResponse(),
+                                 GiveRelief(concern_id="K1", description="Manual run.")], clock)
+    first, second = complaint.recap()
+    assert first == ConcernRecap(
+        concern_id="K1", text="problem number 1", status=ConcernStatus.OPEN, outcome=None,
+        transactional="Staff paid by Friday.", transactional_met=True,
+        interactional_met=(InteractionalNeed.HEARD,),
+        interactional_unmet=(InteractionalNeed.EMPATHY, InteractionalNeed.EXPLANATION))
+    assert (second.transactional, second.transactional_met) == (None, False)
+    assert second.interactional_met == second.interactional_unmet == ()
+    complaint = play(complaint, [ExpressEmpathy(), MarkUnresolvable(
+        concern_id="K1", explanation="The bank had closed.")], clock)
+    first = complaint.recap()[0]
+    assert first.interactional_unmet == ()
+    assert (first.status, first.outcome) == (ConcernStatus.UNRESOLVABLE, "The bank had closed.")
+
+
+def _needs_log(*conduct: type[ev.Event]) -> tuple[list[ev.Event], int, int]:
+    """Needs recorded for K1, ``conduct``, then K1 resolved: the log, the needs' seq and
+    the resolution's."""
+    log = BareLog("CMP-NEEDS")
+    log.add(ev.CustomerVerified, name="Lee Chan", callback="+44 20 7946 0999")
+    log.add(ev.ConcernHeard, concern_id="K1", text="Charged twice.")
+    log.add(ev.ConcernRestated, concern_id="K1", restatement="Two charges for one order.")
+    log.add(ev.ConcernConfirmed, concern_id="K1")
+    needs = log.add(ev.NeedsRecorded, concern_id="K1",
+                    interactional=(InteractionalNeed.HEARD, InteractionalNeed.EMPATHY,
+                                   InteractionalNeed.APOLOGY),
+                    transactional="Refund one charge.")
+    for kind in conduct:
+        log.add(kind)
+    resolved = log.add(ev.ConcernResolved, concern_id="K1", resolution="Refunded.")
+    return log.events, needs, resolved
+
+
+def test_interactional_needs_met_before_the_concern_closed_pass() -> None:
+    events, needs, resolved = _needs_log(ev.Apologized, ev.EmpathyExpressed)
+    item = audit(events).item("interactional_needs_met")
+    assert item.result is Verdict.PASSED
+    assert item.evidence == (needs, resolved)
+
+
+def test_a_concern_closed_with_an_interactional_need_unmet_fails() -> None:
+    events, needs, resolved = _needs_log(ev.Apologized)
+    item = audit(events).item("interactional_needs_met")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (needs, resolved)
+    assert item.explanation == (f"K1 was closed (concern_resolved, seq {resolved}) with its "
+                                "interactional needs unmet: empathy.")
+
+
+def test_a_restatement_the_customer_rejected_does_not_make_them_feel_heard() -> None:
+    log = BareLog("CMP-HEARD")
+    log.add(ev.CustomerVerified, name="Lee Chan", callback="+44 20 7946 0999")
+    log.add(ev.ConcernHeard, concern_id="K1", text="Charged twice.")
+    needs = log.add(ev.NeedsRecorded, concern_id="K1",
+                    interactional=(InteractionalNeed.HEARD, InteractionalNeed.EXPLANATION))
+    log.add(ev.ConcernRestated, concern_id="K1", restatement="One charge too many.")
+    log.add(ev.RestatementRejected, concern_id="K1", correction="Two, not one.")
+    gone = log.add(ev.ConcernUnresolvable, concern_id="K1", explanation="Card scheme rules.")
+    item = audit(log.events).item("interactional_needs_met")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (needs, gone)
+    assert item.explanation.endswith("unmet: heard.")  # the explanation came with it
+
+
+def test_the_needs_rule_judges_only_concerns_that_recorded_needs() -> None:
+    assert audit(venting_escalation()).item("interactional_needs_met").result is (
+        Verdict.NOT_APPLICABLE)
+    events, _, _ = _needs_log()
+    still_open = events[:-1]
+    assert audit(still_open).item("interactional_needs_met").result is Verdict.NOT_APPLICABLE

@@ -30,6 +30,7 @@ from ._values.checks import (
     to_decision,
     to_drivers,
     to_emotion,
+    to_interactional,
     to_owner,
     to_redress_kind,
     to_severity,
@@ -40,6 +41,7 @@ from ._values.enums import (
     CustomerResponse,
     Decision,
     Emotion,
+    InteractionalNeed,
     Owner,
     RedressKind,
     Severity,
@@ -490,6 +492,23 @@ class RecordEmotion(Command):
 
 @final
 @frozen(kw_only=True)
+class RecordNeeds(Command):
+    """What a concern needs (the three-step method: "your customer's needs will almost
+    always fall into two categories: interactional and transactional"): how the customer
+    needs to be treated, and what must be done. Recording them again replaces them."""
+
+    command: ClassVar[str] = "record_needs"
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
+    interactional: tuple[InteractionalNeed, ...] = field(
+        converter=to_interactional, metadata=about(
+            "How the customer needs to be treated while it is handled: heard (restated and "
+            "confirmed), empathy, apology, explanation."))
+    transactional: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What must be done about it, in a few words, such as \"staff paid by Friday\"."))
+
+
+@final
+@frozen(kw_only=True)
 class Escalate(Command):
     """Hand over to someone with more authority; a higher ``authority_limit`` raises the
     limit in force in ``currency`` (by default the policy's, when its limits name one
@@ -644,8 +663,8 @@ AnyCommand = (
     MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
     ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
     Reopen | Apologize | ExpressEmpathy | LetVent | RecordEmotion | Escalate | Withdraw |
-    RecordRootCause | RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify |
-    RecordDecision | RecordRedress | RecordVulnerability
+    RecordNeeds | RecordRootCause | RecordPreventiveAction | RecordFeedback |
+    RecordCommunication | Classify | RecordDecision | RecordRedress | RecordVulnerability
 )
 """Every command class; the workflow handles each of them."""
 
@@ -683,6 +702,7 @@ __all__ = [
     "RecordDecision",
     "RecordEmotion",
     "RecordFeedback",
+    "RecordNeeds",
     "RecordPreventiveAction",
     "RecordRedress",
     "RecordRootCause",

@@ -19,6 +19,7 @@ from ._values.enums import (
     CustomerResponse,
     Decision,
     Emotion,
+    InteractionalNeed,
     Outcome,
     Owner,
     RedressKind,
@@ -388,6 +389,18 @@ class EmotionRecorded(Event):
 
 @final
 @frozen(kw_only=True)
+class NeedsRecorded(Event):
+    """A concern's interactional and transactional needs, as recorded (they replace any
+    recorded before)."""
+
+    type: ClassVar[str] = "needs_recorded"
+    concern_id: str
+    interactional: tuple[InteractionalNeed, ...]
+    transactional: str | None = None
+
+
+@final
+@frozen(kw_only=True)
 class Escalated(Event):
     """The complaint was handed to someone with more authority; ``authority_limit``, if set,
     is the limit granted in ``currency`` (as resolved)."""
@@ -500,9 +513,9 @@ AnyEvent = (
     CompensationOffered | FollowUpScheduled | NextStepsConfirmed | ContactStarted |
     OpenItemsReviewed | ContactEnded | RecapBegun | Recapped | ClosureSought |
     CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
-    CustomerVented | EmotionRecorded | Escalated | ComplaintWithdrawn | RootCauseRecorded |
-    PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded | ComplaintClassified |
-    DecisionRecorded | RedressPaid | VulnerabilityRecorded
+    CustomerVented | EmotionRecorded | NeedsRecorded | Escalated | ComplaintWithdrawn |
+    RootCauseRecorded | PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded |
+    ComplaintClassified | DecisionRecorded | RedressPaid | VulnerabilityRecorded
 )
 """Every event class: the closed set."""
 
@@ -546,6 +559,7 @@ __all__ = [
     "FollowUpScheduled",
     "ImpactAssessed",
     "ImpactConfirmed",
+    "NeedsRecorded",
     "NextStepsConfirmed",
     "OpenItemsReviewed",
     "PreventiveActionRecorded",

@@ -9,7 +9,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from .._values.checks import check_text, currency_code, utc
-from .._values.enums import CustomerResponse, Outcome, Stage
+from .._values.enums import ConcernStatus, CustomerResponse, InteractionalNeed, Outcome, Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import (
     ActionItem,
@@ -17,6 +17,7 @@ from .._values.parts import (
     Classification,
     Compensation,
     Concern,
+    ConcernRecap,
     Contact,
     Customer,
     Escalation,
@@ -111,6 +112,33 @@ class Complaint:
     def open_concerns(self) -> tuple[Concern, ...]:
         """Concerns neither resolved nor marked unresolvable, in the order they were heard."""
         return tuple(concern for concern in self.concerns if concern.is_open)
+
+    def recap(self) -> tuple[ConcernRecap, ...]:
+        """Every concern and its outcome, with its transactional and interactional needs and
+        whether each is met (the three-step method): what the agent recaps (IBM step 7)."""
+        recaps = []
+        for concern in self.concerns:
+            needs = concern.needs
+            wanted = needs.interactional if needs is not None else ()
+            met = tuple(need for need in wanted if self._meets(concern, need))
+            acted = (bool(concern.relief) or concern.status is ConcernStatus.RESOLVED
+                     or any(concern.id in action.concern_ids for action in self.actions))
+            recaps.append(ConcernRecap(
+                concern_id=concern.id, text=concern.text, status=concern.status,
+                outcome=concern.resolution or concern.explanation,
+                transactional=needs.transactional if needs is not None else None,
+                transactional_met=acted, interactional_met=met,
+                interactional_unmet=tuple(need for need in wanted if need not in met)))
+        return tuple(recaps)
+
+    def _meets(self, concern: Concern, need: InteractionalNeed) -> bool:
+        if need is InteractionalNeed.HEARD:
+            return concern.confirmed
+        if need is InteractionalNeed.EMPATHY:
+            return self.empathy_expressed
+        if need is InteractionalNeed.APOLOGY:
+            return self.apologized
+        return concern.explanation is not None
 
     @property
     def open_actions(self) -> tuple[ActionItem, ...]:

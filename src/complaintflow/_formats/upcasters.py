@@ -216,6 +216,11 @@ def _classification_1_to_2(snapshot: Data) -> None:
         "vulnerability": [], "root_causes": causes, "preventive_actions": actions}
 
 
+def _concern_1_to_2(concern: Data) -> Data:
+    """Version 1 recorded no needs."""
+    return {**concern, "needs": None}
+
+
 def _snapshot_1_to_2(snapshot: Data) -> Data:
     if isinstance(snapshot.get("policy"), dict):  # else the loader names what is wrong
         snapshot["policy"] = policy_1_to_2(snapshot["policy"])
@@ -223,6 +228,7 @@ def _snapshot_1_to_2(snapshot: Data) -> Data:
     snapshot.setdefault("practices", {"emotion": None})  # version 1 recorded none of them
     if isinstance(snapshot.get("timeline"), dict):
         snapshot["timeline"] = _timeline_1_to_2(snapshot["timeline"])
+    _lift_each(snapshot, "concerns", _concern_1_to_2)
     _lift_each(snapshot, "receipts", _receipt_1_to_2)
     _lift_each(snapshot, "compensations", _compensation_1_to_2)
     _lift_each(snapshot, "escalations", _escalation_1_to_2)

@@ -22,6 +22,7 @@ from .enums import (
     CustomerResponse,
     Decision,
     Emotion,
+    InteractionalNeed,
     Owner,
     RedressKind,
     Severity,
@@ -334,6 +335,16 @@ def to_drivers(value: Iterable[VulnerabilityDriver | str]) -> tuple[Vulnerabilit
 
 def to_emotion(value: Emotion | str) -> Emotion:
     return as_member(Emotion, value, "emotion")
+
+
+def to_interactional(value: Iterable[InteractionalNeed | str]) -> tuple[InteractionalNeed, ...]:
+    """One or more interactional needs, each once, in the order of the enum."""
+    items = as_tuple(value, "interactional", "a list of interactional needs")
+    needs = {as_member(InteractionalNeed, item, "interactional") for item in items}
+    if not needs:
+        raise InvalidValueError("interactional must name at least one need",
+                                argument="interactional")
+    return tuple(need for need in InteractionalNeed if need in needs)
 
 
 def as_tuple(value: object, argument: str, what: str = "a list") -> tuple[Any, ...]:

@@ -137,3 +137,18 @@ class Emotion(StrEnum):
     ANGRY = "angry"
     """Let them vent, apologize and show empathy before solving anything."""
 
+
+
+class InteractionalNeed(StrEnum):
+    """How a customer needs to be treated while a concern is handled (the three-step
+    method's interactional needs), and what meets each."""
+
+    HEARD = "heard"
+    """To feel heard: met when the concern was restated and the customer confirmed it."""
+    EMPATHY = "empathy"
+    """To be understood: met by an expression of empathy."""
+    APOLOGY = "apology"
+    """To be apologized to: met by an apology."""
+    EXPLANATION = "explanation"
+    """To be told what happened: met by an explanation of what was found
+    (``explain_finding``) or of why it cannot be fixed (``mark_unresolvable``)."""

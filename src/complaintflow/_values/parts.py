@@ -19,6 +19,7 @@ from .enums import (
     ConcernStatus,
     Decision,
     Emotion,
+    InteractionalNeed,
     Owner,
     RedressKind,
     Severity,
@@ -148,6 +149,17 @@ class Impact:
     agreed: bool = False
 
 
+@frozen
+class Needs:
+    """What a concern needs (the three-step method): ``transactional``, what must be done
+    about it, in a few words (met by relief, a plan item or a resolution), and the
+    ``interactional`` needs, how the customer needs to be treated (met by conduct: see
+    :class:`~complaintflow.InteractionalNeed`)."""
+
+    interactional: tuple[InteractionalNeed, ...]
+    transactional: str | None = None
+
+
 @frozen(slots=False)  # dict-backed for the fast `replace`
 class Concern:
     """One problem in the customer's words, the agent's restatement, and where it stands."""
@@ -162,6 +174,8 @@ class Concern:
     resolution: str | None = None
     explanation: str | None = None
     accommodation: str | None = None
+    needs: Needs | None = None
+    """Its transactional and interactional needs, when recorded (``record_needs``)."""
 
     @property
     def is_open(self) -> bool:
@@ -239,6 +253,27 @@ class PreventiveAction:
 
     description: str
     owner: str
+
+
+@frozen(kw_only=True)
+class ConcernRecap:
+    """One concern in the recap (:meth:`Complaint.recap <complaintflow.Complaint.recap>`):
+    where it stands and its outcome, and both kinds of need with whether each was met.
+
+    ``transactional_met``: it had relief, a plan item or a resolution. The interactional
+    needs recorded are split into those met (heard: restated and confirmed; empathy and
+    apology: expressed in this round; explanation: given) and those still ``unmet``.
+    Without recorded needs, ``transactional`` is ``None`` and both tuples are empty.
+    """
+
+    concern_id: str
+    text: str
+    status: ConcernStatus
+    outcome: str | None
+    transactional: str | None
+    transactional_met: bool
+    interactional_met: tuple[InteractionalNeed, ...]
+    interactional_unmet: tuple[InteractionalNeed, ...]
 
 
 @frozen(kw_only=True)

@@ -15,7 +15,7 @@ from attrs import frozen
 from .. import events as ev
 from .._clocks.evaluate import ClockState, deadlines
 from .._core.definition import BEFORE_REVIEW, RECORDED_BY
-from .._values.enums import Emotion, Owner, Severity
+from .._values.enums import Emotion, InteractionalNeed, Owner, Severity
 from ._model import NOT_APPLICABLE, Finding, Grade, failed, passed
 from ._trail import Trail
 
@@ -333,6 +333,55 @@ def _calm_before_solving(trail: Trail) -> Finding:
             else:
                 evidence += [angry, *sorted(seen.values()), event.seq]
             angry = None
+    if problems:
+        return failed(_sentence(problems), *bad)
+    return passed(*evidence) if evidence else NOT_APPLICABLE
+
+
+def _needs_met(trail: Trail) -> Finding:
+    if not trail.has("needs_recorded"):
+        return NOT_APPLICABLE  # without walking the log: no needs were recorded
+    needs: dict[str, ev.NeedsRecorded] = {}
+    heard: dict[str, bool] = {}  # restated, then confirmed after the latest restatement
+    restated: dict[str, bool] = {}
+    explained: set[str] = set()
+    conduct: set[InteractionalNeed] = set()  # empathy and apology, in this round
+    evidence: list[int] = []
+    problems: list[str] = []
+    bad: list[int] = []
+    for event in trail.events:
+        if isinstance(event, ev.ConcernRestated):
+            restated[event.concern_id], heard[event.concern_id] = True, False
+        elif isinstance(event, ev.RestatementRejected):
+            restated[event.concern_id] = heard[event.concern_id] = False
+        elif isinstance(event, ev.ConcernConfirmed):
+            heard[event.concern_id] = restated.get(event.concern_id, False)
+        elif isinstance(event, ev.EmpathyExpressed):
+            conduct.add(InteractionalNeed.EMPATHY)
+        elif isinstance(event, ev.Apologized):
+            conduct.add(InteractionalNeed.APOLOGY)
+        elif isinstance(event, ev.ComplaintReopened):
+            conduct = set()
+        elif isinstance(event, ev.NeedsRecorded):
+            needs[event.concern_id] = event
+        elif isinstance(event, (ev.ConcernResolved, ev.ConcernUnresolvable)):
+            if isinstance(event, ev.ConcernUnresolvable):
+                explained.add(event.concern_id)
+            recorded = needs.get(event.concern_id)
+            if recorded is None:
+                continue
+            met = {*conduct}
+            if heard.get(event.concern_id):
+                met.add(InteractionalNeed.HEARD)
+            if event.concern_id in explained:
+                met.add(InteractionalNeed.EXPLANATION)
+            unmet = [need.value for need in recorded.interactional if need not in met]
+            if unmet:
+                problems.append(f"{event.concern_id} was closed ({event.type}, seq {event.seq}) "
+                                "with its interactional needs unmet: " + ", ".join(unmet))
+                bad += [recorded.seq, event.seq]
+            else:
+                evidence += [recorded.seq, event.seq]
     if problems:
         return failed(_sentence(problems), *bad)
     return passed(*evidence) if evidence else NOT_APPLICABLE
@@ -698,6 +747,13 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "apologized and expressed empathy after that, before the next problem-solving act "
         "(relief, plan item, compensation, resolution or unresolvable); not applicable when "
         "no anger was recorded.", _calm_before_solving),
+    BuiltinRule(
+        "interactional_needs_met", "A concern's interactional needs met before it closed",
+        "the three-step method (\"interactional and transactional\" needs)", _M,
+        "Every concern whose needs were recorded (record_needs) had each interactional need "
+        "met when it was resolved or marked unresolvable: heard (restated and confirmed), "
+        "empathy and apology (expressed in its round), explanation (given); not applicable "
+        "when no needs were recorded.", _needs_met),
     BuiltinRule(
         "top_priority_first", "Top-priority concern served first",
         "IBM step 5a", _M,

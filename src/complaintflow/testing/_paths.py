@@ -221,6 +221,9 @@ _RECIPES: dict[str, _Recipe] = {
     "express_empathy": _always(cmd.ExpressEmpathy()),
     "let_vent": _always(cmd.LetVent()),
     "record_emotion": _always(cmd.RecordEmotion(emotion="upset")),
+    "record_needs": _concern_recipe(
+        lambda k: k.needs is None, lambda i, at: cmd.RecordNeeds(
+            concern_id=i, interactional=("heard",), transactional="Put it right.")),
     "escalate": lambda c, at: [cmd.Escalate(
         to="supervisor", reason="Needs more authority.", authority_limit=Decimal(200),
         currency=_currency(c))],
