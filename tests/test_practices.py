@@ -16,6 +16,7 @@ from complaintflow import (
     ConfirmConcern,
     ConfirmImpact,
     Emotion,
+    ExplainFinding,
     ExpressEmpathy,
     GiveRelief,
     HearConcern,
@@ -25,6 +26,7 @@ from complaintflow import (
     MarkUnresolvable,
     Needs,
     NoMoreConcerns,
+    PlanAction,
     Prioritize,
     RecordEmotion,
     RecordNeeds,
@@ -32,6 +34,7 @@ from complaintflow import (
     ResolveConcern,
     RestateConcern,
     Stage,
+    TakeResponsibility,
     VerifyCustomer,
     apply_json,
     dump,
@@ -43,7 +46,7 @@ from complaintflow import (
 from complaintflow import events as ev
 from complaintflow.audit import Verdict, audit
 
-from .scenario_logs import BareLog, venting_escalation
+from .scenario_logs import BareLog, unfixable_concern, venting_escalation
 from .support import Clock, closed, confirmed, play, responding
 
 # --- 5. emotion, recorded ---------------------------------------------------------------
@@ -301,3 +304,109 @@ def test_the_needs_rule_judges_only_concerns_that_recorded_needs() -> None:
     events, _, _ = _needs_log()
     still_open = events[:-1]
     assert audit(still_open).item("interactional_needs_met").result is Verdict.NOT_APPLICABLE
+
+
+# --- 2. honest explanations -------------------------------------------------------------
+
+
+def test_a_finding_is_explained_apart_from_the_internal_root_cause() -> None:
+    clock = Clock()
+    complaint = responding(clock)
+    applied = complaint.apply(ExplainFinding(explanation="Our release broke the run.",
+                                             concern_id="K1"), at=clock.tick())
+    event = applied.events[0]
+    assert isinstance(event, ev.FindingExplained)
+    concern = applied.complaint.concern("K1")
+    assert concern is not None
+    assert concern.finding == "Our release broke the run."
+    assert applied.complaint.root_causes == ()  # the internal record is another act
+    overall = play(applied.complaint, [ExplainFinding(explanation="A supplier failed.")],
+                   clock)
+    assert overall.practices.finding == "A supplier failed."
+    assert load(dump(overall)) == overall
+    assert load_event(dump_event(event)) == event
+
+
+def test_a_finding_about_an_unknown_concern_is_refused() -> None:
+    clock = Clock()
+    rejection = responding(clock).check(ExplainFinding(explanation="x", concern_id="K7"),
+                                        at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("unknown_concern",)
+    with pytest.raises(InvalidValueError, match="explanation"):
+        ExplainFinding(explanation=" ")
+    rejection = closed(clock).check(ExplainFinding(explanation="x"), at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("command_not_allowed_in_stage",)
+
+
+def test_an_explained_finding_meets_the_explanation_need() -> None:
+    clock = Clock()
+    complaint = play(responding(clock), [
+        RecordNeeds(concern_id="K1", interactional=["explanation"]),
+        ExplainFinding(explanation="Our release broke the run.", concern_id="K1")], clock)
+    assert complaint.recap()[0].interactional_met == (InteractionalNeed.EXPLANATION,)
+
+
+def test_responsibility_is_taken_explicitly() -> None:
+    clock = Clock()
+    complaint = responding(clock)
+    assert complaint.practices.responsibility_taken is False
+    applied = complaint.apply(TakeResponsibility(note="That was our mistake."),
+                              at=clock.tick())
+    assert [e.type for e in applied.events] == ["responsibility_taken"]
+    assert applied.complaint.practices.responsibility_taken is True
+    rejection = closed(clock).check(TakeResponsibility(), at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("command_not_allowed_in_stage",)
+
+
+def test_a_plan_item_carries_why_it_is_the_best_solution() -> None:
+    clock = Clock()
+    complaint = play(responding(clock), [PlanAction(
+        description="Reissue every invoice.", owner="company", due=clock.now + timedelta(days=2),
+        concern_ids=["K1"], why_best="It fixes past invoices too, not only new ones.")], clock)
+    assert complaint.actions[0].why_best == "It fixes past invoices too, not only new ones."
+    assert load(dump(complaint)) == complaint
+    with pytest.raises(InvalidValueError, match="why_best"):
+        PlanAction(description="x", owner="agent", due=clock.now, concern_ids=["K1"],
+                   why_best="")
+
+
+def _at_fault_log(*acts: type[ev.Event]) -> tuple[BareLog, int, int]:
+    log = BareLog("CMP-FAULT")
+    log.add(ev.CustomerVerified, name="Lee Chan", callback="+44 20 7946 0999")
+    log.add(ev.ConcernHeard, concern_id="K1", text="Payroll failed.")
+    cause = log.add(ev.RootCauseRecorded, category="release", description="Bad release.",
+                    company_at_fault=True)
+    finding = log.add(ev.FindingExplained, explanation="Our release broke the run.")
+    for kind in acts:
+        log.add(kind)
+    return log, cause, finding
+
+
+def test_responsibility_taken_when_at_fault_passes() -> None:
+    log, cause, finding = _at_fault_log(ev.ResponsibilityTaken)
+    item = audit(log.events).item("responsibility_when_at_fault")
+    assert item.result is Verdict.PASSED
+    assert item.evidence == (cause, finding + 1)
+
+
+def test_explaining_the_companys_fault_without_taking_responsibility_fails() -> None:
+    log, cause, finding = _at_fault_log()
+    item = audit(log.events).item("responsibility_when_at_fault")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (cause, finding)
+    assert "responsibility was never taken explicitly" in item.explanation
+
+
+def test_the_responsibility_rule_judges_only_explained_faults() -> None:
+    # the unfixable-photos call was the company's fault, but no finding was explained
+    assert audit(unfixable_concern()).item("responsibility_when_at_fault").result is (
+        Verdict.NOT_APPLICABLE)
+    log = BareLog("CMP-NOFAULT")
+    log.add(ev.RootCauseRecorded, category="third party", description="Courier.",
+            company_at_fault=False)
+    log.add(ev.FindingExplained, explanation="The courier lost it.")
+    assert audit(log.events).item("responsibility_when_at_fault").result is (
+        Verdict.NOT_APPLICABLE)

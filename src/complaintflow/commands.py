@@ -276,6 +276,9 @@ class PlanAction(Command):
     concern_ids: tuple[str, ...] = field(converter=_concern_ids, validator=distinct_ids,
                                          metadata=about("The open concerns it works on.",
                                                         refers="concern"))
+    why_best: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "Why this is the best solution, not just the quickest, as told to the customer "
+        "(Evenson step 3)."))
 
 
 @final
@@ -492,6 +495,30 @@ class RecordEmotion(Command):
 
 @final
 @frozen(kw_only=True)
+class ExplainFinding(Command):
+    """Tell the customer, clearly and honestly, what was found (Evenson step 2: "be clear
+    and honest with the customer about what you discover"): what they are told, apart from
+    the internal root-cause record (``record_root_cause``)."""
+
+    command: ClassVar[str] = "explain_finding"
+    explanation: str = field(validator=non_blank, metadata=about(
+        "What was found, as told to the customer."))
+    concern_id: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The concern it explains, such as K1, if it is about one.", refers="concern"))
+
+
+@final
+@frozen(kw_only=True)
+class TakeResponsibility(Command):
+    """Take responsibility, explicitly, for what the company got wrong (Evenson step 2:
+    "take full responsibility if your company is at fault"; best practice 3)."""
+
+    command: ClassVar[str] = "take_responsibility"
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=_NOTE)
+
+
+@final
+@frozen(kw_only=True)
 class RecordNeeds(Command):
     """What a concern needs (the three-step method: "your customer's needs will almost
     always fall into two categories: interactional and transactional"): how the customer
@@ -663,8 +690,9 @@ AnyCommand = (
     MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
     ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
     Reopen | Apologize | ExpressEmpathy | LetVent | RecordEmotion | Escalate | Withdraw |
-    RecordNeeds | RecordRootCause | RecordPreventiveAction | RecordFeedback |
-    RecordCommunication | Classify | RecordDecision | RecordRedress | RecordVulnerability
+    RecordNeeds | ExplainFinding | TakeResponsibility | RecordRootCause |
+    RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify | RecordDecision |
+    RecordRedress | RecordVulnerability
 )
 """Every command class; the workflow handles each of them."""
 
@@ -688,6 +716,7 @@ __all__ = [
     "ConfirmNextSteps",
     "EndContact",
     "Escalate",
+    "ExplainFinding",
     "ExpressEmpathy",
     "GiveRelief",
     "HearConcern",
@@ -716,6 +745,7 @@ __all__ = [
     "ScheduleFollowUp",
     "SeekClosure",
     "StartContact",
+    "TakeResponsibility",
     "ThankCustomer",
     "VerifyCustomer",
     "Withdraw",

@@ -206,6 +206,7 @@ class ActionPlanned(Event):
     owner: Owner
     due: datetime
     concern_ids: tuple[str, ...]
+    why_best: str | None = None
 
 
 @final
@@ -389,6 +390,25 @@ class EmotionRecorded(Event):
 
 @final
 @frozen(kw_only=True)
+class FindingExplained(Event):
+    """The customer was told what was found (about ``concern_id``, when it names one)."""
+
+    type: ClassVar[str] = "finding_explained"
+    explanation: str
+    concern_id: str | None = None
+
+
+@final
+@frozen(kw_only=True)
+class ResponsibilityTaken(Event):
+    """The agent took responsibility, explicitly, for the company's fault."""
+
+    type: ClassVar[str] = "responsibility_taken"
+    note: str | None = None
+
+
+@final
+@frozen(kw_only=True)
 class NeedsRecorded(Event):
     """A concern's interactional and transactional needs, as recorded (they replace any
     recorded before)."""
@@ -513,7 +533,8 @@ AnyEvent = (
     CompensationOffered | FollowUpScheduled | NextStepsConfirmed | ContactStarted |
     OpenItemsReviewed | ContactEnded | RecapBegun | Recapped | ClosureSought |
     CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
-    CustomerVented | EmotionRecorded | NeedsRecorded | Escalated | ComplaintWithdrawn |
+    CustomerVented | EmotionRecorded | NeedsRecorded | FindingExplained | ResponsibilityTaken |
+    Escalated | ComplaintWithdrawn |
     RootCauseRecorded | PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded |
     ComplaintClassified | DecisionRecorded | RedressPaid | VulnerabilityRecorded
 )
@@ -556,6 +577,7 @@ __all__ = [
     "Escalated",
     "Event",
     "FeedbackRecorded",
+    "FindingExplained",
     "FollowUpScheduled",
     "ImpactAssessed",
     "ImpactConfirmed",
@@ -568,6 +590,7 @@ __all__ = [
     "RedressPaid",
     "ReliefGiven",
     "ResponseBegun",
+    "ResponsibilityTaken",
     "RestatementRejected",
     "RootCauseRecorded",
     "StageChanged",

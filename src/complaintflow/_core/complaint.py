@@ -138,7 +138,8 @@ class Complaint:
             return self.empathy_expressed
         if need is InteractionalNeed.APOLOGY:
             return self.apologized
-        return concern.explanation is not None
+        return (concern.explanation is not None or concern.finding is not None
+                or self.practices.finding is not None)
 
     @property
     def open_actions(self) -> tuple[ActionItem, ...]:

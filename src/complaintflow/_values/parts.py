@@ -174,6 +174,8 @@ class Concern:
     resolution: str | None = None
     explanation: str | None = None
     accommodation: str | None = None
+    finding: str | None = None
+    """What was found, as explained to the customer (``explain_finding``), the latest."""
     needs: Needs | None = None
     """Its transactional and interactional needs, when recorded (``record_needs``)."""
 
@@ -193,6 +195,8 @@ class ActionItem:
     concern_ids: tuple[str, ...]
     completed_at: datetime | None = None
     note: str | None = None
+    why_best: str | None = None
+    """Why this is the best solution, as told to the customer, when said."""
 
     @property
     def is_open(self) -> bool:
@@ -314,9 +318,14 @@ class Classification:
 @frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
 class Practices:
     """What the sources' practices beyond the seven steps recorded on the complaint:
-    ``emotion``, how the customer seemed when last observed (``record_emotion``)."""
+    ``emotion``, how the customer seemed when last observed (``record_emotion``);
+    ``finding``, what was found about the complaint as a whole, as explained to the
+    customer (``explain_finding`` without a concern); ``responsibility_taken``: the agent
+    took responsibility for the company's fault (``take_responsibility``)."""
 
     emotion: Emotion | None = None
+    finding: str | None = None
+    responsibility_taken: bool = False
 
 
 @frozen

@@ -664,6 +664,20 @@ def _root_cause(trail: Trail) -> Finding:
     return passed(*(e.seq for e in at_fault), *(e.seq for e in prevention))
 
 
+def _responsibility(trail: Trail) -> Finding:
+    findings = trail.of("finding_explained")
+    at_fault = [e for e in trail.of("root_cause_recorded")
+                if isinstance(e, ev.RootCauseRecorded) and e.company_at_fault]
+    if not findings or not at_fault:
+        return NOT_APPLICABLE  # nothing explained, or the company was not at fault
+    taken = trail.of("responsibility_taken")
+    if not taken:
+        return failed("The company was at fault and the customer was told what was found, "
+                      "but responsibility was never taken explicitly.",
+                      *(e.seq for e in at_fault), *(e.seq for e in findings))
+    return passed(*(e.seq for e in at_fault), *(e.seq for e in taken))
+
+
 def _clocks(trail: Trail, service: bool) -> Finding:
     """The policy's clocks at the audit's time: the service levels, or the regulators'."""
     if not any((regime.name == _SERVICE) is service for regime in trail.policy.regimes):
@@ -803,6 +817,14 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "Evenson steps 2 and 5; best practice 5", _m,
         "When a root cause says the company was at fault, a preventive action was recorded.",
         _root_cause),
+    BuiltinRule(
+        "responsibility_when_at_fault", "Responsibility taken when the company was at fault",
+        "Evenson step 2 (\"take full responsibility if your company is at fault\"); best "
+        "practice 3", _M,
+        "When the customer was told what was found (explain_finding) and a root cause says "
+        "the company was at fault, the agent took responsibility explicitly "
+        "(take_responsibility); not applicable when nothing was explained or the company was "
+        "not at fault.", _responsibility),
     BuiltinRule(
         "regulatory_deadlines_met", "Regulatory deadlines met",
         "the policy's regimes: FCA DISP 1.6, ASIC RG 271, CFPB, PSD2 Art. 101", _C,

@@ -224,6 +224,8 @@ _RECIPES: dict[str, _Recipe] = {
     "record_needs": _concern_recipe(
         lambda k: k.needs is None, lambda i, at: cmd.RecordNeeds(
             concern_id=i, interactional=("heard",), transactional="Put it right.")),
+    "explain_finding": _always(cmd.ExplainFinding(explanation="A step was skipped.")),
+    "take_responsibility": _always(cmd.TakeResponsibility(note="Our mistake.")),
     "escalate": lambda c, at: [cmd.Escalate(
         to="supervisor", reason="Needs more authority.", authority_limit=Decimal(200),
         currency=_currency(c))],

@@ -1,5 +1,6 @@
-"""The three-step method's needs: what each concern needs done (transactional) and how the
-customer needs to be treated while it is (interactional)."""
+"""The sources' practices beyond the seven steps: the three-step method's needs (what each
+concern needs done, and how the customer needs to be treated while it is), and Evenson's
+honest explanations (what was found, and responsibility taken for the company's fault)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ from typing import TYPE_CHECKING
 from ... import commands as cmd
 from ... import events as ev
 from ..._values.enums import Stage
-from ..._values.parts import Needs
+from ..._values.parts import Needs, replace
 from ..._values.reasons import Reason
-from ..row import Changes, Row, stays_in
-from ._shared import CONCERN_NOT_OPEN, UNKNOWN_CONCERN, open_concern, with_concern
+from ..row import OPEN_STAGES, Changes, Row, stays_in
+from ._shared import (
+    CONCERN_NOT_OPEN,
+    UNKNOWN_CONCERN,
+    open_concern,
+    unknown_concern,
+    with_concern,
+)
 
 if TYPE_CHECKING:
     from ..complaint import Complaint
@@ -37,3 +44,37 @@ def _needs_recorded(c: Complaint, e: ev.NeedsRecorded) -> Changes:
 RECORD_NEEDS = Row(command=cmd.RecordNeeds, event=ev.NeedsRecorded, decide=_needs,
                    evolve=_needs_recorded, routes=(_WITH_CONCERNS,), before_review=False,
                    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN))
+
+
+def _explain(c: Complaint, command: cmd.ExplainFinding, seq: int,
+             at: datetime) -> ev.FindingExplained | list[Reason]:
+    if command.concern_id is not None and c.concern(command.concern_id) is None:
+        return [unknown_concern(command.concern_id)]
+    return ev.FindingExplained(seq=seq, at=at, explanation=command.explanation,
+                               concern_id=command.concern_id)
+
+
+def _explained(c: Complaint, e: ev.FindingExplained) -> Changes:
+    if e.concern_id is None:
+        return dict(practices=replace(c.practices, {"finding": e.explanation}))
+    return with_concern(c, e.concern_id, {"finding": e.explanation})
+
+
+EXPLAIN_FINDING = Row(command=cmd.ExplainFinding, event=ev.FindingExplained, decide=_explain,
+                      evolve=_explained, routes=(stays_in(*OPEN_STAGES),), before_review=False,
+                      refusals=(UNKNOWN_CONCERN,))
+
+
+def _responsibility(c: Complaint, command: cmd.TakeResponsibility, seq: int,
+                    at: datetime) -> ev.ResponsibilityTaken | list[Reason]:
+    return ev.ResponsibilityTaken(seq=seq, at=at, note=command.note)
+
+
+def _responsibility_taken(c: Complaint, e: ev.ResponsibilityTaken) -> Changes:
+    return dict(practices=replace(c.practices, {"responsibility_taken": True}))
+
+
+TAKE_RESPONSIBILITY = Row(
+    command=cmd.TakeResponsibility, event=ev.ResponsibilityTaken,
+    decide=_responsibility, evolve=_responsibility_taken, routes=(stays_in(*OPEN_STAGES),),
+    before_review=True)
