@@ -348,6 +348,23 @@ def test_an_explained_finding_meets_the_explanation_need() -> None:
     assert complaint.recap()[0].interactional_met == (InteractionalNeed.EXPLANATION,)
 
 
+def test_an_explained_finding_meets_the_explanation_need_in_the_audit() -> None:
+    log = BareLog("CMP-EXPLAINED")
+    log.add(ev.CustomerVerified, name="Lee Chan", callback="+44 20 7946 0999")
+    log.add(ev.ConcernHeard, concern_id="K1", text="Payroll failed.")
+    needs = log.add(ev.NeedsRecorded, concern_id="K1",
+                    interactional=(InteractionalNeed.EXPLANATION,))
+    unexplained = [*log.events, ev.ConcernResolved(seq=needs + 1, at=log.clock.tick(),
+                                                   concern_id="K1", resolution="Rerun.")]
+    assert audit(unexplained).item("interactional_needs_met").result is Verdict.FAILED
+    log.add(ev.FindingExplained, explanation="Our release broke the run.", concern_id="K2")
+    log.add(ev.FindingExplained, explanation="Our release broke the run.", concern_id="K1")
+    resolved = log.add(ev.ConcernResolved, concern_id="K1", resolution="Rerun.")
+    item = audit(log.events).item("interactional_needs_met")
+    assert item.result is Verdict.PASSED
+    assert item.evidence == (needs, resolved)
+
+
 def test_responsibility_is_taken_explicitly() -> None:
     clock = Clock()
     complaint = responding(clock)

@@ -344,7 +344,7 @@ def _needs_met(trail: Trail) -> Finding:
     needs: dict[str, ev.NeedsRecorded] = {}
     heard: dict[str, bool] = {}  # restated, then confirmed after the latest restatement
     restated: dict[str, bool] = {}
-    explained: set[str] = set()
+    explained: set[str | None] = set()  # the concerns explained; None: the whole complaint
     conduct: set[InteractionalNeed] = set()  # empathy and apology, in this round
     evidence: list[int] = []
     problems: list[str] = []
@@ -364,6 +364,8 @@ def _needs_met(trail: Trail) -> Finding:
             conduct = set()
         elif isinstance(event, ev.NeedsRecorded):
             needs[event.concern_id] = event
+        elif isinstance(event, ev.FindingExplained):
+            explained.add(event.concern_id)
         elif isinstance(event, (ev.ConcernResolved, ev.ConcernUnresolvable)):
             if isinstance(event, ev.ConcernUnresolvable):
                 explained.add(event.concern_id)
@@ -373,7 +375,7 @@ def _needs_met(trail: Trail) -> Finding:
             met = {*conduct}
             if heard.get(event.concern_id):
                 met.add(InteractionalNeed.HEARD)
-            if event.concern_id in explained:
+            if event.concern_id in explained or None in explained:
                 met.add(InteractionalNeed.EXPLANATION)
             unmet = [need.value for need in recorded.interactional if need not in met]
             if unmet:
@@ -766,7 +768,8 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "the three-step method (\"interactional and transactional\" needs)", _M,
         "Every concern whose needs were recorded (record_needs) had each interactional need "
         "met when it was resolved or marked unresolvable: heard (restated and confirmed), "
-        "empathy and apology (expressed in its round), explanation (given); not applicable "
+        "empathy and apology (expressed in its round), explanation (a finding explained, or "
+        "why it cannot be fixed); not applicable "
         "when no needs were recorded.", _needs_met),
     BuiltinRule(
         "top_priority_first", "Top-priority concern served first",
