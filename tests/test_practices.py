@@ -11,11 +11,15 @@ from complaintflow import (
     Apologize,
     AssessImpact,
     BeginResponse,
+    BriefTeam,
+    Complaint,
     ConcernRecap,
     ConcernStatus,
     ConfirmConcern,
     ConfirmImpact,
+    ConfirmNextSteps,
     Emotion,
+    EndContact,
     ExplainFinding,
     ExpressEmpathy,
     GiveRelief,
@@ -26,19 +30,27 @@ from complaintflow import (
     MarkUnresolvable,
     Needs,
     NoMoreConcerns,
+    Owner,
     PlanAction,
     Prioritize,
     RecordEmotion,
+    RecordInternalNote,
     RecordNeeds,
+    RecordRootCause,
     Rejection,
     ResolveConcern,
     RestateConcern,
+    ReviewOpenItems,
+    ScheduleFollowUp,
     Stage,
+    StartContact,
     TakeResponsibility,
     VerifyCustomer,
     apply_json,
+    customer_view,
     dump,
     dump_event,
+    dump_events,
     load,
     load_event,
     open_complaint,
@@ -426,4 +438,108 @@ def test_the_responsibility_rule_judges_only_explained_faults() -> None:
             company_at_fault=False)
     log.add(ev.FindingExplained, explanation="The courier lost it.")
     assert audit(log.events).item("responsibility_when_at_fault").result is (
+        Verdict.NOT_APPLICABLE)
+
+
+# --- 3. internal preparation ------------------------------------------------------------
+
+
+def test_an_internal_note_is_recorded_and_left_out_of_customer_facing_views() -> None:
+    clock = Clock()
+    complaint = responding(clock)
+    applied = complaint.apply(RecordInternalNote(text="Courier admits the loss.",
+                                                 concern_id="K1"), at=clock.tick())
+    note = applied.events[0]
+    assert isinstance(note, ev.InternalNoteRecorded)
+    assert applied.complaint.stage is Stage.RESPONDING
+    assert customer_view(dump_event(note)) is None
+    told = dump_event(ev.FindingExplained(seq=9, at=clock.now,
+                                          explanation="The courier lost it."))
+    assert customer_view(told) == told
+    rejection = complaint.check(RecordInternalNote(text="x", concern_id="K5"), at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("unknown_concern",)
+    with pytest.raises(InvalidValueError, match="text"):
+        RecordInternalNote(text="")
+    with pytest.raises(InvalidValueError, match="dumped snapshot or event"):
+        customer_view({"type": "nothing"})
+
+
+def test_a_customer_facing_snapshot_withholds_the_internal_root_cause() -> None:
+    clock = Clock()
+    complaint = play(closed(clock), [RecordRootCause(
+        category="people", description="The agent skipped the checklist.",
+        company_at_fault=True)], clock)
+    view = customer_view(dump(complaint))
+    assert view is not None
+    assert "skipped the checklist" not in str(view)
+    shown = load(view)
+    assert shown.root_causes[0].description == "<internal>"
+    assert shown.root_causes[0].category == "people"
+    opened = open_complaint("CMP-RC", at=clock.now)
+    log: list[ev.Event] = list(opened.events)
+    play(opened.complaint, [RecordRootCause(category="people", description="Skipped.",
+                                            company_at_fault=False)], clock, log)
+    dumped = dump_events(log)
+    assert customer_view(dumped[0]) == dumped[0]  # the opening is what it was
+    assert customer_view(dumped[-1]) is None  # the internal root-cause record is left out
+
+
+def _involving(clock: Clock) -> Complaint:
+    """Following up with company item A1, which involves others."""
+    return play(responding(clock), [
+        PlanAction(description="Trace the parcel with the courier.", owner="company",
+                   due=clock.now + timedelta(days=3), concern_ids=["K1"], involves_others=True),
+        ScheduleFollowUp(at=clock.now + timedelta(days=1)), ConfirmNextSteps()], clock)
+
+
+def test_a_contact_while_a_company_item_involves_others_needs_a_briefing_first() -> None:
+    clock = Clock()
+    complaint = _involving(clock)
+    assert complaint.actions[0].involves_others is True
+    rejection = complaint.check(StartContact(channel="phone"), at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("briefing_required",)
+    assert "brief_team" in rejection.allowed
+    briefed = play(complaint, [BriefTeam(participants="courier desk",
+                                         summary="Parcel found; say so.")], clock)
+    assert briefed.practices.briefed is True
+    called = play(briefed, [StartContact(channel="phone")], clock)
+    assert called.practices.briefed is False  # the next contact needs its own briefing
+    again = play(called, [ReviewOpenItems(), EndContact()], clock)
+    rejection = again.check(StartContact(channel="phone"), at=clock.tick())
+    assert rejection is not None
+    assert rejection.codes == ("briefing_required",)
+    assert load(dump(again)) == again
+    plain = play(responding(clock), [
+        PlanAction(description="Refund.", owner="company", due=clock.now + timedelta(days=3),
+                   concern_ids=["K1"]),
+        ScheduleFollowUp(at=clock.now + timedelta(days=1)), ConfirmNextSteps()], clock)
+    assert plain.check(StartContact(channel="phone"), at=clock.tick()) is None
+
+
+def _contact_log(*before: type[ev.Event]) -> tuple[list[ev.Event], int]:
+    log = BareLog("CMP-BRIEF")
+    log.add(ev.CustomerVerified, name="Lee Chan", callback="+44 20 7946 0999")
+    log.add(ev.ConcernHeard, concern_id="K1", text="Parcel lost.")
+    log.add(ev.ActionPlanned, action_id="A1", description="Trace it with the courier.",
+            owner=Owner.COMPANY, due=log.clock.now + timedelta(days=3), concern_ids=("K1",),
+            involves_others=True)
+    for kind in before:
+        if kind is ev.TeamBriefed:
+            log.add(ev.TeamBriefed, participants="courier desk", summary="Found it.")
+    contact = log.add(ev.ContactStarted, channel="phone")
+    return log.events, contact
+
+
+def test_a_contact_without_a_briefing_fails_the_briefing_rule() -> None:
+    events, contact = _contact_log()
+    item = audit(events).item("briefed_before_contact")
+    assert item.result is Verdict.FAILED
+    assert item.evidence == (contact,)
+    briefed, contact = _contact_log(ev.TeamBriefed)
+    item = audit(briefed).item("briefed_before_contact")
+    assert item.result is Verdict.PASSED
+    assert item.evidence == (contact - 1, contact)
+    assert audit(venting_escalation()).item("briefed_before_contact").result is (
         Verdict.NOT_APPLICABLE)

@@ -28,6 +28,7 @@ from complaintflow import (
     AssessImpact,
     BeginRecap,
     BeginResponse,
+    BriefTeam,
     BusinessCalendar,
     Classify,
     Close,
@@ -56,6 +57,7 @@ from complaintflow import (
     RecordDecision,
     RecordEmotion,
     RecordFeedback,
+    RecordInternalNote,
     RecordNeeds,
     RecordPreventiveAction,
     RecordRedress,
@@ -142,14 +144,16 @@ def golden() -> tuple[Complaint, list[Event]]:
         ExplainFinding(explanation="Friday's release broke the payroll run.",
                        concern_id="K1"),
         TakeResponsibility(note="That was our release."),
+        RecordInternalNote(text="Release 4.2 skipped the payroll canary.", concern_id="K1"),
         PlanAction(description="Correct the VAT number.", owner=Owner.AGENT,
                    due=clock.now + timedelta(days=1), concern_ids=("K2",),
-                   why_best="Fixes every invoice from now on."),
+                   why_best="Fixes every invoice from now on.", involves_others=True),
         ScheduleFollowUp(at=clock.now + timedelta(days=3)),
         ConfirmNextSteps(),
     ], clock, log)
     clock.advance(timedelta(days=3))
     c = play(c, [
+        BriefTeam(participants="payroll, billing", summary="Say the release, not the canary."),
         StartContact(channel="phone"),
         ReviewOpenItems(),
         CompleteAction(action_id="A1", note="VAT number corrected"),

@@ -19,6 +19,7 @@ from ._core.workflow import WORKFLOW as _WORKFLOW
 from ._formats.entry import Result, apply_json, parse_command, to_json
 from ._formats.integrity import IntegrityKey
 from ._formats.json_value import JsonValue
+from ._formats.redact import customer_view
 from ._formats.schema import snapshot_schema
 from ._formats.snapshot import dump, dump_event, dump_events, load, load_event, load_events
 from ._formats.upcasters import SNAPSHOT_SCHEMA, SNAPSHOT_VERSION
@@ -158,6 +159,7 @@ __all__ = [
     "breaches",
     "calendar_from_holidays",
     "cfpb",
+    "customer_view",
     "deadlines",
     "dump",
     "dump_event",

@@ -279,6 +279,9 @@ class PlanAction(Command):
     why_best: str | None = field(default=None, validator=optional_non_blank, metadata=about(
         "Why this is the best solution, not just the quickest, as told to the customer "
         "(Evenson step 3)."))
+    involves_others: bool = field(default=False, validator=flag, metadata=about(
+        "Whether it needs people beyond the agent, such as another team or a supplier; for "
+        "a company item, the team is then briefed before each follow-up contact."))
 
 
 @final
@@ -519,6 +522,33 @@ class TakeResponsibility(Command):
 
 @final
 @frozen(kw_only=True)
+class RecordInternalNote(Command):
+    """A note for the team, never part of what the customer is told (IBM step 6: "don't air
+    dirty laundry in front of the customer"): customer-facing views leave it out."""
+
+    command: ClassVar[str] = "record_internal_note"
+    text: str = field(validator=non_blank, metadata=about(
+        "The note, for the team only.", internal=True))
+    concern_id: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The concern it is about, such as K1, if any.", refers="concern"))
+
+
+@final
+@frozen(kw_only=True)
+class BriefTeam(Command):
+    """The internal team met before a follow-up contact, to agree what the customer will
+    be told (IBM step 6: meet the internal team before the call, "control the messages
+    being delivered"). Required before a contact while a company item involves others."""
+
+    command: ClassVar[str] = "brief_team"
+    participants: str = field(validator=non_blank, metadata=about(
+        "Who took part, such as billing and the courier's account manager."))
+    summary: str = field(validator=non_blank, metadata=about(
+        "What was agreed, for the team only.", internal=True))
+
+
+@final
+@frozen(kw_only=True)
 class RecordNeeds(Command):
     """What a concern needs (the three-step method: "your customer's needs will almost
     always fall into two categories: interactional and transactional"): how the customer
@@ -574,7 +604,9 @@ class RecordRootCause(Command):
     command: ClassVar[str] = "record_root_cause"
     category: str = field(validator=non_blank, metadata=about(
         "The kind of cause, such as process, people, product or third party."))
-    description: str = field(validator=non_blank, metadata=about("What went wrong."))
+    description: str = field(validator=non_blank, metadata=about(
+        "What went wrong, for the company's records (explain_finding says what the customer "
+        "is told).", internal=True))
     company_at_fault: bool = field(validator=flag, metadata=about(
         "Whether the company was at fault; then a preventive action is due."))
     vulnerability_failure: bool = field(default=False, validator=flag, metadata=about(
@@ -690,7 +722,8 @@ AnyCommand = (
     MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
     ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
     Reopen | Apologize | ExpressEmpathy | LetVent | RecordEmotion | Escalate | Withdraw |
-    RecordNeeds | ExplainFinding | TakeResponsibility | RecordRootCause |
+    RecordNeeds | ExplainFinding | TakeResponsibility | RecordInternalNote | BriefTeam |
+    RecordRootCause |
     RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify | RecordDecision |
     RecordRedress | RecordVulnerability
 )
@@ -707,6 +740,7 @@ __all__ = [
     "Assign",
     "BeginRecap",
     "BeginResponse",
+    "BriefTeam",
     "Classify",
     "Close",
     "Command",
@@ -731,6 +765,7 @@ __all__ = [
     "RecordDecision",
     "RecordEmotion",
     "RecordFeedback",
+    "RecordInternalNote",
     "RecordNeeds",
     "RecordPreventiveAction",
     "RecordRedress",

@@ -27,7 +27,7 @@ from ._values.enums import (
     Stage,
     VulnerabilityDriver,
 )
-from ._values.parts import PERSONAL, redacting
+from ._values.parts import INTERNAL, PERSONAL, redacting
 
 
 @frozen(kw_only=True)
@@ -207,6 +207,7 @@ class ActionPlanned(Event):
     due: datetime
     concern_ids: tuple[str, ...]
     why_best: str | None = None
+    involves_others: bool = False
 
 
 @final
@@ -409,6 +410,26 @@ class ResponsibilityTaken(Event):
 
 @final
 @frozen(kw_only=True)
+class InternalNoteRecorded(Event):
+    """A note for the team only; customer-facing views leave it out."""
+
+    type: ClassVar[str] = "internal_note_recorded"
+    text: str = field(metadata=INTERNAL)
+    concern_id: str | None = None
+
+
+@final
+@frozen(kw_only=True)
+class TeamBriefed(Event):
+    """The internal team was briefed before a follow-up contact."""
+
+    type: ClassVar[str] = "team_briefed"
+    participants: str
+    summary: str = field(metadata=INTERNAL)
+
+
+@final
+@frozen(kw_only=True)
 class NeedsRecorded(Event):
     """A concern's interactional and transactional needs, as recorded (they replace any
     recorded before)."""
@@ -449,7 +470,7 @@ class RootCauseRecorded(Event):
 
     type: ClassVar[str] = "root_cause_recorded"
     category: str
-    description: str
+    description: str = field(metadata=INTERNAL)
     company_at_fault: bool
     vulnerability_failure: bool = False
 
@@ -534,7 +555,7 @@ AnyEvent = (
     OpenItemsReviewed | ContactEnded | RecapBegun | Recapped | ClosureSought |
     CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
     CustomerVented | EmotionRecorded | NeedsRecorded | FindingExplained | ResponsibilityTaken |
-    Escalated | ComplaintWithdrawn |
+    InternalNoteRecorded | TeamBriefed | Escalated | ComplaintWithdrawn |
     RootCauseRecorded | PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded |
     ComplaintClassified | DecisionRecorded | RedressPaid | VulnerabilityRecorded
 )
@@ -581,6 +602,7 @@ __all__ = [
     "FollowUpScheduled",
     "ImpactAssessed",
     "ImpactConfirmed",
+    "InternalNoteRecorded",
     "NeedsRecorded",
     "NextStepsConfirmed",
     "OpenItemsReviewed",
@@ -594,5 +616,6 @@ __all__ = [
     "RestatementRejected",
     "RootCauseRecorded",
     "StageChanged",
+    "TeamBriefed",
     "VulnerabilityRecorded",
 ]

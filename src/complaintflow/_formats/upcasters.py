@@ -222,8 +222,8 @@ def _concern_1_to_2(concern: Data) -> Data:
 
 
 def _action_1_to_2(action: Data) -> Data:
-    """Version 1 said no plan item was the best solution."""
-    return {**action, "why_best": None}
+    """Version 1 said no plan item was the best solution, nor that one involved others."""
+    return {**action, "why_best": None, "involves_others": False}
 
 
 def _snapshot_1_to_2(snapshot: Data) -> Data:
@@ -231,7 +231,7 @@ def _snapshot_1_to_2(snapshot: Data) -> Data:
         snapshot["policy"] = policy_1_to_2(snapshot["policy"])
     _classification_1_to_2(snapshot)
     snapshot.setdefault("practices", {  # version 1 recorded none of them
-        "emotion": None, "finding": None, "responsibility_taken": False})
+        "emotion": None, "finding": None, "responsibility_taken": False, "briefed": False})
     if isinstance(snapshot.get("timeline"), dict):
         snapshot["timeline"] = _timeline_1_to_2(snapshot["timeline"])
     _lift_each(snapshot, "concerns", _concern_1_to_2)

@@ -57,22 +57,39 @@ asked, and ``redact`` replaces it in dumped snapshots and events.
 REDACTED = "<redacted>"
 """What a personal field shows instead of its value."""
 
+INTERNAL: Mapping[str, object] = MappingProxyType({"internal": True})
+"""The attrs field metadata that marks what is never part of what the customer is told
+(an internal note, a team briefing, the internal root-cause record): declared once, on
+the field, it is all that :func:`~complaintflow.customer_view` derives what to leave out
+from."""
 
-def about(description: str, *, refers: str | None = None,
-          personal: bool = False) -> Mapping[str, object]:
+WITHHELD = "<internal>"
+"""What an internal field shows in a customer-facing view of a snapshot."""
+
+
+def is_internal(attribute: Attribute[Any]) -> bool:
+    """Whether the field is internal (see :data:`INTERNAL`)."""
+    return bool(attribute.metadata.get("internal"))
+
+
+def about(description: str, *, refers: str | None = None, personal: bool = False,
+          internal: bool = False) -> Mapping[str, object]:
     """The attrs field metadata of a command argument: what it is, said once.
 
     ``description`` is the sentence the argument's JSON Schema, its tool definitions and
     the docs show; ``refers`` names what an id argument points at (``"concern"`` or
     ``"action"``), so that the schemas can say what such an id looks like and the agents'
     guidance can say which ids each command is ready for; ``personal`` marks personal
-    data, as :data:`PERSONAL` does.
+    data, as :data:`PERSONAL` does; ``internal`` marks what the customer is never told,
+    as :data:`INTERNAL` does.
     """
     metadata: dict[str, object] = {"about": description}
     if refers is not None:
         metadata["refers"] = refers
     if personal:
         metadata.update(PERSONAL)
+    if internal:
+        metadata["internal"] = True  # as INTERNAL does
     return MappingProxyType(metadata)
 
 
@@ -197,6 +214,9 @@ class ActionItem:
     note: str | None = None
     why_best: str | None = None
     """Why this is the best solution, as told to the customer, when said."""
+    involves_others: bool = False
+    """It needs people beyond the agent (another team, a supplier): for a company item,
+    the team is briefed before each follow-up contact (``brief_team``)."""
 
     @property
     def is_open(self) -> bool:
@@ -246,7 +266,7 @@ class RootCause:
     respond to the customer's vulnerability (the FCA's second vulnerability count)."""
 
     category: str
-    description: str
+    description: str = field(metadata=INTERNAL)
     company_at_fault: bool
     vulnerability_failure: bool = False
 
@@ -321,11 +341,13 @@ class Practices:
     ``emotion``, how the customer seemed when last observed (``record_emotion``);
     ``finding``, what was found about the complaint as a whole, as explained to the
     customer (``explain_finding`` without a concern); ``responsibility_taken``: the agent
-    took responsibility for the company's fault (``take_responsibility``)."""
+    took responsibility for the company's fault (``take_responsibility``); ``briefed``."""
 
     emotion: Emotion | None = None
     finding: str | None = None
     responsibility_taken: bool = False
+    briefed: bool = False
+    """The team was briefed (``brief_team``) since the latest follow-up contact started."""
 
 
 @frozen

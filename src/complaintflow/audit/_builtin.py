@@ -541,6 +541,35 @@ def _contacts(trail: Trail) -> Finding:
     return passed(*contacts)
 
 
+def _briefing(trail: Trail) -> Finding:
+    if not any(isinstance(e, ev.ActionPlanned) and e.involves_others
+               and e.owner is Owner.COMPANY for e in trail.of("action_planned")):
+        return NOT_APPLICABLE  # without walking the log: no company item involved others
+    involving: set[str] = set()  # the open company items that involve others
+    briefing: int | None = None  # the briefing since the latest contact started
+    evidence: list[int] = []
+    bad: list[int] = []
+    for event in trail.events:
+        if isinstance(event, ev.ActionPlanned):
+            if event.involves_others and event.owner is Owner.COMPANY:
+                involving.add(event.action_id)
+        elif isinstance(event, ev.ActionCompleted):
+            involving.discard(event.action_id)
+        elif isinstance(event, ev.TeamBriefed):
+            briefing = event.seq
+        elif isinstance(event, ev.ContactStarted):
+            if involving and briefing is None:
+                bad.append(event.seq)
+            elif involving:
+                evidence += [briefing, event.seq] if briefing is not None else []
+            briefing = None
+    if bad:
+        where = ", ".join(f"seq {seq}" for seq in bad)
+        return failed("A follow-up contact started without an internal briefing while a "
+                      f"company item involving others was open ({where}).", *bad)
+    return passed(*evidence) if evidence else NOT_APPLICABLE
+
+
 def _promises(trail: Trail) -> Finding:
     completed: dict[str, ev.ActionCompleted] = {}
     for event in trail.of("action_completed"):
@@ -793,6 +822,13 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "Every follow-up contact reviewed the open items before any other work, and a contact "
         "that ended with items open updated the plan (a plan item or a follow-up).",
         _contacts),
+    BuiltinRule(
+        "briefed_before_contact", "The team briefed before a contact that involves others",
+        "IBM step 6 (meet the internal team before the call; \"control the messages being "
+        "delivered\")", _M,
+        "Every follow-up contact started while a company action item involving others was "
+        "open was preceded by an internal briefing (brief_team) since the contact before; "
+        "not applicable when no company item involved others.", _briefing),
     BuiltinRule(
         "promises_kept", "Promises kept",
         "best practice 3 (\"never promise what you can't deliver\")", _M,

@@ -1,6 +1,7 @@
 """The sources' practices beyond the seven steps: the three-step method's needs (what each
 concern needs done, and how the customer needs to be treated while it is), and Evenson's
-honest explanations (what was found, and responsibility taken for the company's fault)."""
+honest explanations (what was found, and responsibility taken for the company's fault);
+IBM step 6's internal preparation (notes for the team only, a briefing before a contact)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from ... import events as ev
 from ..._values.enums import Stage
 from ..._values.parts import Needs, replace
 from ..._values.reasons import Reason
-from ..row import OPEN_STAGES, Changes, Row, stays_in
+from ..row import EVERY_STAGE, OPEN_STAGES, Changes, Row, stays_in
 from ._shared import (
     CONCERN_NOT_OPEN,
     UNKNOWN_CONCERN,
     open_concern,
+    unchanged,
     unknown_concern,
     with_concern,
 )
@@ -78,3 +80,31 @@ TAKE_RESPONSIBILITY = Row(
     command=cmd.TakeResponsibility, event=ev.ResponsibilityTaken,
     decide=_responsibility, evolve=_responsibility_taken, routes=(stays_in(*OPEN_STAGES),),
     before_review=True)
+
+
+def _note(c: Complaint, command: cmd.RecordInternalNote, seq: int,
+          at: datetime) -> ev.InternalNoteRecorded | list[Reason]:
+    if command.concern_id is not None and c.concern(command.concern_id) is None:
+        return [unknown_concern(command.concern_id)]
+    return ev.InternalNoteRecorded(seq=seq, at=at, text=command.text,
+                                   concern_id=command.concern_id)
+
+
+RECORD_INTERNAL_NOTE = Row(
+    command=cmd.RecordInternalNote, event=ev.InternalNoteRecorded, decide=_note,
+    evolve=unchanged, routes=(stays_in(*EVERY_STAGE),), before_review=True,
+    refusals=(UNKNOWN_CONCERN,))
+
+
+def _brief(c: Complaint, command: cmd.BriefTeam, seq: int,
+           at: datetime) -> ev.TeamBriefed | list[Reason]:
+    return ev.TeamBriefed(seq=seq, at=at, participants=command.participants,
+                          summary=command.summary)
+
+
+def _briefed(c: Complaint, e: ev.TeamBriefed) -> Changes:
+    return dict(practices=replace(c.practices, {"briefed": True}))
+
+
+BRIEF_TEAM = Row(command=cmd.BriefTeam, event=ev.TeamBriefed, decide=_brief, evolve=_briefed,
+                 routes=(stays_in(*OPEN_STAGES),), before_review=True)

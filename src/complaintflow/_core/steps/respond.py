@@ -86,12 +86,13 @@ def _plan(c: Complaint, command: cmd.PlanAction, seq: int,
     return reasons or ev.ActionPlanned(
         seq=seq, at=at, action_id=f"A{len(c.actions) + 1}", description=command.description,
         owner=command.owner, due=utc(command.due, "due"), concern_ids=command.concern_ids,
-        why_best=command.why_best)
+        why_best=command.why_best, involves_others=command.involves_others)
 
 
 def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
     action = ActionItem(id=e.action_id, description=e.description, owner=e.owner, due=e.due,
-                        concern_ids=e.concern_ids, why_best=e.why_best)
+                        concern_ids=e.concern_ids, why_best=e.why_best,
+                        involves_others=e.involves_others)
     if e.owner is Owner.CUSTOMER:  # waiting on the customer: clocks with a pause rule stop
         pause = PauseInterval(action_id=e.action_id, start=e.at, start_seq=e.seq)
         pauses = (*c.timeline.pauses, pause)
