@@ -272,7 +272,8 @@ def test_what_a_strict_schema_says_only_in_words_is_still_checked() -> None:
     in its descriptions, and the parser refuses a payload that ignores them."""
     strict = command_schema("plan_action", strict=True)
     twice = {"description": "Refund the fee.", "owner": "agent",
-             "due": "2026-03-09T09:00:00+00:00", "concern_ids": ["K1", "K1"]}
+             "due": "2026-03-09T09:00:00+00:00", "concern_ids": ["K1", "K1"],
+             "why_best": None, "involves_others": None}
     assert validator("plan_action", True).is_valid(twice)
     assert "No item twice." in strict["properties"]["concern_ids"]["description"]
     assert bad_input({"command": "plan_action", **twice}) == ["invalid_argument"]

@@ -49,10 +49,11 @@ def test_the_derived_registries_are_what_the_workflow_had_by_hand() -> None:
     """The sets the workflow used to keep as literals, derived now: no behaviour changed."""
     assert {
         "review_open_items", "end_contact", "apologize", "express_empathy", "let_vent",
+        "record_emotion", "take_responsibility", "record_internal_note", "brief_team",
         "assign", "escalate", "withdraw", "record_root_cause", "record_preventive_action",
         "record_communication", "classify", "record_decision", "record_redress",
         "record_vulnerability"} == BEFORE_REVIEW
-    assert len(WORKFLOW.routes) == 105 + 4 * 8  # and what the returns count, in every stage
+    assert len(WORKFLOW.routes) == 105 + 4 * 8 + 7 + 5 + 2 * 7 + 8 + 7  # returns, practices
     assert WORKFLOW.commands_for(Stage.VERIFYING)[:3] == ("verify_customer", "refer", "assign")
 
 

@@ -103,7 +103,8 @@ def test_the_diagram_draws_every_stage_change_of_the_definition() -> None:
 
 def test_the_diagram_lists_stage_keeping_commands_in_notes() -> None:
     diagram = workflow_diagram()
-    assert "every open stage: assign, apologize, express_empathy, let_vent, escalate" in diagram
+    assert ("every open stage: assign, apologize, express_empathy, let_vent, record_emotion, "
+            "escalate") in diagram
     assert "start_contact, review_open_items, end_contact" in diagram
 
 

@@ -29,6 +29,8 @@ from ._values.checks import (
     to_decimal,
     to_decision,
     to_drivers,
+    to_emotion,
+    to_interactional,
     to_owner,
     to_redress_kind,
     to_severity,
@@ -38,6 +40,8 @@ from ._values.enums import (
     CommunicationKind,
     CustomerResponse,
     Decision,
+    Emotion,
+    InteractionalNeed,
     Owner,
     RedressKind,
     Severity,
@@ -272,6 +276,12 @@ class PlanAction(Command):
     concern_ids: tuple[str, ...] = field(converter=_concern_ids, validator=distinct_ids,
                                          metadata=about("The open concerns it works on.",
                                                         refers="concern"))
+    why_best: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "Why this is the best solution, not just the quickest, as told to the customer "
+        "(Evenson step 3)."))
+    involves_others: bool = field(default=False, validator=flag, metadata=about(
+        "Whether it needs people beyond the agent, such as another team or a supplier; for "
+        "a company item, the team is then briefed before each follow-up contact."))
 
 
 @final
@@ -473,6 +483,89 @@ class LetVent(Command):
 
 @final
 @frozen(kw_only=True)
+class RecordEmotion(Command):
+    """How the customer seems now, as the agent observes it: calm, upset or angry (let
+    them vent "once they lose steam"; stay calm). Recorded at points of the conversation,
+    so that an audit can see whether venting, an apology and empathy came before
+    problem-solving when the customer was angry."""
+
+    command: ClassVar[str] = "record_emotion"
+    emotion: Emotion = field(converter=to_emotion, metadata=about(
+        "How the customer seems now: calm, upset or angry."))
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What showed it, in a few words, if worth keeping."))
+
+
+@final
+@frozen(kw_only=True)
+class ExplainFinding(Command):
+    """Tell the customer, clearly and honestly, what was found (Evenson step 2: "be clear
+    and honest with the customer about what you discover"): what they are told, apart from
+    the internal root-cause record (``record_root_cause``)."""
+
+    command: ClassVar[str] = "explain_finding"
+    explanation: str = field(validator=non_blank, metadata=about(
+        "What was found, as told to the customer."))
+    concern_id: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The concern it explains, such as K1, if it is about one.", refers="concern"))
+
+
+@final
+@frozen(kw_only=True)
+class TakeResponsibility(Command):
+    """Take responsibility, explicitly, for what the company got wrong (Evenson step 2:
+    "take full responsibility if your company is at fault"; best practice 3)."""
+
+    command: ClassVar[str] = "take_responsibility"
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=_NOTE)
+
+
+@final
+@frozen(kw_only=True)
+class RecordInternalNote(Command):
+    """A note for the team, never part of what the customer is told (IBM step 6: "don't air
+    dirty laundry in front of the customer"): customer-facing views leave it out."""
+
+    command: ClassVar[str] = "record_internal_note"
+    text: str = field(validator=non_blank, metadata=about(
+        "The note, for the team only.", internal=True))
+    concern_id: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "The concern it is about, such as K1, if any.", refers="concern"))
+
+
+@final
+@frozen(kw_only=True)
+class BriefTeam(Command):
+    """The internal team met before a follow-up contact, to agree what the customer will
+    be told (IBM step 6: meet the internal team before the call, "control the messages
+    being delivered"). Required before a contact while a company item involves others."""
+
+    command: ClassVar[str] = "brief_team"
+    participants: str = field(validator=non_blank, metadata=about(
+        "Who took part, such as billing and the courier's account manager."))
+    summary: str = field(validator=non_blank, metadata=about(
+        "What was agreed, for the team only.", internal=True))
+
+
+@final
+@frozen(kw_only=True)
+class RecordNeeds(Command):
+    """What a concern needs (the three-step method: "your customer's needs will almost
+    always fall into two categories: interactional and transactional"): how the customer
+    needs to be treated, and what must be done. Recording them again replaces them."""
+
+    command: ClassVar[str] = "record_needs"
+    concern_id: str = field(validator=non_blank, metadata=_CONCERN)
+    interactional: tuple[InteractionalNeed, ...] = field(
+        converter=to_interactional, metadata=about(
+            "How the customer needs to be treated while it is handled: heard (restated and "
+            "confirmed), empathy, apology, explanation."))
+    transactional: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What must be done about it, in a few words, such as \"staff paid by Friday\"."))
+
+
+@final
+@frozen(kw_only=True)
 class Escalate(Command):
     """Hand over to someone with more authority; a higher ``authority_limit`` raises the
     limit in force in ``currency`` (by default the policy's, when its limits name one
@@ -511,7 +604,9 @@ class RecordRootCause(Command):
     command: ClassVar[str] = "record_root_cause"
     category: str = field(validator=non_blank, metadata=about(
         "The kind of cause, such as process, people, product or third party."))
-    description: str = field(validator=non_blank, metadata=about("What went wrong."))
+    description: str = field(validator=non_blank, metadata=about(
+        "What went wrong, for the company's records (explain_finding says what the customer "
+        "is told).", internal=True))
     company_at_fault: bool = field(validator=flag, metadata=about(
         "Whether the company was at fault; then a preventive action is due."))
     vulnerability_failure: bool = field(default=False, validator=flag, metadata=about(
@@ -626,7 +721,9 @@ AnyCommand = (
     BeginResponse | GiveRelief | PlanAction | CompleteAction | ResolveConcern |
     MarkUnresolvable | OfferCompensation | ScheduleFollowUp | ConfirmNextSteps | StartContact |
     ReviewOpenItems | EndContact | BeginRecap | Recap | SeekClosure | ThankCustomer | Close |
-    Reopen | Apologize | ExpressEmpathy | LetVent | Escalate | Withdraw | RecordRootCause |
+    Reopen | Apologize | ExpressEmpathy | LetVent | RecordEmotion | Escalate | Withdraw |
+    RecordNeeds | ExplainFinding | TakeResponsibility | RecordInternalNote | BriefTeam |
+    RecordRootCause |
     RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify | RecordDecision |
     RecordRedress | RecordVulnerability
 )
@@ -643,6 +740,7 @@ __all__ = [
     "Assign",
     "BeginRecap",
     "BeginResponse",
+    "BriefTeam",
     "Classify",
     "Close",
     "Command",
@@ -652,6 +750,7 @@ __all__ = [
     "ConfirmNextSteps",
     "EndContact",
     "Escalate",
+    "ExplainFinding",
     "ExpressEmpathy",
     "GiveRelief",
     "HearConcern",
@@ -664,7 +763,10 @@ __all__ = [
     "Recap",
     "RecordCommunication",
     "RecordDecision",
+    "RecordEmotion",
     "RecordFeedback",
+    "RecordInternalNote",
+    "RecordNeeds",
     "RecordPreventiveAction",
     "RecordRedress",
     "RecordRootCause",
@@ -678,6 +780,7 @@ __all__ = [
     "ScheduleFollowUp",
     "SeekClosure",
     "StartContact",
+    "TakeResponsibility",
     "ThankCustomer",
     "VerifyCustomer",
     "Withdraw",

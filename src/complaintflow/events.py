@@ -18,6 +18,8 @@ from ._values.enums import (
     CommunicationKind,
     CustomerResponse,
     Decision,
+    Emotion,
+    InteractionalNeed,
     Outcome,
     Owner,
     RedressKind,
@@ -25,7 +27,7 @@ from ._values.enums import (
     Stage,
     VulnerabilityDriver,
 )
-from ._values.parts import PERSONAL, redacting
+from ._values.parts import INTERNAL, PERSONAL, redacting
 
 
 @frozen(kw_only=True)
@@ -204,6 +206,8 @@ class ActionPlanned(Event):
     owner: Owner
     due: datetime
     concern_ids: tuple[str, ...]
+    why_best: str | None = None
+    involves_others: bool = False
 
 
 @final
@@ -377,6 +381,67 @@ class CustomerVented(Event):
 
 @final
 @frozen(kw_only=True)
+class EmotionRecorded(Event):
+    """How the customer seemed at this point, as the agent observed it."""
+
+    type: ClassVar[str] = "emotion_recorded"
+    emotion: Emotion
+    note: str | None = None
+
+
+@final
+@frozen(kw_only=True)
+class FindingExplained(Event):
+    """The customer was told what was found (about ``concern_id``, when it names one)."""
+
+    type: ClassVar[str] = "finding_explained"
+    explanation: str
+    concern_id: str | None = None
+
+
+@final
+@frozen(kw_only=True)
+class ResponsibilityTaken(Event):
+    """The agent took responsibility, explicitly, for the company's fault."""
+
+    type: ClassVar[str] = "responsibility_taken"
+    note: str | None = None
+
+
+@final
+@frozen(kw_only=True)
+class InternalNoteRecorded(Event):
+    """A note for the team only; customer-facing views leave it out."""
+
+    type: ClassVar[str] = "internal_note_recorded"
+    text: str = field(metadata=INTERNAL)
+    concern_id: str | None = None
+
+
+@final
+@frozen(kw_only=True)
+class TeamBriefed(Event):
+    """The internal team was briefed before a follow-up contact."""
+
+    type: ClassVar[str] = "team_briefed"
+    participants: str
+    summary: str = field(metadata=INTERNAL)
+
+
+@final
+@frozen(kw_only=True)
+class NeedsRecorded(Event):
+    """A concern's interactional and transactional needs, as recorded (they replace any
+    recorded before)."""
+
+    type: ClassVar[str] = "needs_recorded"
+    concern_id: str
+    interactional: tuple[InteractionalNeed, ...]
+    transactional: str | None = None
+
+
+@final
+@frozen(kw_only=True)
 class Escalated(Event):
     """The complaint was handed to someone with more authority; ``authority_limit``, if set,
     is the limit granted in ``currency`` (as resolved)."""
@@ -405,7 +470,7 @@ class RootCauseRecorded(Event):
 
     type: ClassVar[str] = "root_cause_recorded"
     category: str
-    description: str
+    description: str = field(metadata=INTERNAL)
     company_at_fault: bool
     vulnerability_failure: bool = False
 
@@ -489,9 +554,10 @@ AnyEvent = (
     CompensationOffered | FollowUpScheduled | NextStepsConfirmed | ContactStarted |
     OpenItemsReviewed | ContactEnded | RecapBegun | Recapped | ClosureSought |
     CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
-    CustomerVented | Escalated | ComplaintWithdrawn | RootCauseRecorded |
-    PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded | ComplaintClassified |
-    DecisionRecorded | RedressPaid | VulnerabilityRecorded
+    CustomerVented | EmotionRecorded | NeedsRecorded | FindingExplained | ResponsibilityTaken |
+    InternalNoteRecorded | TeamBriefed | Escalated | ComplaintWithdrawn |
+    RootCauseRecorded | PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded |
+    ComplaintClassified | DecisionRecorded | RedressPaid | VulnerabilityRecorded
 )
 """Every event class: the closed set."""
 
@@ -527,13 +593,17 @@ __all__ = [
     "CustomerVented",
     "CustomerVerified",
     "DecisionRecorded",
+    "EmotionRecorded",
     "EmpathyExpressed",
     "Escalated",
     "Event",
     "FeedbackRecorded",
+    "FindingExplained",
     "FollowUpScheduled",
     "ImpactAssessed",
     "ImpactConfirmed",
+    "InternalNoteRecorded",
+    "NeedsRecorded",
     "NextStepsConfirmed",
     "OpenItemsReviewed",
     "PreventiveActionRecorded",
@@ -542,8 +612,10 @@ __all__ = [
     "RedressPaid",
     "ReliefGiven",
     "ResponseBegun",
+    "ResponsibilityTaken",
     "RestatementRejected",
     "RootCauseRecorded",
     "StageChanged",
+    "TeamBriefed",
     "VulnerabilityRecorded",
 ]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from .._values.checks import check_text, currency_code, utc
-from .._values.enums import CustomerResponse, Outcome, Stage
+from .._values.enums import ConcernStatus, CustomerResponse, InteractionalNeed, Outcome, Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import (
     ActionItem,
@@ -17,10 +17,12 @@ from .._values.parts import (
     Classification,
     Compensation,
     Concern,
+    ConcernRecap,
     Contact,
     Customer,
     Escalation,
     Feedback,
+    Practices,
     PreventiveAction,
     Receipt,
     RootCause,
@@ -35,6 +37,7 @@ from .rejection import CommandRejected, Rejection
 
 _NO_TIMELINE = Timeline()
 _NO_CLASSIFICATION = Classification()
+_NO_PRACTICES = Practices()
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -72,6 +75,8 @@ class Complaint:
     # what the returns count, and what was learnt (root causes, preventive actions)
     classification: Classification = _NO_CLASSIFICATION
     feedback: Feedback | None = None
+    # what the practices beyond the seven steps recorded (how the customer seems, ...)
+    practices: Practices = _NO_PRACTICES
     receipts: tuple[Receipt, ...] = ()
     # what the clocks read (see deadlines()); sub-records, so that a fresh complaint keeps
     # CPython's compact shared-key instance dict (at most 29 fields: see test_workflow)
@@ -107,6 +112,34 @@ class Complaint:
     def open_concerns(self) -> tuple[Concern, ...]:
         """Concerns neither resolved nor marked unresolvable, in the order they were heard."""
         return tuple(concern for concern in self.concerns if concern.is_open)
+
+    def recap(self) -> tuple[ConcernRecap, ...]:
+        """Every concern and its outcome, with its transactional and interactional needs and
+        whether each is met (the three-step method): what the agent recaps (IBM step 7)."""
+        recaps = []
+        for concern in self.concerns:
+            needs = concern.needs
+            wanted = needs.interactional if needs is not None else ()
+            met = tuple(need for need in wanted if self._meets(concern, need))
+            acted = (bool(concern.relief) or concern.status is ConcernStatus.RESOLVED
+                     or any(concern.id in action.concern_ids for action in self.actions))
+            recaps.append(ConcernRecap(
+                concern_id=concern.id, text=concern.text, status=concern.status,
+                outcome=concern.resolution or concern.explanation,
+                transactional=needs.transactional if needs is not None else None,
+                transactional_met=acted, interactional_met=met,
+                interactional_unmet=tuple(need for need in wanted if need not in met)))
+        return tuple(recaps)
+
+    def _meets(self, concern: Concern, need: InteractionalNeed) -> bool:
+        if need is InteractionalNeed.HEARD:
+            return concern.confirmed
+        if need is InteractionalNeed.EMPATHY:
+            return self.empathy_expressed
+        if need is InteractionalNeed.APOLOGY:
+            return self.apologized
+        return (concern.explanation is not None or concern.finding is not None
+                or self.practices.finding is not None)
 
     @property
     def open_actions(self) -> tuple[ActionItem, ...]:

@@ -16,7 +16,7 @@ import attrs
 from .._core.complaint import Complaint
 from .._values.checks import shown
 from .._values.errors import InvalidValueError
-from .._values.parts import REDACTED, is_personal
+from .._values.parts import REDACTED, WITHHELD, is_internal, is_personal
 from ..events import EVENT_TYPES
 from .integrity import canonical, digest
 from .json_value import JsonValue
@@ -107,3 +107,68 @@ def _held(hint: object) -> tuple[type[Any], bool] | None:
     if inner is None:
         return None
     return inner[0], inner[1] or typing.get_origin(hint) is tuple
+
+
+def customer_view(data: Mapping[str, JsonValue]) -> dict[str, JsonValue] | None:
+    """What a customer-facing export may show of a dumped snapshot or event: never what is
+    marked internal (``INTERNAL`` metadata: internal notes, team briefings, the internal
+    root-cause record), so that an internal note is never part of customer communications.
+
+    An event with internal content (``internal_note_recorded``, ``team_briefed``,
+    ``root_cause_recorded``) is left out: ``None``. Any other event comes back as it was.
+    A snapshot comes back with its internal fields reading ``"<internal>"`` (it still
+    loads; its digest is taken again, unkeyed, as for a redacted export). Anything else is
+    refused with :class:`~complaintflow.InvalidValueError`.
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidValueError(f"expected a dumped snapshot or event, got {shown(data)}",
+                                argument="data")
+    if data.get("schema") == SNAPSHOT_SCHEMA:
+        copy = _withheld(data, Complaint)
+        if "digest" in copy:
+            copy["digest"] = digest(copy.get("head"), canonical(copy))
+        return copy
+    tag = data.get("type")
+    event = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
+    if event is None:
+        raise InvalidValueError("expected a dumped snapshot or event, with a \"schema\" "
+                                f"or a known \"type\"; got {shown(data)}", argument="data")
+    return None if _internal_plan(event) else dict(data)
+
+
+def _withheld(data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
+    copy = dict(data)
+    for name, what in _internal_plan(cls).items():
+        value = copy.get(name)
+        if value is None:
+            continue
+        if what is True:
+            copy[name] = WITHHELD
+        elif isinstance(what, tuple):
+            inner, many = what
+            if many and isinstance(value, list):
+                copy[name] = [_withheld(item, inner) if isinstance(item, Mapping) else item
+                              for item in value]
+            elif not many and isinstance(value, Mapping):
+                copy[name] = _withheld(value, inner)
+    return copy
+
+
+_INTERNAL_PLANS: dict[type[Any], _Plan] = {}
+
+
+def _internal_plan(cls: type[Any]) -> _Plan:
+    """The fields of ``cls`` that are internal or hold something internal (found once)."""
+    if cls in _INTERNAL_PLANS:
+        return _INTERNAL_PLANS[cls]
+    hints = typing.get_type_hints(cls)
+    plan: _Plan = {}
+    for field in attrs.fields(cls):
+        if is_internal(field):
+            plan[field.name] = True
+            continue
+        found = _held(hints[field.name])
+        if found is not None and _internal_plan(found[0]):
+            plan[field.name] = found
+    _INTERNAL_PLANS[cls] = plan
+    return plan

@@ -216,12 +216,26 @@ def _classification_1_to_2(snapshot: Data) -> None:
         "vulnerability": [], "root_causes": causes, "preventive_actions": actions}
 
 
+def _concern_1_to_2(concern: Data) -> Data:
+    """Version 1 recorded no needs, and explained no findings."""
+    return {**concern, "finding": None, "needs": None}
+
+
+def _action_1_to_2(action: Data) -> Data:
+    """Version 1 said no plan item was the best solution, nor that one involved others."""
+    return {**action, "why_best": None, "involves_others": False}
+
+
 def _snapshot_1_to_2(snapshot: Data) -> Data:
     if isinstance(snapshot.get("policy"), dict):  # else the loader names what is wrong
         snapshot["policy"] = policy_1_to_2(snapshot["policy"])
     _classification_1_to_2(snapshot)
+    snapshot.setdefault("practices", {  # version 1 recorded none of them
+        "emotion": None, "finding": None, "responsibility_taken": False, "briefed": False})
     if isinstance(snapshot.get("timeline"), dict):
         snapshot["timeline"] = _timeline_1_to_2(snapshot["timeline"])
+    _lift_each(snapshot, "concerns", _concern_1_to_2)
+    _lift_each(snapshot, "actions", _action_1_to_2)
     _lift_each(snapshot, "receipts", _receipt_1_to_2)
     _lift_each(snapshot, "compensations", _compensation_1_to_2)
     _lift_each(snapshot, "escalations", _escalation_1_to_2)
@@ -238,6 +252,8 @@ def _event_1_to_2(event: Data) -> Data:
         event = _escalation_1_to_2(event)
     elif event.get("type") == "root_cause_recorded":
         event = _root_cause_1_to_2(event)
+    elif event.get("type") == "action_planned":
+        event = _action_1_to_2(event)
     return event
 
 

@@ -21,6 +21,8 @@ from .enums import (
     CommunicationKind,
     CustomerResponse,
     Decision,
+    Emotion,
+    InteractionalNeed,
     Owner,
     RedressKind,
     Severity,
@@ -329,6 +331,20 @@ def to_drivers(value: Iterable[VulnerabilityDriver | str]) -> tuple[Vulnerabilit
         raise InvalidValueError("drivers must name at least one vulnerability driver",
                                 argument="drivers")
     return tuple(driver for driver in VulnerabilityDriver if driver in drivers)
+
+
+def to_emotion(value: Emotion | str) -> Emotion:
+    return as_member(Emotion, value, "emotion")
+
+
+def to_interactional(value: Iterable[InteractionalNeed | str]) -> tuple[InteractionalNeed, ...]:
+    """One or more interactional needs, each once, in the order of the enum."""
+    items = as_tuple(value, "interactional", "a list of interactional needs")
+    needs = {as_member(InteractionalNeed, item, "interactional") for item in items}
+    if not needs:
+        raise InvalidValueError("interactional must name at least one need",
+                                argument="interactional")
+    return tuple(need for need in InteractionalNeed if need in needs)
 
 
 def as_tuple(value: object, argument: str, what: str = "a list") -> tuple[Any, ...]:

@@ -126,3 +126,29 @@ class RedressKind(StrEnum):
     """A fee, charge or excess waived that would otherwise have been paid."""
     OTHER = "other"
     """Any other redress with a cash value."""
+
+
+class Emotion(StrEnum):
+    """How the customer seems, as the agent observes it at a point of the conversation
+    (``record_emotion``)."""
+
+    CALM = "calm"
+    UPSET = "upset"
+    ANGRY = "angry"
+    """Let them vent, apologize and show empathy before solving anything."""
+
+
+
+class InteractionalNeed(StrEnum):
+    """How a customer needs to be treated while a concern is handled (the three-step
+    method's interactional needs), and what meets each."""
+
+    HEARD = "heard"
+    """To feel heard: met when the concern was restated and the customer confirmed it."""
+    EMPATHY = "empathy"
+    """To be understood: met by an expression of empathy."""
+    APOLOGY = "apology"
+    """To be apologized to: met by an apology."""
+    EXPLANATION = "explanation"
+    """To be told what happened: met by an explanation of what was found
+    (``explain_finding``) or of why it cannot be fixed (``mark_unresolvable``)."""

@@ -18,6 +18,8 @@ from .enums import (
     CommunicationKind,
     ConcernStatus,
     Decision,
+    Emotion,
+    InteractionalNeed,
     Owner,
     RedressKind,
     Severity,
@@ -55,22 +57,39 @@ asked, and ``redact`` replaces it in dumped snapshots and events.
 REDACTED = "<redacted>"
 """What a personal field shows instead of its value."""
 
+INTERNAL: Mapping[str, object] = MappingProxyType({"internal": True})
+"""The attrs field metadata that marks what is never part of what the customer is told
+(an internal note, a team briefing, the internal root-cause record): declared once, on
+the field, it is all that :func:`~complaintflow.customer_view` derives what to leave out
+from."""
 
-def about(description: str, *, refers: str | None = None,
-          personal: bool = False) -> Mapping[str, object]:
+WITHHELD = "<internal>"
+"""What an internal field shows in a customer-facing view of a snapshot."""
+
+
+def is_internal(attribute: Attribute[Any]) -> bool:
+    """Whether the field is internal (see :data:`INTERNAL`)."""
+    return bool(attribute.metadata.get("internal"))
+
+
+def about(description: str, *, refers: str | None = None, personal: bool = False,
+          internal: bool = False) -> Mapping[str, object]:
     """The attrs field metadata of a command argument: what it is, said once.
 
     ``description`` is the sentence the argument's JSON Schema, its tool definitions and
     the docs show; ``refers`` names what an id argument points at (``"concern"`` or
     ``"action"``), so that the schemas can say what such an id looks like and the agents'
     guidance can say which ids each command is ready for; ``personal`` marks personal
-    data, as :data:`PERSONAL` does.
+    data, as :data:`PERSONAL` does; ``internal`` marks what the customer is never told,
+    as :data:`INTERNAL` does.
     """
     metadata: dict[str, object] = {"about": description}
     if refers is not None:
         metadata["refers"] = refers
     if personal:
         metadata.update(PERSONAL)
+    if internal:
+        metadata["internal"] = True  # as INTERNAL does
     return MappingProxyType(metadata)
 
 
@@ -147,6 +166,17 @@ class Impact:
     agreed: bool = False
 
 
+@frozen
+class Needs:
+    """What a concern needs (the three-step method): ``transactional``, what must be done
+    about it, in a few words (met by relief, a plan item or a resolution), and the
+    ``interactional`` needs, how the customer needs to be treated (met by conduct: see
+    :class:`~complaintflow.InteractionalNeed`)."""
+
+    interactional: tuple[InteractionalNeed, ...]
+    transactional: str | None = None
+
+
 @frozen(slots=False)  # dict-backed for the fast `replace`
 class Concern:
     """One problem in the customer's words, the agent's restatement, and where it stands."""
@@ -161,6 +191,10 @@ class Concern:
     resolution: str | None = None
     explanation: str | None = None
     accommodation: str | None = None
+    finding: str | None = None
+    """What was found, as explained to the customer (``explain_finding``), the latest."""
+    needs: Needs | None = None
+    """Its transactional and interactional needs, when recorded (``record_needs``)."""
 
     @property
     def is_open(self) -> bool:
@@ -178,6 +212,11 @@ class ActionItem:
     concern_ids: tuple[str, ...]
     completed_at: datetime | None = None
     note: str | None = None
+    why_best: str | None = None
+    """Why this is the best solution, as told to the customer, when said."""
+    involves_others: bool = False
+    """It needs people beyond the agent (another team, a supplier): for a company item,
+    the team is briefed before each follow-up contact (``brief_team``)."""
 
     @property
     def is_open(self) -> bool:
@@ -227,7 +266,7 @@ class RootCause:
     respond to the customer's vulnerability (the FCA's second vulnerability count)."""
 
     category: str
-    description: str
+    description: str = field(metadata=INTERNAL)
     company_at_fault: bool
     vulnerability_failure: bool = False
 
@@ -238,6 +277,27 @@ class PreventiveAction:
 
     description: str
     owner: str
+
+
+@frozen(kw_only=True)
+class ConcernRecap:
+    """One concern in the recap (:meth:`Complaint.recap <complaintflow.Complaint.recap>`):
+    where it stands and its outcome, and both kinds of need with whether each was met.
+
+    ``transactional_met``: it had relief, a plan item or a resolution. The interactional
+    needs recorded are split into those met (heard: restated and confirmed; empathy and
+    apology: expressed in this round; explanation: given) and those still ``unmet``.
+    Without recorded needs, ``transactional`` is ``None`` and both tuples are empty.
+    """
+
+    concern_id: str
+    text: str
+    status: ConcernStatus
+    outcome: str | None
+    transactional: str | None
+    transactional_met: bool
+    interactional_met: tuple[InteractionalNeed, ...]
+    interactional_unmet: tuple[InteractionalNeed, ...]
 
 
 @frozen(kw_only=True)
@@ -273,6 +333,21 @@ class Classification:
         """Whether a root cause says the complaint came from a failure to consider or to
         respond to the customer's vulnerability."""
         return any(cause.vulnerability_failure for cause in self.root_causes)
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class Practices:
+    """What the sources' practices beyond the seven steps recorded on the complaint:
+    ``emotion``, how the customer seemed when last observed (``record_emotion``);
+    ``finding``, what was found about the complaint as a whole, as explained to the
+    customer (``explain_finding`` without a concern); ``responsibility_taken``: the agent
+    took responsibility for the company's fault (``take_responsibility``); ``briefed``."""
+
+    emotion: Emotion | None = None
+    finding: str | None = None
+    responsibility_taken: bool = False
+    briefed: bool = False
+    """The team was briefed (``brief_team``) since the latest follow-up contact started."""
 
 
 @frozen

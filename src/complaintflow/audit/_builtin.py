@@ -15,7 +15,7 @@ from attrs import frozen
 from .. import events as ev
 from .._clocks.evaluate import ClockState, deadlines
 from .._core.definition import BEFORE_REVIEW, RECORDED_BY
-from .._values.enums import Owner, Severity
+from .._values.enums import Emotion, InteractionalNeed, Owner, Severity
 from ._model import NOT_APPLICABLE, Finding, Grade, failed, passed
 from ._trail import Trail
 
@@ -298,6 +298,97 @@ def _empathy(trail: Trail) -> Finding:
     return failed("The agent never expressed empathy.", judged.seq)
 
 
+_SOLVING = (ev.ReliefGiven, ev.ActionPlanned, ev.CompensationOffered, ev.ConcernResolved,
+            ev.ConcernUnresolvable)
+"""Events that solve problems (``response_begun`` only moves the stage on)."""
+
+_CALMING = {ev.CustomerVented: "no venting", ev.Apologized: "no apology",
+            ev.EmpathyExpressed: "no empathy"}
+"""What must come between the customer's anger and solving problems, and what its absence
+is called."""
+
+
+def _calm_before_solving(trail: Trail) -> Finding:
+    if not any(isinstance(e, ev.EmotionRecorded) and e.emotion is Emotion.ANGRY
+               for e in trail.of("emotion_recorded")):
+        return NOT_APPLICABLE  # without walking the log: anger was never recorded
+    angry: int | None = None  # the seq of the anger not yet answered by problem-solving
+    seen: dict[type[ev.Event], int] = {}
+    evidence: list[int] = []
+    problems: list[str] = []
+    bad: list[int] = []
+    for event in trail.events:
+        kind = type(event)
+        if isinstance(event, ev.EmotionRecorded) and event.emotion is Emotion.ANGRY:
+            if angry is None:
+                angry, seen = event.seq, {}
+        elif kind in _CALMING and angry is not None:
+            seen.setdefault(kind, event.seq)
+        elif isinstance(event, _SOLVING) and angry is not None:
+            missing = [what for calming, what in _CALMING.items() if calming not in seen]
+            if missing:
+                problems.append(f"{event.type} (seq {event.seq}) came after the customer's "
+                                f"anger (seq {angry}) with " + ", ".join(missing))
+                bad += [angry, event.seq]
+            else:
+                evidence += [angry, *sorted(seen.values()), event.seq]
+            angry = None
+    if problems:
+        return failed(_sentence(problems), *bad)
+    return passed(*evidence) if evidence else NOT_APPLICABLE
+
+
+def _needs_met(trail: Trail) -> Finding:
+    if not trail.has("needs_recorded"):
+        return NOT_APPLICABLE  # without walking the log: no needs were recorded
+    needs: dict[str, ev.NeedsRecorded] = {}
+    heard: dict[str, bool] = {}  # restated, then confirmed after the latest restatement
+    restated: dict[str, bool] = {}
+    explained: set[str | None] = set()  # the concerns explained; None: the whole complaint
+    conduct: set[InteractionalNeed] = set()  # empathy and apology, in this round
+    evidence: list[int] = []
+    problems: list[str] = []
+    bad: list[int] = []
+    for event in trail.events:
+        if isinstance(event, ev.ConcernRestated):
+            restated[event.concern_id], heard[event.concern_id] = True, False
+        elif isinstance(event, ev.RestatementRejected):
+            restated[event.concern_id] = heard[event.concern_id] = False
+        elif isinstance(event, ev.ConcernConfirmed):
+            heard[event.concern_id] = restated.get(event.concern_id, False)
+        elif isinstance(event, ev.EmpathyExpressed):
+            conduct.add(InteractionalNeed.EMPATHY)
+        elif isinstance(event, ev.Apologized):
+            conduct.add(InteractionalNeed.APOLOGY)
+        elif isinstance(event, ev.ComplaintReopened):
+            conduct = set()
+        elif isinstance(event, ev.NeedsRecorded):
+            needs[event.concern_id] = event
+        elif isinstance(event, ev.FindingExplained):
+            explained.add(event.concern_id)
+        elif isinstance(event, (ev.ConcernResolved, ev.ConcernUnresolvable)):
+            if isinstance(event, ev.ConcernUnresolvable):
+                explained.add(event.concern_id)
+            recorded = needs.get(event.concern_id)
+            if recorded is None:
+                continue
+            met = {*conduct}
+            if heard.get(event.concern_id):
+                met.add(InteractionalNeed.HEARD)
+            if event.concern_id in explained or None in explained:
+                met.add(InteractionalNeed.EXPLANATION)
+            unmet = [need.value for need in recorded.interactional if need not in met]
+            if unmet:
+                problems.append(f"{event.concern_id} was closed ({event.type}, seq {event.seq}) "
+                                "with its interactional needs unmet: " + ", ".join(unmet))
+                bad += [recorded.seq, event.seq]
+            else:
+                evidence += [recorded.seq, event.seq]
+    if problems:
+        return failed(_sentence(problems), *bad)
+    return passed(*evidence) if evidence else NOT_APPLICABLE
+
+
 # --- IBM step 5: respond --------------------------------------------------------------------
 
 
@@ -450,6 +541,35 @@ def _contacts(trail: Trail) -> Finding:
     return passed(*contacts)
 
 
+def _briefing(trail: Trail) -> Finding:
+    if not any(isinstance(e, ev.ActionPlanned) and e.involves_others
+               and e.owner is Owner.COMPANY for e in trail.of("action_planned")):
+        return NOT_APPLICABLE  # without walking the log: no company item involved others
+    involving: set[str] = set()  # the open company items that involve others
+    briefing: int | None = None  # the briefing since the latest contact started
+    evidence: list[int] = []
+    bad: list[int] = []
+    for event in trail.events:
+        if isinstance(event, ev.ActionPlanned):
+            if event.involves_others and event.owner is Owner.COMPANY:
+                involving.add(event.action_id)
+        elif isinstance(event, ev.ActionCompleted):
+            involving.discard(event.action_id)
+        elif isinstance(event, ev.TeamBriefed):
+            briefing = event.seq
+        elif isinstance(event, ev.ContactStarted):
+            if involving and briefing is None:
+                bad.append(event.seq)
+            elif involving:
+                evidence += [briefing, event.seq] if briefing is not None else []
+            briefing = None
+    if bad:
+        where = ", ".join(f"seq {seq}" for seq in bad)
+        return failed("A follow-up contact started without an internal briefing while a "
+                      f"company item involving others was open ({where}).", *bad)
+    return passed(*evidence) if evidence else NOT_APPLICABLE
+
+
 def _promises(trail: Trail) -> Finding:
     completed: dict[str, ev.ActionCompleted] = {}
     for event in trail.of("action_completed"):
@@ -575,6 +695,20 @@ def _root_cause(trail: Trail) -> Finding:
     return passed(*(e.seq for e in at_fault), *(e.seq for e in prevention))
 
 
+def _responsibility(trail: Trail) -> Finding:
+    findings = trail.of("finding_explained")
+    at_fault = [e for e in trail.of("root_cause_recorded")
+                if isinstance(e, ev.RootCauseRecorded) and e.company_at_fault]
+    if not findings or not at_fault:
+        return NOT_APPLICABLE  # nothing explained, or the company was not at fault
+    taken = trail.of("responsibility_taken")
+    if not taken:
+        return failed("The company was at fault and the customer was told what was found, "
+                      "but responsibility was never taken explicitly.",
+                      *(e.seq for e in at_fault), *(e.seq for e in findings))
+    return passed(*(e.seq for e in at_fault), *(e.seq for e in taken))
+
+
 def _clocks(trail: Trail, service: bool) -> Finding:
     """The policy's clocks at the audit's time: the service levels, or the regulators'."""
     if not any((regime.name == _SERVICE) is service for regime in trail.policy.regimes):
@@ -651,6 +785,22 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "(judged from the first response or the close; not applicable until then).",
         _empathy),
     BuiltinRule(
+        "calmed_before_solving", "An angry customer heard out before problem-solving",
+        "\"let them vent\" (\"once they lose steam\"), \"always apologize\"; best practices "
+        "1 (stay calm) and 2 (empathy)", _M,
+        "Whenever the customer was recorded as angry (record_emotion), the agent let them vent, "
+        "apologized and expressed empathy after that, before the next problem-solving act "
+        "(relief, plan item, compensation, resolution or unresolvable); not applicable when "
+        "no anger was recorded.", _calm_before_solving),
+    BuiltinRule(
+        "interactional_needs_met", "A concern's interactional needs met before it closed",
+        "the three-step method (\"interactional and transactional\" needs)", _M,
+        "Every concern whose needs were recorded (record_needs) had each interactional need "
+        "met when it was resolved or marked unresolvable: heard (restated and confirmed), "
+        "empathy and apology (expressed in its round), explanation (a finding explained, or "
+        "why it cannot be fixed); not applicable "
+        "when no needs were recorded.", _needs_met),
+    BuiltinRule(
         "top_priority_first", "Top-priority concern served first",
         "IBM step 5a", _M,
         "With several concerns open, the first relief or plan item of each response was for "
@@ -672,6 +822,13 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "Every follow-up contact reviewed the open items before any other work, and a contact "
         "that ended with items open updated the plan (a plan item or a follow-up).",
         _contacts),
+    BuiltinRule(
+        "briefed_before_contact", "The team briefed before a contact that involves others",
+        "IBM step 6 (meet the internal team before the call; \"control the messages being "
+        "delivered\")", _M,
+        "Every follow-up contact started while a company action item involving others was "
+        "open was preceded by an internal briefing (brief_team) since the contact before; "
+        "not applicable when no company item involved others.", _briefing),
     BuiltinRule(
         "promises_kept", "Promises kept",
         "best practice 3 (\"never promise what you can't deliver\")", _M,
@@ -699,6 +856,14 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "Evenson steps 2 and 5; best practice 5", _m,
         "When a root cause says the company was at fault, a preventive action was recorded.",
         _root_cause),
+    BuiltinRule(
+        "responsibility_when_at_fault", "Responsibility taken when the company was at fault",
+        "Evenson step 2 (\"take full responsibility if your company is at fault\"); best "
+        "practice 3", _M,
+        "When the customer was told what was found (explain_finding) and a root cause says "
+        "the company was at fault, the agent took responsibility explicitly "
+        "(take_responsibility); not applicable when nothing was explained or the company was "
+        "not at fault.", _responsibility),
     BuiltinRule(
         "regulatory_deadlines_met", "Regulatory deadlines met",
         "the policy's regimes: FCA DISP 1.6, ASIC RG 271, CFPB, PSD2 Art. 101", _C,

@@ -220,6 +220,15 @@ _RECIPES: dict[str, _Recipe] = {
     "apologize": _always(cmd.Apologize()),
     "express_empathy": _always(cmd.ExpressEmpathy()),
     "let_vent": _always(cmd.LetVent()),
+    "record_emotion": _always(cmd.RecordEmotion(emotion="upset")),
+    "record_needs": _concern_recipe(
+        lambda k: k.needs is None, lambda i, at: cmd.RecordNeeds(
+            concern_id=i, interactional=("heard",), transactional="Put it right.")),
+    "explain_finding": _always(cmd.ExplainFinding(explanation="A step was skipped.")),
+    "take_responsibility": _always(cmd.TakeResponsibility(note="Our mistake.")),
+    "record_internal_note": _always(cmd.RecordInternalNote(text="Check the logs first.")),
+    "brief_team": _always(cmd.BriefTeam(participants="billing",
+                                        summary="Agree what to tell the customer.")),
     "escalate": lambda c, at: [cmd.Escalate(
         to="supervisor", reason="Needs more authority.", authority_limit=Decimal(200),
         currency=_currency(c))],

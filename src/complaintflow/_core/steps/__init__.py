@@ -20,6 +20,7 @@ from . import (
     conduct,
     follow_up,
     listen,
+    practices,
     prioritize,
     record,
     respond,
@@ -27,7 +28,7 @@ from . import (
 )
 
 STEPS: tuple[ModuleType, ...] = (verify, listen, prioritize, assess, respond, follow_up,
-                                 close, conduct, after_close, communicate, record)
+                                 close, conduct, practices, after_close, communicate, record)
 """The step modules, in workflow order."""
 
 ROWS: tuple[Row[Any, Any], ...] = tuple(

@@ -1,5 +1,6 @@
-"""Conduct around every step: let the customer vent, apologize, show empathy, escalate to
-someone with more authority; and the customer's right to withdraw."""
+"""Conduct around every step: let the customer vent, apologize, show empathy, note how the
+customer seems, escalate to someone with more authority; and the customer's right to
+withdraw."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from ... import commands as cmd
 from ... import events as ev
 from ..._values.enums import Outcome, Stage
-from ..._values.parts import Escalation
+from ..._values.parts import Escalation, replace
 from ..._values.reasons import Reason
 from ..row import OPEN_STAGES, Changes, Row, moves, stays_in
 from ._shared import CURRENCY_REQUIRED, closed, currency_of
@@ -57,6 +58,19 @@ def _vented(c: Complaint, e: ev.CustomerVented) -> Changes:
 
 LET_VENT = Row(command=cmd.LetVent, event=ev.CustomerVented, decide=_vent, evolve=_vented,
                routes=_ANY_OPEN, before_review=True)
+
+
+def _emotion(c: Complaint, command: cmd.RecordEmotion, seq: int,
+             at: datetime) -> ev.EmotionRecorded | list[Reason]:
+    return ev.EmotionRecorded(seq=seq, at=at, emotion=command.emotion, note=command.note)
+
+
+def _emotion_recorded(c: Complaint, e: ev.EmotionRecorded) -> Changes:
+    return dict(practices=replace(c.practices, {"emotion": e.emotion}))
+
+
+RECORD_EMOTION = Row(command=cmd.RecordEmotion, event=ev.EmotionRecorded, decide=_emotion,
+                     evolve=_emotion_recorded, routes=_ANY_OPEN, before_review=True)
 
 
 def _escalate(c: Complaint, command: cmd.Escalate, seq: int,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ... import commands as cmd
 from ... import events as ev
-from ..._values.enums import Stage
+from ..._values.enums import Owner, Stage
 from ..._values.parts import Contact, replace, touched
 from ..._values.reasons import Reason, ReasonKind, reason_code
 from ..row import Changes, Row, moves, stays_in
@@ -28,6 +28,10 @@ CONCERN_STILL_OPEN = reason_code(
 ACTION_STILL_OPEN = reason_code("action_still_open", _RULE,
                                 "An action item is not completed (one reason per item).")
 
+BRIEFING_REQUIRED = reason_code(
+    "briefing_required", _RULE,
+    "An open company item involves others: brief the team before the contact (brief_team).")
+
 _FOLLOWING_UP = Stage.FOLLOWING_UP
 
 
@@ -36,18 +40,28 @@ def _start_contact(c: Complaint, command: cmd.StartContact, seq: int,
     if c.contact is not None:
         return [CONTACT_ALREADY_OPEN.reason(
             f"A {c.contact.channel} contact is still open; end it first (end_contact).")]
+    if not c.practices.briefed:
+        others = [a.id for a in c.actions if a.involves_others and a.owner is Owner.COMPANY
+                  and a.completed_at is None]
+        if others:
+            return [BRIEFING_REQUIRED.reason(
+                f"Company item{'s' if len(others) > 1 else ''} {', '.join(others)} "
+                "involve others: meet the internal team before the contact (brief_team).")]
     return ev.ContactStarted(seq=seq, at=at, channel=command.channel)
 
 
 def _contact_started(c: Complaint, e: ev.ContactStarted) -> Changes:
-    return dict(contact=Contact(channel=e.channel, started_at=e.at),
-                timeline=replace(c.timeline, touched(c.timeline, e.seq, e.at)))
+    changes = dict(contact=Contact(channel=e.channel, started_at=e.at),
+                   timeline=replace(c.timeline, touched(c.timeline, e.seq, e.at)))
+    if c.practices.briefed:  # the next contact needs a briefing of its own
+        changes["practices"] = replace(c.practices, {"briefed": False})
+    return changes
 
 
 START_CONTACT = Row(
     command=cmd.StartContact, event=ev.ContactStarted, decide=_start_contact,
     evolve=_contact_started, routes=(stays_in(_FOLLOWING_UP),), before_review=False,
-    refusals=(CONTACT_ALREADY_OPEN,))
+    refusals=(CONTACT_ALREADY_OPEN, BRIEFING_REQUIRED))
 
 
 def _no_contact() -> list[Reason]:

@@ -85,12 +85,14 @@ def _plan(c: Complaint, command: cmd.PlanAction, seq: int,
     reasons += _in_future(command.due, at, DUE_NOT_IN_FUTURE, "The due time", "due")
     return reasons or ev.ActionPlanned(
         seq=seq, at=at, action_id=f"A{len(c.actions) + 1}", description=command.description,
-        owner=command.owner, due=utc(command.due, "due"), concern_ids=command.concern_ids)
+        owner=command.owner, due=utc(command.due, "due"), concern_ids=command.concern_ids,
+        why_best=command.why_best, involves_others=command.involves_others)
 
 
 def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
     action = ActionItem(id=e.action_id, description=e.description, owner=e.owner, due=e.due,
-                        concern_ids=e.concern_ids)
+                        concern_ids=e.concern_ids, why_best=e.why_best,
+                        involves_others=e.involves_others)
     if e.owner is Owner.CUSTOMER:  # waiting on the customer: clocks with a pause rule stop
         pause = PauseInterval(action_id=e.action_id, start=e.at, start_seq=e.seq)
         pauses = (*c.timeline.pauses, pause)
