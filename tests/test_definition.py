@@ -218,8 +218,12 @@ def test_a_guard_for_another_command_is_a_type_error(tmp_path: Path) -> None:
                           evolve=heard, routes=(stays_in(Stage.LISTENING),),
                           before_review=False)
         '''), encoding="utf-8")
-    out, _, status = api.run(["--strict", "--no-incremental", "--cache-dir", str(tmp_path),
-                              str(source)])
+    limit = sys.getrecursionlimit()
+    try:
+        out, _, status = api.run(["--strict", "--no-incremental", "--cache-dir",
+                                  str(tmp_path), str(source)])
+    finally:  # mypy raises the interpreter's limit, which later tests must not inherit
+        sys.setrecursionlimit(limit)
     assert status == 1, out
     assert 'Argument "decide" to "Row" has incompatible type' in out
     assert 'Argument "evolve" to "Row" has incompatible type' in out
