@@ -1,14 +1,15 @@
-"""Dumped snapshots and events with their personal data replaced, for exports to share.
+"""Dumped snapshots and events with their personal data replaced, for exports to share,
+and with internal notes left out, for what the customer sees.
 
-Which fields are personal is declared once, on the fields themselves (``PERSONAL``
-metadata); the walk through a snapshot or an event is derived from the types, so a new
-personal field is redacted without anyone listing it here.
+Which fields are personal or internal is declared once, on the fields themselves
+(``PERSONAL`` and ``INTERNAL`` metadata); the walk through a snapshot or an event is
+derived from the types, so a new such field is masked without anyone listing it here.
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -25,6 +26,8 @@ from .upcasters import SNAPSHOT_SCHEMA
 # What to do with one field of an attrs class: redact it, or look inside its value (an
 # object, or an array of objects) with the plan of the class it holds.
 _Plan = dict[str, "bool | tuple[type[Any], bool]"]
+_Marked = Callable[["attrs.Attribute[Any]"], bool]
+"""Whether a field is of a kind to mask: :func:`is_personal`, :func:`is_internal`."""
 
 
 def redact(data: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
@@ -43,7 +46,7 @@ def redact(data: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
         raise InvalidValueError(f"expected a dumped snapshot or event, got {shown(data)}",
                                 argument="data")
     if data.get("schema") == SNAPSHOT_SCHEMA:
-        copy = _redacted(data, Complaint)
+        copy = _masked(data, Complaint, is_personal, REDACTED)
         if "digest" in copy:
             copy["digest"] = digest(copy.get("head"), canonical(copy))
         return copy
@@ -52,45 +55,48 @@ def redact(data: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
     if event is None:
         raise InvalidValueError("expected a dumped snapshot or event, with a \"schema\" "
                                 f"or a known \"type\"; got {shown(data)}", argument="data")
-    return _redacted(data, event)
+    return _masked(data, event, is_personal, REDACTED)
 
 
-def _redacted(data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
-    plan = _plan(cls)
+def _masked(data: Mapping[str, Any], cls: type[Any], marked: _Marked,
+            mask: str) -> dict[str, Any]:
+    """``data`` (of ``cls``) with every field ``marked`` as ``mask``, however deep."""
     copy = dict(data)
-    for name, what in plan.items():
+    for name, what in _plan(cls, marked).items():
         value = copy.get(name)
         if value is None:
             continue
         if what is True:
-            copy[name] = REDACTED
+            copy[name] = mask
         elif isinstance(what, tuple):
             inner, many = what
             if many and isinstance(value, list):
-                copy[name] = [_redacted(item, inner) if isinstance(item, Mapping) else item
-                              for item in value]
+                copy[name] = [_masked(item, inner, marked, mask) if isinstance(item, Mapping)
+                              else item for item in value]
             elif not many and isinstance(value, Mapping):
-                copy[name] = _redacted(value, inner)
+                copy[name] = _masked(value, inner, marked, mask)
     return copy
 
 
-_PLANS: dict[type[Any], _Plan] = {}
+_PLANS: dict[tuple[_Marked, type[Any]], _Plan] = {}
 
 
-def _plan(cls: type[Any]) -> _Plan:
-    """The fields of ``cls`` that are personal or hold something personal (found once)."""
-    if cls in _PLANS:
-        return _PLANS[cls]
+def _plan(cls: type[Any], marked: _Marked) -> _Plan:
+    """The fields of ``cls`` that are ``marked`` (personal, internal) or hold something
+    that is (found once per class and marking)."""
+    key = (marked, cls)
+    if key in _PLANS:
+        return _PLANS[key]
     hints = typing.get_type_hints(cls)
     plan: _Plan = {}
     for field in attrs.fields(cls):
-        if is_personal(field):
+        if marked(field):
             plan[field.name] = True
             continue
         found = _held(hints[field.name])
-        if found is not None and _plan(found[0]):
+        if found is not None and _plan(found[0], marked):
             plan[field.name] = found
-    _PLANS[cls] = plan
+    _PLANS[key] = plan
     return plan
 
 
@@ -124,7 +130,7 @@ def customer_view(data: Mapping[str, JsonValue]) -> dict[str, JsonValue] | None:
         raise InvalidValueError(f"expected a dumped snapshot or event, got {shown(data)}",
                                 argument="data")
     if data.get("schema") == SNAPSHOT_SCHEMA:
-        copy = _withheld(data, Complaint)
+        copy = _masked(data, Complaint, is_internal, WITHHELD)
         if "digest" in copy:
             copy["digest"] = digest(copy.get("head"), canonical(copy))
         return copy
@@ -133,42 +139,4 @@ def customer_view(data: Mapping[str, JsonValue]) -> dict[str, JsonValue] | None:
     if event is None:
         raise InvalidValueError("expected a dumped snapshot or event, with a \"schema\" "
                                 f"or a known \"type\"; got {shown(data)}", argument="data")
-    return None if _internal_plan(event) else dict(data)
-
-
-def _withheld(data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
-    copy = dict(data)
-    for name, what in _internal_plan(cls).items():
-        value = copy.get(name)
-        if value is None:
-            continue
-        if what is True:
-            copy[name] = WITHHELD
-        elif isinstance(what, tuple):
-            inner, many = what
-            if many and isinstance(value, list):
-                copy[name] = [_withheld(item, inner) if isinstance(item, Mapping) else item
-                              for item in value]
-            elif not many and isinstance(value, Mapping):
-                copy[name] = _withheld(value, inner)
-    return copy
-
-
-_INTERNAL_PLANS: dict[type[Any], _Plan] = {}
-
-
-def _internal_plan(cls: type[Any]) -> _Plan:
-    """The fields of ``cls`` that are internal or hold something internal (found once)."""
-    if cls in _INTERNAL_PLANS:
-        return _INTERNAL_PLANS[cls]
-    hints = typing.get_type_hints(cls)
-    plan: _Plan = {}
-    for field in attrs.fields(cls):
-        if is_internal(field):
-            plan[field.name] = True
-            continue
-        found = _held(hints[field.name])
-        if found is not None and _internal_plan(found[0]):
-            plan[field.name] = found
-    _INTERNAL_PLANS[cls] = plan
-    return plan
+    return None if _plan(event, is_internal) else dict(data)
