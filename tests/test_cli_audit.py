@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 
 import attrs
@@ -549,3 +550,32 @@ def test_export_can_write_personal_data_redacted(tmp_path: Path,
     assert redacted.count('"<redacted>"') == 2 * len(verified)
     assert main(["audit", str(target)]) == 0  # a redacted export still audits
     assert main(["verify", str(target)]) == 1  # and its redacted events read as changed
+
+
+def test_export_for_the_customer_leaves_out_what_is_internal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from complaintflow import RecordInternalNote, RecordRootCause
+
+    db = stored(tmp_path / "c.db")
+    with SQLiteStore(db) as store:
+        complaint_id = store.ids()[0]
+        at = store.get(complaint_id).updated_at
+        store.handle(complaint_id, RecordInternalNote(text="Courier admits the loss."),
+                     at=at + timedelta(minutes=1))
+        store.handle(complaint_id, RecordRootCause(category="process",
+                                                   description="No second check of labels.",
+                                                   company_at_fault=True),
+                     at=at + timedelta(minutes=2))
+    assert main(["export", "--db", str(db)]) == 0
+    everything = capsys.readouterr().out
+    assert main(["export", "--db", str(db), "--customer-view"]) == 0
+    shown = capsys.readouterr().out
+    for text in ("Courier admits the loss.", "No second check of labels."):
+        assert text in everything
+        assert text not in shown
+    internal = {"internal_note_recorded", "team_briefed", "root_cause_recorded"}
+    every_type = [json.loads(text)["type"] for text in everything.splitlines()]
+    assert internal & set(every_type)
+    # only the internal events are left out, the rest in order
+    assert [json.loads(text)["type"] for text in shown.splitlines()] == [
+        kind for kind in every_type if kind not in internal]

@@ -7,7 +7,10 @@ verify`` read. It streams, a page of events at a time, to standard output or ``-
 The export holds the store's data as it is, personal data included (the customers' names
 and call-back numbers): keep it as you keep the store, or write it ``--redact``-ed: every
 field the library marks as personal then reads ``"<redacted>"``. A redacted export still
-audits; ``verify`` reports its redacted events as changed, which they were.
+audits; ``verify`` reports its redacted events as changed, which they were. For the
+customer, write it ``--customer-view``: what the library marks internal (internal notes,
+team briefings, the root-cause record) is left out, as :func:`~complaintflow.customer_view`
+does; such an export is for reading, not for ``audit`` or ``verify`` (its logs have gaps).
 
 Exit status: 0 when the export is complete, 2 when the store cannot be read.
 """
@@ -36,18 +39,22 @@ def register(commands: Any) -> None:
     export.add_argument("--redact", action="store_true",
                         help='write every personal field (names, call-back numbers) as '
                              '"<redacted>"')
+    export.add_argument("--customer-view", action="store_true",
+                        help="leave out what is internal (internal notes, team briefings, "
+                             "root causes): an export to share with the customer")
     export.set_defaults(run=_main)
 
 
 def _main(args: argparse.Namespace) -> int:
     return run(db=args.db, postgres=args.postgres, output=args.output, redacted=args.redact,
-               stdout=sys.stdout, stderr=sys.stderr)
+               for_customer=args.customer_view, stdout=sys.stdout, stderr=sys.stderr)
 
 
 def run(*, db: str | None, postgres: str | None, output: str | None, stdout: IO[str],
-        stderr: IO[str], redacted: bool = False) -> int:
-    """Export the store (its personal data ``redacted``, if asked); the exit status."""
-    from .._formats.redact import redact
+        stderr: IO[str], redacted: bool = False, for_customer: bool = False) -> int:
+    """Export the store (its personal data ``redacted``, its internal records left out
+    ``for_customer``, if asked); the exit status."""
+    from .._formats.redact import customer_view, redact
     from .._values.errors import StoreError
 
     try:
@@ -58,7 +65,9 @@ def run(*, db: str | None, postgres: str | None, output: str | None, stdout: IO[
     try:
         with opened_store(db, postgres) as store:
             for data in store.export():
-                target.write(json.dumps(redact(data) if redacted else data) + "\n")
+                shown = customer_view(data) if for_customer else data
+                if shown is not None:
+                    target.write(json.dumps(redact(shown) if redacted else shown) + "\n")
     except StoreError as error:
         stderr.write(f"complaintflow export: cannot read {db or 'the PostgreSQL store'}: "
                      f"{error}\n")
