@@ -1,4 +1,4 @@
-"""An agent for ``complaintflow train --agent training_agent:make_agent --runs 3``.
+"""An agent for ``complaintflow train --agent examples/training_agent.py:make_agent``.
 
 Anything with ``act(turn, view)`` is an agent: given what the customer just said (a
 ``Turn``: their words, mood and the facts they gave) and the reply of
@@ -39,7 +39,7 @@ class CountingAgent:
 
 
 def make_agent(scenario: Scenario) -> Agent:
-    """The factory ``--agent training_agent:make_agent`` names: an agent per run."""
+    """The factory ``--agent examples/training_agent.py:make_agent`` names: an agent per run."""
     return CountingAgent(scenario)
 
 
