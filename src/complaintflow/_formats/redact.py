@@ -42,20 +42,32 @@ def redact(data: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
     neither a snapshot nor an event is refused with
     :class:`~complaintflow.InvalidValueError`.
     """
+    snapshot, cls = _dumped(data)
+    copy = _masked(data, cls, is_personal, REDACTED)
+    return _digested_again(copy) if snapshot else copy
+
+
+def _dumped(data: object) -> tuple[bool, type[Any]]:
+    """Whether ``data`` is a dumped snapshot (else an event), and the class it dumps;
+    anything else is refused."""
     if not isinstance(data, Mapping):
         raise InvalidValueError(f"expected a dumped snapshot or event, got {shown(data)}",
                                 argument="data")
     if data.get("schema") == SNAPSHOT_SCHEMA:
-        copy = _masked(data, Complaint, is_personal, REDACTED)
-        if "digest" in copy:
-            copy["digest"] = digest(copy.get("head"), canonical(copy))
-        return copy
+        return True, Complaint
     tag = data.get("type")
     event = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
     if event is None:
         raise InvalidValueError("expected a dumped snapshot or event, with a \"schema\" "
                                 f"or a known \"type\"; got {shown(data)}", argument="data")
-    return _masked(data, event, is_personal, REDACTED)
+    return False, event
+
+
+def _digested_again(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A changed snapshot with its own digest taken again (unkeyed), so that it loads."""
+    if "digest" in snapshot:
+        snapshot["digest"] = digest(snapshot.get("head"), canonical(snapshot))
+    return snapshot
 
 
 def _masked(data: Mapping[str, Any], cls: type[Any], marked: _Marked,
@@ -126,17 +138,7 @@ def customer_view(data: Mapping[str, JsonValue]) -> dict[str, JsonValue] | None:
     loads; its digest is taken again, unkeyed, as for a redacted export). Anything else is
     refused with :class:`~complaintflow.InvalidValueError`.
     """
-    if not isinstance(data, Mapping):
-        raise InvalidValueError(f"expected a dumped snapshot or event, got {shown(data)}",
-                                argument="data")
-    if data.get("schema") == SNAPSHOT_SCHEMA:
-        copy = _masked(data, Complaint, is_internal, WITHHELD)
-        if "digest" in copy:
-            copy["digest"] = digest(copy.get("head"), canonical(copy))
-        return copy
-    tag = data.get("type")
-    event = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
-    if event is None:
-        raise InvalidValueError("expected a dumped snapshot or event, with a \"schema\" "
-                                f"or a known \"type\"; got {shown(data)}", argument="data")
-    return None if _plan(event, is_internal) else dict(data)
+    snapshot, cls = _dumped(data)
+    if snapshot:
+        return _digested_again(_masked(data, cls, is_internal, WITHHELD))
+    return None if _plan(cls, is_internal) else dict(data)
