@@ -27,31 +27,18 @@ import time
 import timeit
 from datetime import date, datetime, timedelta, timezone
 
+from run import clock_complaints  # bench/run.py's mix of complaint states
+
 from complaintflow import (
-    Apologize,
-    AssessImpact,
-    BeginResponse,
     BusinessCalendar,
     Complaint,
-    ConfirmConcern,
-    ConfirmImpact,
-    ConfirmNextSteps,
-    HearConcern,
     Limit,
-    NoMoreConcerns,
-    Owner,
-    PlanAction,
     Policy,
-    RecordCommunication,
-    RestateConcern,
-    ScheduleFollowUp,
     Unit,
-    VerifyCustomer,
     deadlines,
     dump,
     fca_disp,
     load,
-    open_complaint,
     service_clocks,
 )
 
@@ -77,39 +64,6 @@ def clock_policy(calendar: BusinessCalendar) -> Policy:
         service_clocks(calendar, first_response=Limit(amount=4, unit=Unit.BUSINESS_HOURS),
                        keep_in_loop=Limit(amount=3, unit=Unit.BUSINESS_DAYS)),
     ))
-
-
-def clock_complaints(count: int, policy: Policy) -> list[Complaint]:
-    """``count`` complaints received over ~50 days, in a mix of states (bench/run.py's)."""
-    start = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
-    complaints = []
-    for i in range(count):
-        t = start + timedelta(minutes=7 * i)
-        complaint = open_complaint(f"C-{i}", at=t, policy=policy).complaint
-        if i % 3:
-            complaint = complaint.apply(RecordCommunication(kind="acknowledgement",
-                                                            channel="email"),
-                                        at=t + timedelta(hours=2)).complaint
-        if i % 5 == 0:
-            complaint = complaint.apply(RecordCommunication(kind="final_response",
-                                                            channel="letter"),
-                                        at=t + timedelta(days=9)).complaint
-        elif i % 4 == 1:  # following up, waiting on the customer, a follow-up scheduled
-            t += timedelta(hours=3)
-            for command in (VerifyCustomer(name="Ada", callback="+44 20 7946 0000"),
-                            HearConcern(text="charged twice"),
-                            RestateConcern(concern_id="K1", restatement="a double charge"),
-                            ConfirmConcern(concern_id="K1"), NoMoreConcerns(),
-                            AssessImpact(concern_id="K1", description="overdrawn",
-                                         severity="high"),
-                            ConfirmImpact(concern_id="K1"), Apologize(), BeginResponse(),
-                            PlanAction(description="send the statement", owner=Owner.CUSTOMER,
-                                       due=t + timedelta(days=5), concern_ids=("K1",)),
-                            ScheduleFollowUp(at=t + timedelta(days=2)), ConfirmNextSteps()):
-                t += timedelta(minutes=1)
-                complaint = complaint.apply(command, at=t).complaint
-        complaints.append(complaint)
-    return complaints
 
 
 def per_call(holidays: int, number: int) -> tuple[float, float]:
