@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import json
 import typing
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from complaintflow import (
 )
 from complaintflow.agents import AgentLimits, next_steps
 from tests.support import (
+    T0,
     Clock,
     assessing,
     confirmed,
@@ -44,12 +45,10 @@ from tests.support import (
 )
 from tests.test_properties import Walk
 
-FAR = datetime(8000, 1, 1, tzinfo=timezone.utc)
 
-
-def built(name: str, ids: object = None) -> Command:
-    """The command ``name`` with plain arguments, ``ids`` in its id argument: what an agent
-    that follows the guidance would send."""
+def built(name: str, ids: object = None, at: datetime = T0) -> Command:
+    """The command ``name`` with plain arguments, ``ids`` in its id argument and its times
+    an hour after ``at``: what an agent that follows the guidance at ``at`` would send."""
     cls = COMMAND_TYPES[name]
     hints = typing.get_type_hints(cls)
     given: dict[str, Any] = {}
@@ -64,7 +63,7 @@ def built(name: str, ids: object = None) -> Command:
         elif hint is bool:
             given[field.name] = True
         elif hint is datetime:
-            given[field.name] = FAR
+            given[field.name] = at + timedelta(hours=1)
         elif hint is int:
             given[field.name] = 3
         elif isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -106,7 +105,7 @@ def check_guidance(complaint: Complaint) -> Any:
     assert set(guidance["ready"]) | set(blocked) == set(guidance["allowed"])
     assert not set(guidance["ready"]) & set(blocked)
     for name in guidance["allowed"]:
-        outcomes = {ids: complaint.check(built(name, ids), at=at) for ids in
+        outcomes = {ids: complaint.check(built(name, ids, at), at=at) for ids in
                     ids_for(name, complaint)}
         accepted = [ids for ids, rejection in outcomes.items() if rejection is None]
         if name in blocked:
@@ -124,7 +123,7 @@ def check_guidance(complaint: Complaint) -> Any:
         ids = next(iter(step["arguments"].values()), None)
         ids = tuple(ids) if isinstance(ids, list) else ids
         if ids is not None:
-            assert complaint.check(built(step["command"], ids), at=at) is None, step
+            assert complaint.check(built(step["command"], ids, at), at=at) is None, step
     return guidance
 
 

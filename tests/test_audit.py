@@ -387,7 +387,7 @@ def test_scorecards_as_data_and_text() -> None:
     with pytest.raises(InvalidValueError, match="not a scorecard"):
         scorecard_from_dict({"complaint_id": "x"})
     table = scorecard_table(card)
-    assert table.splitlines()[0] == "CMP-13: 4 failed (1 critical), 4 passed, 14 not applicable"
+    assert table.splitlines()[0] == "CMP-13: 4 failed (1 critical), 4 passed, 15 not applicable"
     assert "FAIL    critical  compensation_within_authority" in table
     assert len(scorecard_table(card, failures_only=True).splitlines()) == 2 + 4 * 2
     assert 0 < card.score < 1

@@ -75,7 +75,7 @@ def test_assert_complies_fails_with_rules_evidence_and_timeline() -> None:
         assert_complies(log, allow=("closed_properly",))
     message = str(error.value)
     lines = message.splitlines()
-    assert lines[0] == "complaint CMP-13: 4 failed (1 critical), 4 passed, 14 not applicable"
+    assert lines[0] == "complaint CMP-13: 4 failed (1 critical), 4 passed, 15 not applicable"
     assert lines[1].startswith("  - [major] concerns_restated_and_confirmed (IBM steps 2a-2b): "
                                "Not restated and confirmed by the customer: K1 before "
                                "concerns_complete")

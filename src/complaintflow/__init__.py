@@ -27,6 +27,7 @@ from ._formats.verify import verify
 from ._publish import publish as _publish
 from ._values.checks import to_stage as _to_stage
 from ._values.enums import (
+    CheckInOutcome,
     CommunicationKind,
     ConcernStatus,
     CustomerResponse,
@@ -44,6 +45,7 @@ from ._values.errors import ComplaintflowError, InvalidValueError, Problem, Snap
 from ._values.parts import (
     ActionItem,
     Assignment,
+    CheckIn,
     Classification,
     Communication,
     Compensation,
@@ -95,6 +97,8 @@ __all__ = [
     "Assignment",
     "BusinessCalendar",
     "Category",
+    "CheckIn",
+    "CheckInOutcome",
     "Classification",
     "ClockKind",
     "ClockRule",

@@ -24,6 +24,7 @@ from ._values.checks import (
     optional_currency,
     optional_non_blank,
     positive_amount,
+    to_check_in_outcome,
     to_communication_kind,
     to_customer_response,
     to_decimal,
@@ -37,6 +38,7 @@ from ._values.checks import (
     valid_amount,
 )
 from ._values.enums import (
+    CheckInOutcome,
     CommunicationKind,
     CustomerResponse,
     Decision,
@@ -451,6 +453,41 @@ class Reopen(Command):
         "Why the customer came back."))
 
 
+@final
+@frozen(kw_only=True)
+class ScheduleCheckIn(Command):
+    """Agree to check in with the customer after the close, to make sure the problem stays
+    fixed (Evenson step 4: "make a note to follow up later"; the best practices: "a phone
+    call, an email, or a feedback survey"). In the recap or once closed; the check-in must
+    fall within the policy's reopen window after closing, so that a problem that is back
+    can be reopened. A new one replaces the one scheduled before."""
+
+    command: ClassVar[str] = "schedule_check_in"
+    due: datetime = field(validator=aware, metadata=about(
+        "When to check in: after the time of the command, and within the policy's reopen "
+        "window after closing."))
+    channel: str = field(validator=non_blank, metadata=about(
+        "How to check in: a phone call, an email or a feedback survey."))
+
+
+@final
+@frozen(kw_only=True)
+class RecordCheckIn(Command):
+    """What the scheduled check-in after the close found: the problem stays fixed, it is
+    back (then reopen the complaint), or the customer could not be reached. The customer's
+    score, when they give one, is their feedback."""
+
+    command: ClassVar[str] = "record_check_in"
+    outcome: CheckInOutcome = field(converter=to_check_in_outcome, metadata=about(
+        "What the check-in found: still_resolved, problem_back or no_reply."))
+    note: str | None = field(default=None, validator=optional_non_blank, metadata=about(
+        "What the customer said, if anything."))
+    score: int | None = field(default=None, validator=WholeNumber(1, 5, optional=True),
+                              metadata=about("The customer's score of how the complaint was "
+                                             "handled, from 1 (poor) to 5 (excellent), if "
+                                             "they gave one: their feedback."))
+
+
 # --- conduct, escalation and learning (most stages) -------------------------------------
 
 
@@ -724,7 +761,8 @@ AnyCommand = (
     Reopen | Apologize | ExpressEmpathy | LetVent | RecordEmotion | Escalate | Withdraw |
     RecordNeeds | ExplainFinding | TakeResponsibility | RecordInternalNote | BriefTeam |
     RecordRootCause |
-    RecordPreventiveAction | RecordFeedback | RecordCommunication | Classify | RecordDecision |
+    RecordPreventiveAction | RecordFeedback | ScheduleCheckIn | RecordCheckIn |
+    RecordCommunication | Classify | RecordDecision |
     RecordRedress | RecordVulnerability
 )
 """Every command class; the workflow handles each of them."""
@@ -761,6 +799,7 @@ __all__ = [
     "PlanAction",
     "Prioritize",
     "Recap",
+    "RecordCheckIn",
     "RecordCommunication",
     "RecordDecision",
     "RecordEmotion",
@@ -777,6 +816,7 @@ __all__ = [
     "ResolveConcern",
     "RestateConcern",
     "ReviewOpenItems",
+    "ScheduleCheckIn",
     "ScheduleFollowUp",
     "SeekClosure",
     "StartContact",

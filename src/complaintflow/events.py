@@ -15,6 +15,7 @@ from attrs import field, frozen
 
 from ._core.policy import Policy
 from ._values.enums import (
+    CheckInOutcome,
     CommunicationKind,
     CustomerResponse,
     Decision,
@@ -354,6 +355,28 @@ class ComplaintReopened(Event):
 
 @final
 @frozen(kw_only=True)
+class CheckInScheduled(Event):
+    """A check-in with the customer after the close was agreed: when, and how."""
+
+    type: ClassVar[str] = "check_in_scheduled"
+    due: datetime
+    channel: str
+
+
+@final
+@frozen(kw_only=True)
+class CheckInRecorded(Event):
+    """The scheduled check-in after the close was held: what it found, what the customer
+    said, and their score (their feedback) if they gave one."""
+
+    type: ClassVar[str] = "check_in_recorded"
+    outcome: CheckInOutcome
+    note: str | None = None
+    score: int | None = None
+
+
+@final
+@frozen(kw_only=True)
 class Apologized(Event):
     """The agent apologized."""
 
@@ -556,7 +579,8 @@ AnyEvent = (
     CustomerThanked | ComplaintClosed | ComplaintReopened | Apologized | EmpathyExpressed |
     CustomerVented | EmotionRecorded | NeedsRecorded | FindingExplained | ResponsibilityTaken |
     InternalNoteRecorded | TeamBriefed | Escalated | ComplaintWithdrawn |
-    RootCauseRecorded | PreventiveActionRecorded | FeedbackRecorded | CommunicationRecorded |
+    RootCauseRecorded | PreventiveActionRecorded | FeedbackRecorded | CheckInScheduled |
+    CheckInRecorded | CommunicationRecorded |
     ComplaintClassified | DecisionRecorded | RedressPaid | VulnerabilityRecorded
 )
 """Every event class: the closed set."""
@@ -570,6 +594,8 @@ __all__ = [
     "ActionPlanned",
     "AnyEvent",
     "Apologized",
+    "CheckInRecorded",
+    "CheckInScheduled",
     "ClosureSought",
     "CommunicationRecorded",
     "CompensationOffered",

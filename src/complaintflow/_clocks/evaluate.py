@@ -343,6 +343,25 @@ def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
                    paused=paused, pauses=counted)
 
 
+def _check_in(complaint: ClockSubject, regime: Regime, rule: ClockRule,
+              at: datetime) -> ClockStatus:
+    check_in = complaint.timeline.check_in
+    if check_in is None:
+        return _not_applicable(regime, rule, at)
+    if at < check_in.scheduled_at:
+        _history_needed(complaint, rule, at, "its latest check-in was scheduled",
+                        check_in.scheduled_at)
+    held = check_in.held
+    stopped_at, stopped_by = (held.at, (held.seq,)) if held is not None and held.at <= at else (
+        None, ())
+    due = check_in.due
+    if rule.limit is not None:  # grace after the scheduled time
+        due = due_after(regime.calendar, due, rule.limit)
+    return _decide(regime, rule, at, started_at=check_in.scheduled_at,
+                   started_by=check_in.seq, due=due, stopped_at=stopped_at,
+                   stopped_by=stopped_by, paused=False, pauses=_NO_PAUSES)
+
+
 def _keep_in_loop(complaint: ClockSubject, regime: Regime, rule: ClockRule,
                   at: datetime) -> ClockStatus:
     since = complaint.timeline.stage_since or complaint.received_at
@@ -398,6 +417,8 @@ def _evaluate(complaint: ClockSubject, regime: Regime, at: datetime) -> list[Clo
             results[rule.name] = _deadline(complaint, regime, rule, at, met)
         elif rule.kind is ClockKind.NEXT_CONTACT:
             results[rule.name] = _next_contact(complaint, regime, rule, at)
+        elif rule.kind is ClockKind.CHECK_IN:
+            results[rule.name] = _check_in(complaint, regime, rule, at)
         else:
             results[rule.name] = _keep_in_loop(complaint, regime, rule, at)
     return [results[rule.name] for rule in regime.clocks]
@@ -413,10 +434,11 @@ def deadlines(complaint: ClockSubject, *, at: datetime) -> tuple[ClockStatus, ..
     complaint keeps state, not history: for an earlier ``at``, the deadline clocks (every
     regulator's, and ``first_response``) still read what they need, the first
     communication of each kind and the pauses, but the stage and the outcome are those of
-    the last change; a ``next_contact`` or ``keep_in_loop`` clock that needs a follow-up or
-    a contact the complaint no longer keeps raises :class:`InvalidValueError` (code
-    ``history_not_kept``). For an exact answer at any time, evaluate the complaint as it
-    stood then: ``deadlines(Complaint.from_events(log, as_of=at), at=at)``.
+    the last change; a ``next_contact``, ``keep_in_loop`` or ``check_in`` clock that needs
+    a follow-up, a contact or a check-in the complaint no longer keeps raises
+    :class:`InvalidValueError` (code ``history_not_kept``). For an exact answer at any
+    time, evaluate the complaint as it stood then:
+    ``deadlines(Complaint.from_events(log, as_of=at), at=at)``.
     """
     try:
         regimes, received_at = complaint.policy.regimes, complaint.received_at

@@ -242,6 +242,8 @@ def service_clocks(calendar: BusinessCalendar, *,
                    next_contact_grace: Limit | None = None,
                    keep_in_loop: Limit | None = None,
                    include_next_contact: bool = True,
+                   include_check_in: bool = False,
+                   check_in_grace: Limit | None = None,
                    paused_by_customer_actions: bool = True) -> Regime:
     """The host's own service levels (regime ``service``), each optional.
 
@@ -252,6 +254,9 @@ def service_clocks(calendar: BusinessCalendar, *,
       ``next_contact_grace`` if given.
     - ``keep_in_loop``: while following up, no longer than this without a contact or a
       communication (for example ``Limit(amount=3, unit="business_days")``).
+    - ``check_in`` (with ``include_check_in``, off by default so that a host's clocks do not
+      change on upgrade): the check-in after the close (``schedule_check_in``) recorded by
+      its scheduled time, plus ``check_in_grace`` if given.
 
     With ``paused_by_customer_actions``, ``first_response`` and ``keep_in_loop`` stand
     still while an action item owned by the customer is open.
@@ -273,5 +278,10 @@ def service_clocks(calendar: BusinessCalendar, *,
             name="keep_in_loop", rule="service level: keep the customer in the loop",
             description="While following up, no longer than the limit without a contact.",
             kind=ClockKind.KEEP_IN_LOOP, limit=keep_in_loop, paused_by_customer_actions=pause))
+    if include_check_in:
+        clocks.append(ClockRule(
+            name="check_in", rule="Evenson step 4: follow up after the close",
+            description="The check-in after the close by its scheduled time.",
+            kind=ClockKind.CHECK_IN, limit=check_in_grace))
     return Regime(name="service", title="Service levels", calendar=calendar,
                   clocks=tuple(clocks))

@@ -56,6 +56,10 @@ class ClockKind(StrEnum):
     KEEP_IN_LOOP = "keep_in_loop"
     """Runs while the complaint is ``following_up``: restarts at every contact or
     communication, and is due ``limit`` after the last one. It is never met, only kept."""
+    CHECK_IN = "check_in"
+    """Starts when a check-in after the close is scheduled and is due at the scheduled
+    time (plus the limit, if any, as grace); stops when the check-in is recorded. Reopening
+    the complaint before it ends it."""
 
 
 def _tuple_of(kind: type[T], argument: str) -> Any:
@@ -109,6 +113,8 @@ def _names(value: Iterable[str]) -> tuple[str, ...]:
 
 
 _DAY_UNITS = frozenset({Unit.CALENDAR_DAYS, Unit.BUSINESS_DAYS, Unit.WEEKS})
+_SCHEDULED = frozenset({ClockKind.NEXT_CONTACT, ClockKind.CHECK_IN})
+"""Clocks due at a time the agent agreed with the customer: their limit is grace."""
 
 
 @frozen(kw_only=True)
@@ -186,7 +192,7 @@ class ClockRule:
     def __attrs_post_init__(self) -> None:
         if self.limit is not None and not isinstance(self.limit, Limit):
             raise InvalidValueError("limit must be a Limit", argument="limit")
-        if self.kind is not ClockKind.NEXT_CONTACT and self.limit is None:
+        if self.kind not in _SCHEDULED and self.limit is None:
             raise InvalidValueError(f"a {self.kind.value} clock needs a limit",
                                     argument="limit")
         if self.kind is ClockKind.DEADLINE and not self.stop_on:

@@ -194,6 +194,7 @@ def _timeline_1_to_2(timeline: Data) -> Data:
     after = [t for t in touches if follow_up is not None and _seq_of(t) > _seq_of(follow_up)]
     lifted["follow_up_touch"] = _touch(after[0]) if after else None
     lifted["last_touch"] = _touch(touches[-1]) if touches else None
+    lifted["check_in"] = None  # version 1 had no check-in after the close
     return lifted
 
 

@@ -18,6 +18,7 @@ from attrs import Attribute, frozen
 
 from .currencies import ACTIVE_CURRENCIES
 from .enums import (
+    CheckInOutcome,
     CommunicationKind,
     CustomerResponse,
     Decision,
@@ -256,8 +257,12 @@ class WholeNumber:
 
     low: int
     high: int
+    optional: bool = False
+    """Whether ``None`` ("not given") is accepted too."""
 
     def __call__(self, _: object, attribute: Attribute[Any], value: object) -> None:
+        if value is None and self.optional:
+            return
         if (isinstance(value, bool) or not isinstance(value, int)
                 or not self.low <= value <= self.high):
             raise InvalidValueError(
@@ -335,6 +340,10 @@ def to_drivers(value: Iterable[VulnerabilityDriver | str]) -> tuple[Vulnerabilit
 
 def to_emotion(value: Emotion | str) -> Emotion:
     return as_member(Emotion, value, "emotion")
+
+
+def to_check_in_outcome(value: CheckInOutcome | str) -> CheckInOutcome:
+    return as_member(CheckInOutcome, value, "outcome")
 
 
 def to_interactional(value: Iterable[InteractionalNeed | str]) -> tuple[InteractionalNeed, ...]:

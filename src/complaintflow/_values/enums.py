@@ -139,6 +139,17 @@ class Emotion(StrEnum):
 
 
 
+class CheckInOutcome(StrEnum):
+    """What a check-in after the close found (``record_check_in``)."""
+
+    STILL_RESOLVED = "still_resolved"
+    """The problem stays fixed."""
+    PROBLEM_BACK = "problem_back"
+    """The problem is back: reopen the complaint, within the policy's reopen window."""
+    NO_REPLY = "no_reply"
+    """The customer could not be reached; another check-in may be scheduled."""
+
+
 class InteractionalNeed(StrEnum):
     """How a customer needs to be treated while a concern is handled (the three-step
     method's interactional needs), and what meets each."""

@@ -15,6 +15,7 @@ from attrs import Attribute, field, frozen
 
 from .checks import currency, non_blank, optional_non_blank, to_decimal, valid_amount
 from .enums import (
+    CheckInOutcome,
     CommunicationKind,
     ConcernStatus,
     Decision,
@@ -411,6 +412,20 @@ class FollowUp:
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
+class CheckIn:
+    """A check-in with the customer after the close (``schedule_check_in``): when it was
+    scheduled (``seq``, ``scheduled_at``), for when (``due``) and how (``channel``); once
+    held (``record_check_in``), when (``held``) and what it found (``outcome``)."""
+
+    seq: int
+    scheduled_at: datetime
+    due: datetime
+    channel: str
+    held: Touch | None = None
+    outcome: CheckInOutcome | None = None
+
+
+@frozen(kw_only=True, slots=False)  # dict-backed for the fast `replace`
 class PauseInterval:
     """A span during which clocks with a pause rule stand still: an action owned by the
     customer was open from ``start`` until ``end`` (``None``: still open)."""
@@ -433,7 +448,8 @@ class Timeline:
     after it was scheduled (``None``: none yet); ``last_touch``: the latest contact or
     communication; ``pauses``: one interval per action item owned by the customer;
     ``stage_since``: when the stage last changed (``None``: not since the complaint was
-    opened). Every communication and contact stays in the event log.
+    opened); ``check_in``: the latest check-in after the close, scheduled or held (until
+    the complaint is reopened). Every communication and contact stays in the event log.
     """
 
     first_communications: tuple[Communication, ...] = ()
@@ -442,6 +458,7 @@ class Timeline:
     last_touch: Touch | None = None
     pauses: tuple[PauseInterval, ...] = ()
     stage_since: datetime | None = None
+    check_in: CheckIn | None = None
 
 
 def touched(timeline: Timeline, seq: int, at: datetime) -> dict[str, Touch]:

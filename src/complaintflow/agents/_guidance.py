@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import typing
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import attrs
@@ -25,6 +25,7 @@ from .._clocks.evaluate import ClockState, deadlines
 from .._core.complaint import Complaint
 from .._core.definition import ROW_OF
 from .._core.steps._shared import CONCERN_NOT_OPEN, UNKNOWN_CONCERN
+from .._core.steps.after_close import CHECK_IN_NOT_IN_FUTURE
 from .._core.steps.respond import (
     ACTION_ALREADY_COMPLETED,
     DUE_NOT_IN_FUTURE,
@@ -33,7 +34,7 @@ from .._core.steps.respond import (
 )
 from .._formats.json_value import JsonValue
 from .._values.checks import WholeNumber, fixed_point, utc
-from .._values.enums import ConcernStatus, Stage
+from .._values.enums import CheckInOutcome, ConcernStatus, Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import Concern
 from .._values.reasons import Reason
@@ -42,12 +43,15 @@ from ._limits import NO_LIMITS, AgentLimits
 from ._schema import arguments, enum_tuple
 
 _FAR = datetime(8999, 1, 1, tzinfo=timezone.utc)
-"""The time a probe's ``due`` or follow-up is set to: after any command's time."""
+"""The time a cached probe's ``due`` or follow-up is set to: after any command's time."""
+_SOON = timedelta(microseconds=1)
+"""How long after the guidance's time a probe's times are when its row may refuse a time
+that is too late (a check-in after the reopen window): the earliest time after now."""
 _PLACEHOLDER = "probe"
 
 _TARGET_CODES = frozenset(code.code for code in (
     UNKNOWN_CONCERN, CONCERN_NOT_OPEN, UNKNOWN_ACTION, ACTION_ALREADY_COMPLETED,
-    DUE_NOT_IN_FUTURE, FOLLOW_UP_NOT_IN_FUTURE))
+    DUE_NOT_IN_FUTURE, FOLLOW_UP_NOT_IN_FUTURE, CHECK_IN_NOT_IN_FUTURE))
 """Refusals that a probe with open ids and far-future times never meets: a row refused
 only with these accepts exactly its open ids."""
 
@@ -67,12 +71,14 @@ class _Spec:
     concerns: bool  # whether those ids are concerns' (else action items')
     kind: int
     by_targets: bool  # whether the row's refusals are only about its ids
+    times: tuple[str, ...]  # the time arguments, set just after now when a row may refuse
 
 
 def _spec(name: str) -> _Spec:
     cls = COMMAND_TYPES[name]
     hints = typing.get_type_hints(cls)
     placeholders: dict[str, object] = {}
+    times: list[str] = []
     target = refers = None
     many = False
     for field in arguments(cls):
@@ -87,6 +93,7 @@ def _spec(name: str) -> _Spec:
             placeholders[field.name] = False
         elif hint is datetime:
             placeholders[field.name] = _FAR
+            times.append(field.name)
         elif hint is int and isinstance(field.validator, WholeNumber):
             placeholders[field.name] = field.validator.low
         elif isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -103,8 +110,10 @@ def _spec(name: str) -> _Spec:
     # it takes no ids, or exactly for the open ones
     never = not refusals or (target is None and refusals <= _TARGET_CODES)
     kind = _NEVER if never else _PLAIN if target is None else _MANY if many else _ONE
+    late = not refusals <= _TARGET_CODES  # a time may be too late, not only too early
     return _Spec(cls, placeholders, target, refers == "concern", kind,
-                 by_targets=target is not None and refusals <= _TARGET_CODES)
+                 by_targets=target is not None and refusals <= _TARGET_CODES,
+                 times=tuple(times) if late else ())
 
 
 _SPECS: dict[str, _Spec] = {}
@@ -120,11 +129,16 @@ def _all_specs() -> dict[str, _Spec]:
     return _SPECS
 
 
-def _probe(name: str, ids: object) -> Command:
+def _probe(name: str, ids: object, at: datetime) -> Command:
+    how = _all_specs()[name]
+    if how.times:  # the earliest times after now: within any window that is still open
+        given = dict(how.placeholders, **dict.fromkeys(how.times, at + _SOON))
+        if how.target is not None:
+            given[how.target] = ids
+        return how.cls(**given)  # type: ignore[arg-type]  # by its fields
     key = (name, ids)
     probe = _PROBES.get(key)
     if probe is None:
-        how = _all_specs()[name]
         given = dict(how.placeholders)
         if how.target is not None:
             given[how.target] = ids
@@ -173,7 +187,8 @@ class _Readiness:
 
     def _decided(self, name: str, ids: object) -> list[Reason]:
         complaint = self.complaint
-        outcome = ROW_OF[name].decide(complaint, _probe(name, ids), complaint.seq + 1, self.at)
+        outcome = ROW_OF[name].decide(complaint, _probe(name, ids, self.at), complaint.seq + 1,
+                                      self.at)
         return outcome if isinstance(outcome, list) else _NO_REASONS
 
     def _unknown(self, how: _Spec, ids: object) -> bool:
@@ -399,12 +414,23 @@ def _recapping(s: _State) -> list[_Step]:
     if not c.thanked:
         steps.append(("thank_customer", {}, "Thank the customer for raising it (Evenson).",
                       None))
+    if c.timeline.check_in is None:
+        steps.append(("schedule_check_in", {}, _CHECK_IN, None))
     steps.append(("close", {}, "Close the complaint.", None))
     return steps
 
 
+_CHECK_IN = ("Agree when you will check in after the close, by phone, email or a survey, to "
+             "make sure it stays fixed (Evenson step 4).")
+
+
 def _closed(s: _State) -> list[_Step]:
     c, steps = s.c, list[_Step]()
+    check_in = c.timeline.check_in
+    back = check_in is not None and check_in.outcome is CheckInOutcome.PROBLEM_BACK
+    if back:
+        steps.append(("reopen", {}, "The check-in found the problem back: reopen the "
+                                    "complaint.", None))
     if c.feedback is None:
         steps.append(("record_feedback", {}, "Ask for the customer's feedback.",
                       "the customer gives feedback"))
@@ -415,7 +441,16 @@ def _closed(s: _State) -> list[_Step]:
         steps.append(("record_preventive_action", {}, "The company was at fault: record what "
                                                       "will stop it happening again (Evenson "
                                                       "step 5).", None))
-    steps.append(("reopen", {}, "Reopen the complaint.", "the customer comes back about it"))
+    if check_in is None or check_in.outcome is CheckInOutcome.NO_REPLY:
+        again = "" if check_in is None else "The customer could not be reached: "
+        steps.append(("schedule_check_in", {}, again + _CHECK_IN, None))
+    elif check_in.held is None:
+        steps.append(("record_check_in", {}, f"At the check-in (due "
+                                             f"{check_in.due.isoformat()}), record whether the "
+                                             "problem stays fixed, and the customer's score.",
+                      "the check-in takes place"))
+    if not back:
+        steps.append(("reopen", {}, "Reopen the complaint.", "the customer comes back about it"))
     return steps
 
 

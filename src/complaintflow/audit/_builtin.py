@@ -15,7 +15,7 @@ from attrs import frozen
 from .. import events as ev
 from .._clocks.evaluate import ClockState, deadlines
 from .._core.definition import BEFORE_REVIEW, RECORDED_BY
-from .._values.enums import Emotion, InteractionalNeed, Owner, Severity
+from .._values.enums import CheckInOutcome, Emotion, InteractionalNeed, Owner, Severity
 from ._model import NOT_APPLICABLE, Finding, Grade, failed, passed
 from ._trail import Trail
 
@@ -709,6 +709,21 @@ def _responsibility(trail: Trail) -> Finding:
     return passed(*(e.seq for e in at_fault), *(e.seq for e in taken))
 
 
+def _check_in(trail: Trail) -> Finding:
+    held = [e for e in trail.of("check_in_recorded") if isinstance(e, ev.CheckInRecorded)]
+    if not held:
+        return NOT_APPLICABLE
+    reopened = [e.seq for e in trail.of("complaint_reopened")]
+    back = [e for e in held if e.outcome is CheckInOutcome.PROBLEM_BACK]
+    missed = [e for e in back if not any(seq > e.seq for seq in reopened)]
+    if missed:
+        return failed(_sentence([f"the check-in at seq {e.seq} found the problem back and the "
+                                 "complaint was not reopened after it" for e in missed]),
+                      *(e.seq for e in missed))
+    acted = [seq for seq in reopened if any(e.seq < seq for e in back)]
+    return passed(*(e.seq for e in held), *acted)
+
+
 def _clocks(trail: Trail, service: bool) -> Finding:
     """The policy's clocks at the audit's time: the service levels, or the regulators'."""
     if not any((regime.name == _SERVICE) is service for regime in trail.policy.regimes):
@@ -865,6 +880,14 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "(take_responsibility); not applicable when nothing was explained or the company was "
         "not at fault.", _responsibility),
     BuiltinRule(
+        "check_in_acted_on", "A check-in that found the problem back reopened it",
+        "Evenson step 4 (\"make a note to follow up later\"); best practices (\"follow up "
+        "after the issue is resolved\")", _M,
+        "Every check-in after the close (record_check_in) that found the problem back was "
+        "followed by reopening the complaint; not applicable when no check-in was recorded. "
+        "Whether the check-in was held on time is the service clock check_in's to say.",
+        _check_in),
+    BuiltinRule(
         "regulatory_deadlines_met", "Regulatory deadlines met",
         "the policy's regimes: FCA DISP 1.6, ASIC RG 271, CFPB, PSD2 Art. 101", _C,
         "No clock of the policy's regulatory regimes is breached at the audit's time: each "
@@ -873,7 +896,7 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
     BuiltinRule(
         "service_levels_met", "Service levels met",
         "the host's service clocks (service_clocks)", _m,
-        "No service clock (first response, next contact, keep in the loop) is breached at "
-        "the audit's time.", _service),
+        "No service clock (first response, next contact, keep in the loop, check-in) is "
+        "breached at the audit's time.", _service),
 )
 """The built-in rules, in workflow order: the registry the rules reference is built from."""

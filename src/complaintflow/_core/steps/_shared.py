@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..._values.checks import shown
 from ..._values.enums import ConcernStatus, Outcome
 from ..._values.parts import Concern, replace
-from ..._values.reasons import Reason, ReasonKind, reason_code
+from ..._values.reasons import Reason, ReasonCode, ReasonKind, reason_code
 from ...events import Event
 from ..row import Changes
 
@@ -30,6 +30,15 @@ CURRENCY_REQUIRED = reason_code(
 
 
 # --- guards -----------------------------------------------------------------------------
+
+
+def in_future(when: datetime, now: datetime, code: ReasonCode, what: str,
+              argument: str) -> list[Reason]:
+    """No reason when ``when`` is after ``now``; else one with ``code`` for ``argument``."""
+    if when <= now:
+        return [code.reason(f"{what} ({when.isoformat()}) must be after {now.isoformat()}.",
+                            argument)]
+    return []
 
 
 def unknown_concern(concern_id: str, argument: str = "concern_id") -> Reason:

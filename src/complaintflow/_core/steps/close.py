@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ... import commands as cmd
 from ... import events as ev
 from ..._values.enums import CustomerResponse, Outcome, Stage
+from ..._values.parts import replace
 from ..._values.reasons import Reason, ReasonKind, reason_code
 from ..row import Changes, Row, moves, stays_in
 from ._shared import closed
@@ -119,10 +120,10 @@ def _reopen(c: Complaint, command: cmd.Reopen, seq: int,
 
 
 def _reopened(c: Complaint, e: ev.ComplaintReopened) -> Changes:
-    # a reopened complaint is a new round: its conduct and feedback start over
+    # a reopened complaint is a new round: its conduct, feedback and check-in start over
     return dict(outcome=None, closed_at=None, recapped=False, closure=None, thanked=False,
                 follow_up_at=None, apologized=False, empathy_expressed=False, vented=False,
-                feedback=None)
+                feedback=None, timeline=replace(c.timeline, {"check_in": None}))
 
 
 REOPEN = Row(command=cmd.Reopen, event=ev.ComplaintReopened, decide=_reopen, evolve=_reopened,

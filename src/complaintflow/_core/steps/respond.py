@@ -12,7 +12,7 @@ from ... import events as ev
 from ..._values.checks import shown, utc
 from ..._values.enums import ConcernStatus, Owner, Stage
 from ..._values.parts import ActionItem, Compensation, FollowUp, PauseInterval, replace
-from ..._values.reasons import Reason, ReasonCode, ReasonKind, reason_code
+from ..._values.reasons import Reason, ReasonKind, reason_code
 from ..row import WORK_STAGES, Branch, Changes, Row, moves, stays_in
 from ._shared import (
     CONCERN_NOT_OPEN,
@@ -21,6 +21,7 @@ from ._shared import (
     UNKNOWN_CONCERN,
     currency_of,
     follow_up_needed,
+    in_future,
     open_concern,
     unchanged,
     unknown_concern,
@@ -54,14 +55,6 @@ _WORK = stays_in(*WORK_STAGES)
 _OPEN_CONCERN = (UNKNOWN_CONCERN, CONCERN_NOT_OPEN)
 
 
-def _in_future(when: datetime, now: datetime, code: ReasonCode, what: str,
-               argument: str) -> list[Reason]:
-    if when <= now:
-        return [code.reason(f"{what} ({when.isoformat()}) must be after {now.isoformat()}.",
-                            argument)]
-    return []
-
-
 def _relief(c: Complaint, command: cmd.GiveRelief, seq: int,
             at: datetime) -> ev.ReliefGiven | list[Reason]:
     return open_concern(c, command.concern_id) or ev.ReliefGiven(
@@ -82,7 +75,7 @@ GIVE_RELIEF = Row(
 def _plan(c: Complaint, command: cmd.PlanAction, seq: int,
           at: datetime) -> ev.ActionPlanned | list[Reason]:
     reasons = [r for i in command.concern_ids for r in open_concern(c, i, "concern_ids")]
-    reasons += _in_future(command.due, at, DUE_NOT_IN_FUTURE, "The due time", "due")
+    reasons += in_future(command.due, at, DUE_NOT_IN_FUTURE, "The due time", "due")
     return reasons or ev.ActionPlanned(
         seq=seq, at=at, action_id=f"A{len(c.actions) + 1}", description=command.description,
         owner=command.owner, due=utc(command.due, "due"), concern_ids=command.concern_ids,
@@ -219,7 +212,7 @@ OFFER_COMPENSATION = Row(
 
 def _schedule(c: Complaint, command: cmd.ScheduleFollowUp, seq: int,
               at: datetime) -> ev.FollowUpScheduled | list[Reason]:
-    return _in_future(command.at, at, FOLLOW_UP_NOT_IN_FUTURE, "The follow-up time",
+    return in_future(command.at, at, FOLLOW_UP_NOT_IN_FUTURE, "The follow-up time",
                       "at") or ev.FollowUpScheduled(seq=seq, at=at, follow_up_at=utc(command.at))
 
 
