@@ -306,6 +306,11 @@ class ScriptedAgent:
         if move:
             return move
         move = self._once("thanks", {"command": "thank_customer"})
+        if move:
+            return move
+        if self.careful:  # Evenson step 4: make a note to follow up later
+            move = self._once("check-in", {"command": "schedule_check_in",
+                                           "due": self._later(days=7), "channel": "phone"})
         return move or {"command": "close"}
 
 
