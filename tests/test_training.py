@@ -82,7 +82,23 @@ def test_an_angry_customer_hangs_up_on_a_careless_agent_and_the_complaint_is_wit
     assert conversation.exchanges[-1].turn.hangs_up
     assert conversation.complaint.outcome is Outcome.WITHDRAWN
     item = score(conversation).scorecard.item("calmed_first")
-    assert "before venting and an apology" in item.explanation
+    assert item.explanation.endswith("with no venting, no apology, no empathy.")
+
+
+@pytest.mark.parametrize("name", ["venting_escalation", "abusive_then_calming"])
+def test_the_reference_agent_records_the_anger_so_the_audit_judges_the_calming(
+        name: str) -> None:
+    found = scenario(name)
+    conversation = play(found, reference_agent(found))
+    recorded = [e for e in conversation.events if e.type == "emotion_recorded"]
+    assert [getattr(e, "emotion", None) for e in recorded] == ["angry"]
+    card = score(conversation).scorecard
+    assert card.item("calmed_before_solving").result is Verdict.PASSED
+    assert card.item("calmed_first").result is Verdict.PASSED
+    # the careless agent records nothing: only the trainer, who knows the mood, judges it
+    careless = score(play(found, careless_agent(found))).scorecard
+    assert careless.item("calmed_before_solving").result is Verdict.NOT_APPLICABLE
+    assert careless.item("calmed_first").result is Verdict.FAILED
 
 
 def test_the_customer_reveals_concerns_only_when_asked_for_more() -> None:

@@ -7,7 +7,7 @@ guards' outcome: a log exported from another system may break any of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from attrs import frozen
@@ -312,19 +312,32 @@ def _calm_before_solving(trail: Trail) -> Finding:
     if not any(isinstance(e, ev.EmotionRecorded) and e.emotion is Emotion.ANGRY
                for e in trail.of("emotion_recorded")):
         return NOT_APPLICABLE  # without walking the log: anger was never recorded
-    angry: int | None = None  # the seq of the anger not yet answered by problem-solving
+    return calmed_before_solving(trail.events)
+
+
+def calmed_before_solving(events: Iterable[ev.Event], *, angry_from: int | None = None,
+                          solving: tuple[type[ev.Event], ...] = _SOLVING) -> Finding:
+    """Whether, after each time the customer was angry, venting, an apology and empathy
+    came before the next problem-solving act: the rule ``calmed_before_solving``.
+
+    The customer is angry from each ``emotion_recorded`` of ``angry`` on; ``angry_from``
+    is the ``seq`` from which they are known to be angry without such a record (a
+    trainer's simulated customer, whose mood the scenario knows). ``solving`` are the
+    acts that must wait (a trainer may count listening acts too).
+    """
+    angry = angry_from  # the seq of the anger not yet answered by problem-solving
     seen: dict[type[ev.Event], int] = {}
     evidence: list[int] = []
     problems: list[str] = []
     bad: list[int] = []
-    for event in trail.events:
+    for event in events:
         kind = type(event)
         if isinstance(event, ev.EmotionRecorded) and event.emotion is Emotion.ANGRY:
             if angry is None:
                 angry, seen = event.seq, {}
         elif kind in _CALMING and angry is not None:
             seen.setdefault(kind, event.seq)
-        elif isinstance(event, _SOLVING) and angry is not None:
+        elif isinstance(event, solving) and angry is not None:
             missing = [what for calming, what in _CALMING.items() if calming not in seen]
             if missing:
                 problems.append(f"{event.type} (seq {event.seq}) came after the customer's "

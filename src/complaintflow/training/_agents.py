@@ -113,6 +113,11 @@ class ScriptedAgent:
             return None
         careful = self.careful
         if careful:
+            if turn.mood is Mood.ANGRY:  # record it, so that the audit can judge the calming
+                move = self._once("anger", {"command": "record_emotion", "emotion": "angry",
+                                            "note": "Raised voice."})
+                if move:
+                    return move
             if turn.mood is Mood.ANGRY and self.script.vent:
                 move = self._once("vent", {"command": "let_vent",
                                            "note": "The customer vented."})

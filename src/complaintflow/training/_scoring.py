@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 from attrs import field, frozen
 
+from .. import events as ev
 from ..audit import Grade, Item, Scorecard, Verdict, audit
+from ..audit._builtin import calmed_before_solving
 from ..events import Event
 from ._customers import Customer, SimulatedCustomer
 from ._play import MAX_MOVES, AgentFactory, Conversation, play
@@ -18,8 +20,8 @@ OUTCOME_SOURCE = "complaintflow.training (outcome)"
 OUTCOME_CHECKS: dict[str, tuple[str, Grade]] = {
     "customer_stayed": ("The customer stayed until the complaint was closed", Grade.CRITICAL),
     "concerns_heard": ("Every concern the customer had was heard", Grade.MAJOR),
-    "calmed_first": ("An angry customer vented and heard an apology before problem-solving",
-                     Grade.MAJOR),
+    "calmed_first": ("An angry customer vented and heard an apology and empathy before "
+                     "problem-solving", Grade.MAJOR),
     "record_faithful": ("What was recorded for the customer is what they said", Grade.MAJOR),
     "customer_satisfied": ("The customer is satisfied (or accepts what cannot be fixed)",
                            Grade.MAJOR),
@@ -27,12 +29,6 @@ OUTCOME_CHECKS: dict[str, tuple[str, Grade]] = {
 """The outcome checks a run is scored on beside the audit's rules: their titles and
 grades. Promises kept and clocks met are the audit's ``promises_kept``,
 ``regulatory_deadlines_met`` and ``service_levels_met``."""
-
-_WORK = frozenset({
-    "concern_restated", "concerns_complete", "concerns_prioritized", "impact_assessed",
-    "response_begun", "relief_given", "action_planned", "concern_resolved",
-    "concern_unresolvable", "compensation_offered"})
-
 
 def _item(check: str, verdict: Verdict, explanation: str = "",
           evidence: Sequence[int] = ()) -> Item:
@@ -42,22 +38,21 @@ def _item(check: str, verdict: Verdict, explanation: str = "",
                 explanation=explanation if verdict is Verdict.FAILED else "")
 
 
+_MOVING_ON = (ev.ConcernRestated, ev.ConcernsComplete, ev.ConcernsPrioritized,
+              ev.ImpactAssessed, ev.ResponseBegun, ev.ReliefGiven, ev.ActionPlanned,
+              ev.ConcernResolved, ev.ConcernUnresolvable, ev.CompensationOffered)
+"""What an angry customer must be calmed before: solving problems, and moving the
+conversation on from hearing them out (a restatement, too, interrupts the venting)."""
+
+
 def _calmed_first(scenario: Scenario, events: Sequence[Event]) -> Item:
+    """The audit's ``calmed_before_solving`` for a customer the scenario knows is angry
+    from the start, whether or not the agent recorded it, and with the conversation's
+    moving on counted as well as problem-solving."""
     if scenario.customer.mood is not Mood.ANGRY:
         return _item("calmed_first", Verdict.NOT_APPLICABLE)
-    seen: set[str] = set()
-    for event in events:
-        if event.type in _WORK:
-            missing = [what for tag, what in (("customer_vented", "venting"),
-                                              ("apologized", "an apology"))
-                       if tag not in seen]
-            if missing:
-                return _item("calmed_first", Verdict.FAILED,
-                             f"{event.type} (seq {event.seq}) came while the customer was "
-                             f"angry, before {' and '.join(missing)}.", (event.seq,))
-            return _item("calmed_first", Verdict.PASSED)
-        seen.add(event.type)
-    return _item("calmed_first", Verdict.NOT_APPLICABLE)
+    found = calmed_before_solving(events, angry_from=1, solving=_MOVING_ON)
+    return _item("calmed_first", found.verdict, found.explanation, found.evidence)
 
 
 def outcome_items(conversation: Conversation) -> tuple[Item, ...]:
