@@ -20,7 +20,7 @@ from attrs import frozen
 from .._values.checks import utc
 from .._values.enums import CommunicationKind, Outcome, Stage, StrEnum
 from .._values.errors import InvalidValueError
-from .._values.parts import PauseInterval, Timeline
+from .._values.parts import PauseInterval, Timeline, Touch
 from .calendar import BusinessCalendar, per_object
 from .regime import ClockKind, ClockRule, DayEnd, Limit, Regime, Unit
 
@@ -312,6 +312,18 @@ def _deadline(complaint: ClockSubject, regime: Regime, rule: ClockRule, at: date
                    pauses=counted)
 
 
+def _touched(touch: Touch | None, at: datetime) -> tuple[datetime | None, tuple[int, ...]]:
+    """When, and by which event, a clock that stops at ``touch`` stopped by ``at``."""
+    if touch is not None and touch.at <= at:
+        return touch.at, (touch.seq,)
+    return None, ()
+
+
+def _graced(regime: Regime, rule: ClockRule, due: datetime) -> datetime:
+    """A time agreed with the customer, plus the clock's limit as grace if it has one."""
+    return due if rule.limit is None else due_after(regime.calendar, due, rule.limit)
+
+
 def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
                   at: datetime) -> ClockStatus:
     timeline = complaint.timeline
@@ -322,16 +334,12 @@ def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
         _history_needed(complaint, rule, at, "its latest follow-up was scheduled",
                         follow_up.scheduled_at)
     start = follow_up.scheduled_at
-    touch = timeline.follow_up_touch
-    stopped_at, stop_seq = (touch.at, touch.seq) if touch is not None and touch.at <= at else (
-        None, None)
+    stopped_at, stopped_by = _touched(timeline.follow_up_touch, at)
     closed_at = complaint.closed_at
     if stopped_at is None and closed_at is not None and start <= closed_at <= at:
         return _not_applicable(regime, rule, at)
     calendar = regime.calendar
-    due = follow_up.due
-    if rule.limit is not None:  # grace after the scheduled time
-        due = due_after(calendar, due, rule.limit)
+    due = _graced(regime, rule, follow_up.due)
     paused, counted = False, _NO_PAUSES
     if rule.paused_by_customer_actions:
         limit = rule.limit if rule.limit is not None else _NO_GRACE
@@ -339,8 +347,7 @@ def _next_contact(complaint: ClockSubject, regime: Regime, rule: ClockRule,
         due, paused, counted = _with_pauses(calendar, limit, start, due,
                                             complaint.timeline.pauses, horizon)
     return _decide(regime, rule, at, started_at=start, started_by=follow_up.seq, due=due,
-                   stopped_at=stopped_at, stopped_by=() if stop_seq is None else (stop_seq,),
-                   paused=paused, pauses=counted)
+                   stopped_at=stopped_at, stopped_by=stopped_by, paused=paused, pauses=counted)
 
 
 def _check_in(complaint: ClockSubject, regime: Regime, rule: ClockRule,
@@ -351,15 +358,11 @@ def _check_in(complaint: ClockSubject, regime: Regime, rule: ClockRule,
     if at < check_in.scheduled_at:
         _history_needed(complaint, rule, at, "its latest check-in was scheduled",
                         check_in.scheduled_at)
-    held = check_in.held
-    stopped_at, stopped_by = (held.at, (held.seq,)) if held is not None and held.at <= at else (
-        None, ())
-    due = check_in.due
-    if rule.limit is not None:  # grace after the scheduled time
-        due = due_after(regime.calendar, due, rule.limit)
+    stopped_at, stopped_by = _touched(check_in.held, at)
     return _decide(regime, rule, at, started_at=check_in.scheduled_at,
-                   started_by=check_in.seq, due=due, stopped_at=stopped_at,
-                   stopped_by=stopped_by, paused=False, pauses=_NO_PAUSES)
+                   started_by=check_in.seq, due=_graced(regime, rule, check_in.due),
+                   stopped_at=stopped_at, stopped_by=stopped_by, paused=False,
+                   pauses=_NO_PAUSES)
 
 
 def _keep_in_loop(complaint: ClockSubject, regime: Regime, rule: ClockRule,
