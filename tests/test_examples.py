@@ -75,7 +75,8 @@ def test_demo_narrates_the_payroll_scenario(capsys: pytest.CaptureFixture[str],
         f"Resumed CMP-2026-0042 from {db}: following_up, revision 30",
         "a retry of billing-webhook-A1: answered from its receipt (event #34), nothing changed",
         "final_response_8_weeks     met             due Tue 28 Apr 00:00",
-        "Audit of the event log: 15 rules passed, failed: none",
+        "check_in                   met             due Fri 13 Mar 10:09",
+        "Audit of the event log: 16 rules passed, failed: none",
     ]:
         assert expected in out, expected
     with SQLiteStore(db) as store:

@@ -58,7 +58,7 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)  # a Monday morning
 _CALENDAR = BusinessCalendar(time_zone="Europe/London", holidays=(date(2026, 4, 3),
                                                                    date(2026, 4, 6)))
 POLICY = Policy(regimes=(fca_disp(_CALENDAR), service_clocks(
-    _CALENDAR, first_response=Limit(amount=4, unit="business_hours"))))
+    _CALENDAR, first_response=Limit(amount=4, unit="business_hours"), include_check_in=True)))
 """A UK firm: FCA DISP time limits, and its own service levels."""
 
 
@@ -83,6 +83,8 @@ _TEMPLATES: dict[str, str] = {
     "closure_sought": "customer is {customer_response}",
     "complaint_closed": "closed, outcome {outcome}",
     "communication_recorded": "{kind} sent by {channel}",
+    "check_in_scheduled": "check-in by {channel} at {due}",
+    "check_in_recorded": "check-in: {outcome}, score {score}: {note}",
 }
 
 
@@ -227,7 +229,14 @@ def _second_contact(t: Transcript) -> None:
     t.do(cmd.ThankCustomer())
     t.do(cmd.RecordCommunication(kind="final_response", channel="email",
                                  summary="Both concerns resolved; how to refer to the FOS."))
+    check_in = t.now + timedelta(days=7)
+    t.do(cmd.ScheduleCheckIn(due=check_in, channel="phone"))  # Evenson step 4
     t.do(cmd.Close())
+    t.now = check_in - timedelta(minutes=1)
+    t.say()
+    t.say(f"The check-in a week after the close, {_clock(check_in)}")
+    t.do(cmd.RecordCheckIn(outcome="still_resolved", note="Payroll has run clean since.",
+                           score=5))
 
 
 def _summary(t: Transcript) -> None:
@@ -259,7 +268,7 @@ def _clocks_and_audit(t: Transcript) -> None:
 
     c = t.complaint
     t.say()
-    t.say(f"Clocks at the close ({', '.join(r.title for r in c.policy.regimes)})")
+    t.say(f"Clocks at the check-in ({', '.join(r.title for r in c.policy.regimes)})")
     for status in deadlines(c, at=t.now):
         due = _clock(status.due_at) if status.due_at else "-"
         t.say(f"  {status.clock:<26} {status.state:<15} due {due}")
