@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from complaintflow import (
     Applied,
@@ -348,3 +350,34 @@ def test_the_guidance_asks_for_another_check_in_when_the_customer_was_not_reache
                if s["command"] == "schedule_check_in"]
     assert step["why"].startswith("The customer could not be reached: ")
     assert "record_check_in" in [b["command"] for b in guidance(talk.complaint)["blocked"]]
+
+
+# --- the clock, over random schedules ------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(due_in=st.integers(1, 20 * 24), held_after=st.one_of(st.none(), st.integers(0, 25 * 24)),
+       grace=st.one_of(st.none(), st.integers(1, 72)), look=st.integers(0, 30 * 24))
+def test_the_check_in_clock_is_met_exactly_when_recorded_by_its_time_and_grace(
+        due_in: int, held_after: int | None, grace: int | None, look: int) -> None:
+    """Hours throughout: the check-in due ``due_in`` after scheduling, recorded
+    ``held_after`` after scheduling (or never), with ``grace`` hours of grace, looked at
+    ``look`` hours after the last event."""
+    policy = Policy(reopen_window=timedelta(days=30), regimes=(service_clocks(
+        BusinessCalendar(time_zone="UTC"), include_next_contact=False, include_check_in=True,
+        check_in_grace=None if grace is None else Limit(amount=grace, unit="hours")),))
+    talk = closed(policy)
+    scheduled = talk.clock.now + talk.clock.step
+    due = scheduled + timedelta(hours=due_in)
+    talk.do(ScheduleCheckIn(due=due, channel="phone"))
+    if held_after is not None:
+        talk.clock.now = scheduled + timedelta(hours=held_after) - talk.clock.step
+        talk.do(RecordCheckIn(outcome="still_resolved"))
+    at = talk.clock.now + timedelta(hours=look)
+    limit = due + timedelta(hours=grace or 0)
+    held = None if held_after is None else scheduled + timedelta(hours=held_after)
+    if held is not None:
+        expected = ClockState.MET if held <= limit else ClockState.BREACHED
+    else:
+        expected = ClockState.RUNNING if at <= limit else ClockState.BREACHED
+    assert status(talk.complaint, at) is expected
