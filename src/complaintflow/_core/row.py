@@ -81,6 +81,12 @@ class Row(Generic[C, E]):
     ``routes`` are tried in order; a stage no route starts from does not accept the command.
     ``before_review``: whether a follow-up contact accepts it before its open items are
     reviewed (every contact starts with the review, but conduct or a hang-up cannot wait).
+
+    What a reader of the guard may rely on without running it (the agents' guidance does;
+    tests check each against the guard): ``given_only`` pairs a refusal with the optional
+    argument it needs given (a command leaving it out never meets it); ``policy_only``:
+    the guard reads nothing of the complaint but its policy, nor the time; ``id_first``: an
+    unknown id in its id argument is refused with that reason alone, whatever else holds.
     """
 
     command: type[C]
@@ -90,6 +96,9 @@ class Row(Generic[C, E]):
     routes: tuple[Goes, ...]
     before_review: bool
     refusals: tuple[ReasonCode, ...] = ()
+    given_only: tuple[tuple[ReasonCode, str], ...] = ()
+    policy_only: bool = False
+    id_first: bool = False
 
     @property
     def name(self) -> str:

@@ -5,6 +5,11 @@ own guards, run on a probe of each command (its ids filled in with the complaint
 other arguments with harmless placeholders): the guidance cannot claim a step is ready
 that the workflow would refuse. A row whose refusals are only about its ids (an unknown or
 closed concern, a time not after now) is ready exactly for the open ones, without a probe.
+Other guards are skipped only by what their row declares (and tests check against the
+guard): refusals that need an optional argument given (``given_only``) never meet a probe,
+which leaves them out; a guard that reads only the policy (``policy_only``) is asked once
+per policy object; one that refuses an unknown id with that alone (``id_first``) answers
+an unknown id alike in every complaint, so once.
 
 The rest reads the complaint: what each open concern still needs, the open action items,
 the conduct the policy still owes, the authority left, the clocks; and the playbook, the
@@ -24,6 +29,7 @@ import attrs
 from .._clocks.evaluate import ClockState, deadlines
 from .._core.complaint import Complaint
 from .._core.definition import ROW_OF
+from .._core.policy import Policy
 from .._core.steps._shared import CONCERN_NOT_OPEN, UNKNOWN_CONCERN
 from .._core.steps.respond import (
     ACTION_ALREADY_COMPLETED,
@@ -52,21 +58,25 @@ _TARGET_CODES = frozenset(code.code for code in (
 only with these accepts exactly its open ids."""
 
 
-_NEVER, _PLAIN, _ONE, _MANY = range(4)
-"""How a command is probed: its guard never refuses; a probe with no ids; one per open id
-(a command about one concern or action); one with every open id (a list of them)."""
+_NEVER, _PLAIN, _ONE, _MANY, _POLICY = range(5)
+"""How a command is probed: its guard never refuses the probe; a probe with no ids; one
+per open id (a command about one concern or action); one with every open id (a list of
+them); a probe with no ids whose answer depends on the policy alone (asked once per
+policy)."""
 
 
 @attrs.frozen
 class _Spec:
     """How to probe one command: its placeholders and the argument its ids go in."""
 
+    name: str
     cls: type[Command]
     placeholders: dict[str, object]
     target: str | None  # the required argument holding a concern or action id (or ids)
     concerns: bool  # whether those ids are concerns' (else action items')
     kind: int
     by_targets: bool  # whether the row's refusals are only about its ids
+    same_if_unknown: bool  # whether an unknown id is refused alike in every complaint
 
 
 def _spec(name: str) -> _Spec:
@@ -98,19 +108,32 @@ def _spec(name: str) -> _Spec:
         else:
             raise TypeError(f"no probe for the argument {field.name} of {cls.__name__}; "
                             "teach complaintflow.agents._guidance about it")
-    refusals = {code.code for code in ROW_OF[name].refusals}
+    row = ROW_OF[name]
+    # the row declares which refusals need an optional argument given: the probe leaves
+    # every optional argument out, so it never meets them
+    refusals = {code.code for code in row.refusals} - {
+        code.code for code, argument in row.given_only
+        if argument not in placeholders and argument != target}
     # a row refused only for its ids or times (which a probe sets far ahead) is ready when
     # it takes no ids, or exactly for the open ones
-    never = not refusals or (target is None and refusals <= _TARGET_CODES)
-    kind = _NEVER if never else _PLAIN if target is None else _MANY if many else _ONE
-    return _Spec(cls, placeholders, target, refers == "concern", kind,
-                 by_targets=target is not None and refusals <= _TARGET_CODES)
+    by_targets = target is not None and refusals <= _TARGET_CODES
+    if not refusals or (target is None and refusals <= _TARGET_CODES):
+        kind = _NEVER
+    elif target is None:
+        kind = _POLICY if row.policy_only else _PLAIN
+    else:
+        kind = _MANY if many else _ONE
+    return _Spec(name, cls, placeholders, target, refers == "concern", kind, by_targets,
+                 same_if_unknown=by_targets or row.id_first)
 
 
 _SPECS: dict[str, _Spec] = {}
 _NO_REASONS: list[Reason] = []  # shared, never changed
 _UNKNOWN_IDS: dict[tuple[str, object], list[Reason]] = {}
 _PROBES: dict[tuple[str, object], Command] = {}
+_BY_POLICY: dict[int, tuple[Policy, dict[str, list[Reason]]]] = {}
+"""The answers of the rows whose guard reads only the policy, per policy object (held, so
+that its id is not reused while it is a key)."""
 
 
 def _all_specs() -> dict[str, _Spec]:
@@ -134,6 +157,118 @@ def _probe(name: str, ids: object) -> Command:
     return probe
 
 
+def _decided(complaint: Complaint, name: str, ids: object, at: datetime) -> list[Reason]:
+    """Why the row's own guard refuses the probe of ``name`` (with ``ids``); none: ready."""
+    outcome = ROW_OF[name].decide(complaint, _probe(name, ids), complaint.seq + 1, at)
+    return outcome if isinstance(outcome, list) else _NO_REASONS
+
+
+def _by_policy(complaint: Complaint, name: str, at: datetime) -> list[Reason]:
+    """:func:`_decided` for a row whose guard reads only the policy: asked once a policy."""
+    policy = complaint.policy
+    entry = _BY_POLICY.get(id(policy))
+    if entry is None or entry[0] is not policy:
+        if len(_BY_POLICY) >= 256:  # a host has a few policies; bound it anyway
+            _BY_POLICY.clear()
+        entry = _BY_POLICY[id(policy)] = (policy, {})
+    found = entry[1].get(name)
+    if found is None:
+        found = entry[1][name] = _decided(complaint, name, None, at)
+    return found
+
+
+def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime) -> list[Reason]:
+    """Why the probe of a command about ids not open would be refused."""
+    if how.same_if_unknown:
+        known = ({concern.id for concern in complaint.concerns} if how.concerns
+                 else {action.id for action in complaint.actions})
+        if all(i not in known for i in ids) if isinstance(ids, tuple) else ids not in known:
+            # refused about the ids alone: the guard answers the same for every complaint
+            key = (how.name, ids)
+            found = _UNKNOWN_IDS.get(key)
+            if found is None:
+                if len(_UNKNOWN_IDS) > 10_000:
+                    _UNKNOWN_IDS.clear()
+                found = _UNKNOWN_IDS[key] = _decided(complaint, how.name, ids, at)
+            return found
+    return _decided(complaint, how.name, ids, at)
+
+
+def _readiness(complaint: Complaint, at: datetime, concerns: list[str],
+               probed: tuple[tuple[str, _Spec | None], ...],
+               ) -> tuple[list[JsonValue], dict[str, JsonValue], dict[str, list[str]],
+                          list[JsonValue]]:
+    """Which commands of ``probed`` the complaint would accept now, from the rows' guards:
+    those ready, the ids each command about one id is ready for (as JSON and as a list),
+    and those blocked with every reason."""
+    ready_now: list[JsonValue] = []
+    ready_for: dict[str, JsonValue] = {}
+    ids_ready: dict[str, list[str]] = {}
+    blocked: list[JsonValue] = []
+    actions: list[str] | None = None
+    for name, how in probed:
+        if how is None:  # its guard never refuses this probe
+            ready_now.append(name)
+            continue
+        kind = how.kind
+        if kind == _PLAIN:
+            reasons = _decided(complaint, name, None, at)
+        elif kind == _POLICY:
+            reasons = _by_policy(complaint, name, at)
+        else:
+            if how.concerns:
+                candidates = concerns
+            else:
+                if actions is None:
+                    actions = [action.id for action in complaint.actions if action.is_open]
+                candidates = actions
+            if kind == _MANY:
+                if candidates and how.by_targets:
+                    reasons = _NO_REASONS
+                elif candidates:
+                    reasons = _decided(complaint, name, tuple(candidates), at)
+                else:
+                    reasons = _refused(complaint, how, ("K1",), at)
+            elif candidates:
+                if how.by_targets:
+                    ready = candidates
+                    reasons = _NO_REASONS
+                else:
+                    each = [_decided(complaint, name, i, at) for i in candidates]
+                    ready = [i for i, found in zip(candidates, each, strict=True) if not found]
+                    reasons = _NO_REASONS if ready else _merged(each)
+                if not reasons:
+                    ready_now.append(name)
+                    ids_ready[name] = ready
+                    ready_for[name] = list(ready)
+                    continue
+            else:
+                reasons = _merged([_refused(complaint, how, i, at)
+                                   for i in _any_id(complaint, how.concerns)])
+                if not reasons:  # no id is open, yet one is accepted: ready for none
+                    ready_now.append(name)
+                    ids_ready[name] = []
+                    ready_for[name] = []
+                    continue
+        if reasons:
+            blocked.append({"command": name, "reasons": [
+                {"code": r.code, "kind": r.kind._value_, "message": r.message,
+                 "argument": r.argument} for r in reasons]})
+        else:
+            ready_now.append(name)
+    return ready_now, ready_for, ids_ready, blocked
+
+
+def _merged(each: list[list[Reason]]) -> list[Reason]:
+    """Every reason of ``each``, once, in order."""
+    if len(each) == 1:
+        return each[0]
+    reasons: list[Reason] = []
+    for found in each:
+        reasons += [r for r in found if r not in reasons]
+    return reasons
+
+
 def _ordered(complaint: Complaint) -> list[Concern]:
     """The open concerns, the customer's priority first, then in the order heard."""
     open_concerns = [concern for concern in complaint.concerns
@@ -144,78 +279,12 @@ def _ordered(complaint: Complaint) -> list[Concern]:
     return sorted(open_concerns, key=lambda c: rank.get(c.id, len(rank)))
 
 
-class _Readiness:
-    """Which commands the complaint would accept now, from the rows' guards, memoized."""
-
-    __slots__ = ("actions", "at", "complaint", "concerns", "seen")
-
-    def __init__(self, complaint: Complaint, at: datetime, concerns: list[str]) -> None:
-        self.complaint, self.at, self.concerns = complaint, at, concerns
-        self.actions = [action.id for action in complaint.actions if action.is_open]
-        self.seen: dict[tuple[str, object], list[Reason]] = {}
-
-    def reasons(self, name: str, ids: object, how: _Spec) -> list[Reason]:
-        """Why ``name`` (with ``ids`` in its id argument) would be refused; none: ready."""
-        if how.by_targets and self._open(how, ids):
-            return _NO_REASONS
-        key = (name, ids)
-        if how.by_targets and self._unknown(how, ids):
-            # a row refused only about its ids says the same of an id that does not exist,
-            # whatever else the complaint holds: its guard answered once, for every call
-            known = _UNKNOWN_IDS.get(key)
-            if known is None:
-                known = _UNKNOWN_IDS[key] = self._decided(name, ids)
-            return known
-        found = self.seen.get(key)
-        if found is None:
-            found = self.seen[key] = self._decided(name, ids)
-        return found
-
-    def _decided(self, name: str, ids: object) -> list[Reason]:
-        complaint = self.complaint
-        outcome = ROW_OF[name].decide(complaint, _probe(name, ids), complaint.seq + 1, self.at)
-        return outcome if isinstance(outcome, list) else _NO_REASONS
-
-    def _unknown(self, how: _Spec, ids: object) -> bool:
-        complaint = self.complaint
-        if how.concerns:
-            known = {concern.id for concern in complaint.concerns}
-        else:
-            known = {action.id for action in complaint.actions}
-        return all(i not in known for i in ids) if isinstance(ids, tuple) else ids not in known
-
-    def _open(self, how: _Spec, ids: object) -> bool:
-        known = self.concerns if how.concerns else self.actions
-        if isinstance(ids, tuple):
-            return bool(ids) and all(i in known for i in ids)
-        return ids in known
-
-    def command(self, name: str, how: _Spec) -> tuple[list[str] | None, list[Reason]]:
-        """The ids ``name`` is ready for (``None`` when it takes none), and, when it is
-        ready for none, every reason it would be refused."""
-        if how.kind == _PLAIN:
-            return None, self.reasons(name, None, how)
-        candidates = self.concerns if how.concerns else self.actions
-        if how.kind == _MANY:
-            return None, self.reasons(name, tuple(candidates) or ("K1",), how)
-        if how.by_targets and candidates:
-            return list(candidates), _NO_REASONS
-        ready = [i for i in candidates if not self.reasons(name, i, how)]
-        if ready:
-            return ready, []
-        reasons: list[Reason] = []
-        for i in candidates or self._any_id(how.concerns):
-            reasons += [r for r in self.reasons(name, i, how) if r not in reasons]
-        return [], reasons
-
-    def _any_id(self, concerns: bool) -> list[str]:
-        """The ids to show a refusal with when none is open: every one there is, or the
-        next one (which does not exist yet)."""
-        complaint = self.complaint
-        if concerns:
-            return [c.id for c in complaint.concerns] or ["K1"]
-        return [a.id for a in complaint.actions] or ["A1"]
-
+def _any_id(complaint: Complaint, concerns: bool) -> list[str]:
+    """The ids to show a refusal with when none is open: every one there is, or the next
+    one (which does not exist yet)."""
+    if concerns:
+        return [c.id for c in complaint.concerns] or ["K1"]
+    return [a.id for a in complaint.actions] or ["A1"]
 
 # --- the playbook ------------------------------------------------------------------------
 
@@ -482,30 +551,14 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     limits = limits or NO_LIMITS
     deny = limits.deny
     ordered = _ordered(complaint)
-    ready = _Readiness(complaint, now, [concern.id for concern in ordered])
     specs = _SPECS or _all_specs()
     allowed_now = complaint.allowed_commands()
     plan = _PLANS.get((allowed_now, deny))
     if plan is None:
         plan = _plan(allowed_now, deny)
     permitted, probed = plan
-    ready_now: list[JsonValue] = []
-    ready_for: dict[str, JsonValue] = {}
-    ids_ready: dict[str, list[str]] = {}  # the ids each command about one id is ready for
-    blocked: list[JsonValue] = []
-    for name, how in probed:
-        if how is None:  # its guard never refuses this probe
-            ready_now.append(name)
-            continue
-        targets, reasons = ready.command(name, how)
-        if reasons:
-            blocked.append({"command": name,
-                            "reasons": [_reason(reason) for reason in reasons]})
-            continue
-        ready_now.append(name)
-        if targets is not None:
-            ids_ready[name] = targets
-            ready_for[name] = list(targets)
+    ready_now, ready_for, ids_ready, blocked = _readiness(
+        complaint, now, [concern.id for concern in ordered], probed)
     state = _State(complaint, now, ordered)
     steps: list[JsonValue] = []
     advice: str | None = None

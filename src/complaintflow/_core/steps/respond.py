@@ -214,7 +214,9 @@ OFFER_COMPENSATION = Row(
     command=cmd.OfferCompensation, event=ev.CompensationOffered, decide=_compensate,
     evolve=_compensated, routes=(_WORK,), before_review=False,
     refusals=(UNKNOWN_CONCERN, CURRENCY_REQUIRED, NO_AUTHORITY_IN_CURRENCY,
-              COMPENSATION_ABOVE_AUTHORITY))
+              COMPENSATION_ABOVE_AUTHORITY),
+    given_only=((UNKNOWN_CONCERN, "concern_id"), (CURRENCY_REQUIRED, "amount"),
+                (NO_AUTHORITY_IN_CURRENCY, "amount"), (COMPENSATION_ABOVE_AUTHORITY, "amount")))
 
 
 def _schedule(c: Complaint, command: cmd.ScheduleFollowUp, seq: int,
