@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import enum
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -77,6 +78,8 @@ class _Spec:
     kind: int
     by_targets: bool  # whether the row's refusals are only about its ids
     same_if_unknown: bool  # whether an unknown id is refused alike in every complaint
+    decide: Callable[[Complaint, Any, int, datetime], object]  # the row's guard
+    plain: Command | None  # the probe, for a command that takes no ids
 
 
 def _spec(name: str) -> _Spec:
@@ -123,11 +126,16 @@ def _spec(name: str) -> _Spec:
         kind = _POLICY if row.policy_only else _PLAIN
     else:
         kind = _MANY if many else _ONE
+    plain = None
+    if kind in (_PLAIN, _POLICY):
+        plain = cls(**placeholders)  # type: ignore[arg-type]  # by its fields
     return _Spec(name, cls, placeholders, target, refers == "concern", kind, by_targets,
-                 same_if_unknown=by_targets or row.id_first)
+                 same_if_unknown=by_targets or row.id_first, decide=row.decide, plain=plain)
 
 
 _SPECS: dict[str, _Spec] = {}
+_Plan = tuple[list[str], tuple[_Spec, ...]]
+"""The commands to show (a list, shared: copied into each answer), and those to probe."""
 _NO_REASONS: list[Reason] = []  # shared, never changed
 _UNKNOWN_IDS: dict[tuple[str, object], list[Reason]] = {}
 _PROBES: dict[tuple[str, object], Command] = {}
@@ -157,13 +165,14 @@ def _probe(name: str, ids: object) -> Command:
     return probe
 
 
-def _decided(complaint: Complaint, name: str, ids: object, at: datetime) -> list[Reason]:
-    """Why the row's own guard refuses the probe of ``name`` (with ``ids``); none: ready."""
-    outcome = ROW_OF[name].decide(complaint, _probe(name, ids), complaint.seq + 1, at)
+def _decided(complaint: Complaint, how: _Spec, ids: object, at: datetime) -> list[Reason]:
+    """Why the row's own guard refuses the probe of ``how`` (with ``ids``); none: ready."""
+    probe = how.plain if ids is None else _PROBES.get((how.name, ids)) or _probe(how.name, ids)
+    outcome = how.decide(complaint, probe, complaint.seq + 1, at)
     return outcome if isinstance(outcome, list) else _NO_REASONS
 
 
-def _by_policy(complaint: Complaint, name: str, at: datetime) -> list[Reason]:
+def _by_policy(complaint: Complaint, how: _Spec, at: datetime) -> list[Reason]:
     """:func:`_decided` for a row whose guard reads only the policy: asked once a policy."""
     policy = complaint.policy
     entry = _BY_POLICY.get(id(policy))
@@ -171,9 +180,9 @@ def _by_policy(complaint: Complaint, name: str, at: datetime) -> list[Reason]:
         if len(_BY_POLICY) >= 256:  # a host has a few policies; bound it anyway
             _BY_POLICY.clear()
         entry = _BY_POLICY[id(policy)] = (policy, {})
-    found = entry[1].get(name)
+    found = entry[1].get(how.name)
     if found is None:
-        found = entry[1][name] = _decided(complaint, name, None, at)
+        found = entry[1][how.name] = _decided(complaint, how, None, at)
     return found
 
 
@@ -189,32 +198,28 @@ def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime) -> lis
             if found is None:
                 if len(_UNKNOWN_IDS) > 10_000:
                     _UNKNOWN_IDS.clear()
-                found = _UNKNOWN_IDS[key] = _decided(complaint, how.name, ids, at)
+                found = _UNKNOWN_IDS[key] = _decided(complaint, how, ids, at)
             return found
-    return _decided(complaint, how.name, ids, at)
+    return _decided(complaint, how, ids, at)
 
 
-def _readiness(complaint: Complaint, at: datetime, concerns: list[str],
-               probed: tuple[tuple[str, _Spec | None], ...],
+def _readiness(complaint: Complaint, at: datetime, concerns: list[str], plan: _Plan,
                ) -> tuple[list[JsonValue], dict[str, JsonValue], dict[str, list[str]],
                           list[JsonValue]]:
-    """Which commands of ``probed`` the complaint would accept now, from the rows' guards:
+    """Which of the plan's commands the complaint would accept now, from the rows' guards:
     those ready, the ids each command about one id is ready for (as JSON and as a list),
     and those blocked with every reason."""
-    ready_now: list[JsonValue] = []
     ready_for: dict[str, JsonValue] = {}
     ids_ready: dict[str, list[str]] = {}
     blocked: list[JsonValue] = []
+    refused: set[str] = set()
     actions: list[str] | None = None
-    for name, how in probed:
-        if how is None:  # its guard never refuses this probe
-            ready_now.append(name)
-            continue
+    for how in plan[1]:
         kind = how.kind
         if kind == _PLAIN:
-            reasons = _decided(complaint, name, None, at)
+            reasons = _decided(complaint, how, None, at)
         elif kind == _POLICY:
-            reasons = _by_policy(complaint, name, at)
+            reasons = _by_policy(complaint, how, at)
         else:
             if how.concerns:
                 candidates = concerns
@@ -224,38 +229,35 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str],
                 candidates = actions
             if kind == _MANY:
                 if candidates and how.by_targets:
-                    reasons = _NO_REASONS
-                elif candidates:
-                    reasons = _decided(complaint, name, tuple(candidates), at)
-                else:
-                    reasons = _refused(complaint, how, ("K1",), at)
-            elif candidates:
-                if how.by_targets:
-                    ready = candidates
-                    reasons = _NO_REASONS
-                else:
-                    each = [_decided(complaint, name, i, at) for i in candidates]
-                    ready = [i for i, found in zip(candidates, each, strict=True) if not found]
-                    reasons = _NO_REASONS if ready else _merged(each)
-                if not reasons:
-                    ready_now.append(name)
-                    ids_ready[name] = ready
-                    ready_for[name] = list(ready)
                     continue
+                reasons = (_decided(complaint, how, tuple(candidates), at) if candidates
+                           else _refused(complaint, how, ("K1",), at))
             else:
-                reasons = _merged([_refused(complaint, how, i, at)
-                                   for i in _any_id(complaint, how.concerns)])
-                if not reasons:  # no id is open, yet one is accepted: ready for none
-                    ready_now.append(name)
-                    ids_ready[name] = []
-                    ready_for[name] = []
+                if candidates:
+                    if how.by_targets:
+                        ready = candidates
+                        reasons = _NO_REASONS
+                    else:
+                        each = [_decided(complaint, how, i, at) for i in candidates]
+                        ready = [i for i, found in zip(candidates, each, strict=True)
+                                 if not found]
+                        reasons = _NO_REASONS if ready else _merged(each)
+                else:  # none is open: why with every id there is, or the next one
+                    ready = []
+                    reasons = _merged([_refused(complaint, how, i, at)
+                                       for i in _any_id(complaint, how.concerns)])
+                if not reasons:
+                    ids_ready[how.name] = ready
+                    ready_for[how.name] = list(ready)
                     continue
         if reasons:
-            blocked.append({"command": name, "reasons": [
+            refused.add(how.name)
+            blocked.append({"command": how.name, "reasons": [
                 {"code": r.code, "kind": r.kind._value_, "message": r.message,
                  "argument": r.argument} for r in reasons]})
-        else:
-            ready_now.append(name)
+    permitted = plan[0]
+    ready_now: list[JsonValue] = ([name for name in permitted if name not in refused]
+                                  if refused else list(permitted))
     return ready_now, ready_for, ids_ready, blocked
 
 
@@ -556,9 +558,8 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     plan = _PLANS.get((allowed_now, deny))
     if plan is None:
         plan = _plan(allowed_now, deny)
-    permitted, probed = plan
     ready_now, ready_for, ids_ready, blocked = _readiness(
-        complaint, now, [concern.id for concern in ordered], probed)
+        complaint, now, [concern.id for concern in ordered], plan)
     state = _State(complaint, now, ordered)
     steps: list[JsonValue] = []
     advice: str | None = None
@@ -588,7 +589,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
         "at": now.isoformat(),
         "advice": advice or (_first_why(steps) if steps else _DONE),
         "steps": steps,
-        "allowed": list(permitted),  # a copy: the plan's is shared
+        "allowed": list(plan[0]),  # a copy: the plan's is shared
         "ready": ready_now,
         "ready_for": ready_for,
         "blocked": blocked,
@@ -609,17 +610,15 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     }
 
 
-_Plan = tuple[list[str], tuple[tuple[str, "_Spec | None"], ...]]
 _PLANS: dict[tuple[tuple[str, ...], frozenset[str]], _Plan] = {}
 
 
 def _plan(allowed: tuple[str, ...], deny: frozenset[str]) -> _Plan:
-    """The commands to show for a stage's allowed commands (but the denied), each with
-    how to probe it (``None``: always ready); worked out once per stage and limits."""
+    """The commands to show for a stage's allowed commands (but the denied), and how to
+    probe those whose guard may refuse a probe; worked out once per stage and limits."""
     specs = _all_specs()
     permitted = [name for name in allowed if name not in deny]
-    probed = tuple((name, None if specs[name].kind == _NEVER else specs[name])
-                   for name in permitted)
+    probed = tuple(specs[name] for name in permitted if specs[name].kind != _NEVER)
     if len(_PLANS) > 1_000:  # a few per stage; bounded whatever the hosts' limits
         _PLANS.clear()
     found = _PLANS[(allowed, deny)] = (permitted, probed)
@@ -639,8 +638,31 @@ _BEFORE_RESPONSE = frozenset({Stage.VERIFYING, Stage.LISTENING, Stage.PRIORITIZI
                               Stage.ASSESSING_IMPACT})
 
 
+_AuthorityRow = tuple[str, str | None, str, str | None, str | None]
+_AUTHORITY: dict[tuple[int, int], tuple[Policy, AgentLimits, tuple[_AuthorityRow, ...]]] = {}
+"""The authority of a complaint with no compensation nor escalation, which the policy and
+the host's limits alone set, per (policy, limits) object (both held, so that their ids are
+not reused while they are a key)."""
+
+
 def _authority(complaint: Complaint, limits: AgentLimits) -> list[JsonValue]:
     """Per currency: the limit in force, what was offered, what is left, the ceiling."""
+    if complaint.compensations or complaint.escalations:
+        rows = _authority_rows(complaint, limits)
+    else:
+        policy = complaint.policy
+        key = (id(policy), id(limits))
+        entry = _AUTHORITY.get(key)
+        if entry is None or entry[0] is not policy or entry[1] is not limits:
+            if len(_AUTHORITY) >= 256:  # a few policies and limits per host; bounded anyway
+                _AUTHORITY.clear()
+            entry = _AUTHORITY[key] = (policy, limits, _authority_rows(complaint, limits))
+        rows = entry[2]
+    return [{"currency": currency, "limit": limit, "offered": offered, "left": left,
+             "ceiling": ceiling} for currency, limit, offered, left, ceiling in rows]
+
+
+def _authority_rows(complaint: Complaint, limits: AgentLimits) -> tuple[_AuthorityRow, ...]:
     offered: dict[str, Decimal] = {}
     for compensation in complaint.compensations:
         if compensation.currency is not None and compensation.amount is not None:
@@ -649,19 +671,19 @@ def _authority(complaint: Complaint, limits: AgentLimits) -> list[JsonValue]:
     currencies = {money.currency for money in complaint.policy.authority_limits}
     currencies.update(e.currency for e in complaint.escalations if e.currency is not None)
     currencies.update(offered)
-    found: list[JsonValue] = []
+    found: list[_AuthorityRow] = []
     for currency in sorted(currencies):
         limit = complaint.authority_limit(currency)
         total = offered.get(currency, _ZERO)
         ceiling = limits.ceiling(currency) if limits.authority_ceiling is not None else None
-        found.append({
-            "currency": currency,
-            "limit": fixed_point(limit) if limit is not None else None,
-            "offered": fixed_point(total),
-            "left": fixed_point(max(limit - total, _ZERO)) if limit is not None else None,
-            "ceiling": fixed_point(ceiling) if ceiling is not None else None,
-        })
-    return found
+        found.append((
+            currency,
+            fixed_point(limit) if limit is not None else None,
+            fixed_point(total),
+            fixed_point(max(limit - total, _ZERO)) if limit is not None else None,
+            fixed_point(ceiling) if ceiling is not None else None,
+        ))
+    return tuple(found)
 
 
 _ZERO = Decimal(0)
