@@ -203,9 +203,9 @@ def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime) -> lis
     return _decided(complaint, how, ids, at)
 
 
-def _readiness(complaint: Complaint, at: datetime, concerns: list[str], plan: _Plan,
-               ) -> tuple[list[JsonValue], dict[str, JsonValue], dict[str, list[str]],
-                          list[JsonValue]]:
+def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions: list[str],
+               plan: _Plan) -> tuple[list[JsonValue], dict[str, JsonValue],
+                                     dict[str, list[str]], list[JsonValue]]:
     """Which of the plan's commands the complaint would accept now, from the rows' guards:
     those ready, the ids each command about one id is ready for (as JSON and as a list),
     and those blocked with every reason."""
@@ -213,7 +213,6 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], plan: _P
     ids_ready: dict[str, list[str]] = {}
     blocked: list[JsonValue] = []
     refused: set[str] = set()
-    actions: list[str] | None = None
     for how in plan[1]:
         kind = how.kind
         if kind == _PLAIN:
@@ -221,12 +220,7 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], plan: _P
         elif kind == _POLICY:
             reasons = _by_policy(complaint, how, at)
         else:
-            if how.concerns:
-                candidates = concerns
-            else:
-                if actions is None:
-                    actions = [action.id for action in complaint.actions if action.is_open]
-                candidates = actions
+            candidates = concerns if how.concerns else actions
             if kind == _MANY:
                 if candidates and how.by_targets:
                     continue
@@ -253,12 +247,21 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], plan: _P
         if reasons:
             refused.add(how.name)
             blocked.append({"command": how.name, "reasons": [
-                {"code": r.code, "kind": r.kind._value_, "message": r.message,
+                {"code": r.code, "kind": _KINDS.get(r.code) or _kind(r), "message": r.message,
                  "argument": r.argument} for r in reasons]})
     permitted = plan[0]
     ready_now: list[JsonValue] = ([name for name in permitted if name not in refused]
                                   if refused else list(permitted))
     return ready_now, ready_for, ids_ready, blocked
+
+
+_KINDS: dict[str, str] = {}
+"""The kind of each reason code met, as JSON (one per declared code)."""
+
+
+def _kind(reason: Reason) -> str:
+    kind = _KINDS[reason.code] = reason.kind._value_  # raises for an undeclared code
+    return kind
 
 
 def _merged(each: list[list[Reason]]) -> list[Reason]:
@@ -305,12 +308,14 @@ def _ids(concerns: Iterable[Concern]) -> str:
 class _State:
     """What the playbook reads of a complaint, worked out once."""
 
-    __slots__ = ("anything_open", "at", "c", "ordered", "planned")
+    __slots__ = ("anything_open", "at", "c", "follow_up", "ordered", "planned")
 
-    def __init__(self, c: Complaint, at: datetime, ordered: list[Concern]) -> None:
+    def __init__(self, c: Complaint, at: datetime, ordered: list[Concern],
+                 anything_open: bool) -> None:
         self.c, self.at, self.ordered = c, at, ordered
         self.planned = {i for action in c.actions for i in action.concern_ids}
-        self.anything_open = bool(ordered) or any(a.is_open for a in c.actions)
+        self.anything_open = anything_open
+        self.follow_up = c.follow_up_at.isoformat() if c.follow_up_at is not None else None
 
 
 def _playbook(s: _State) -> list[_Step]:
@@ -404,8 +409,7 @@ def _work(s: _State) -> list[_Step]:
             return [("review_open_items", {}, "Start the contact by going over the open items "
                                               "and what each side did (IBM step 6).", None)]
         if contact is None and s.anything_open:
-            due = f" (the follow-up is due {c.follow_up_at.isoformat()})" if (
-                c.follow_up_at is not None) else ""
+            due = f" (the follow-up is due {s.follow_up})" if s.follow_up is not None else ""
             steps.append(("start_contact", {}, f"When the customer is next in touch{due}, "
                                                "start the contact.", None))
     responded = []
@@ -558,16 +562,19 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     plan = _PLANS.get((allowed_now, deny))
     if plan is None:
         plan = _plan(allowed_now, deny)
+    open_actions = [action for action in complaint.actions if action.completed_at is None]
     ready_now, ready_for, ids_ready, blocked = _readiness(
-        complaint, now, [concern.id for concern in ordered], plan)
-    state = _State(complaint, now, ordered)
+        complaint, now, [concern.id for concern in ordered],
+        [action.id for action in open_actions], plan)
+    state = _State(complaint, now, ordered, bool(ordered or open_actions))
     steps: list[JsonValue] = []
     advice: str | None = None
     accepted = set(ready_now)
     for name, given, why, when in _playbook(state):
         if name not in accepted:
             continue
-        if name in ids_ready and given.get(specs[name].target or "") not in ids_ready[name]:
+        ids = ids_ready.get(name)
+        if ids is not None and given.get(specs[name].target or "") not in ids:
             continue  # ready, but not for this id
         steps.append({"command": name, "arguments": given, "why": why, "when": when})
         if advice is None and when is None and name not in _CONDUCT:
@@ -585,7 +592,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
             conduct.append({"command": "thank_customer", "required": True, "before": "close"})
     contact = complaint.contact
     return {
-        "stage": stage.value,
+        "stage": stage._value_,
         "at": now.isoformat(),
         "advice": advice or (_first_why(steps) if steps else _DONE),
         "steps": steps,
@@ -594,16 +601,16 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
         "ready_for": ready_for,
         "blocked": blocked,
         "open_concerns": [{"concern_id": concern.id, "text": concern.text,
-                           "severity": concern.impact.severity.value if concern.impact else None,
+                           "severity": (concern.impact.severity._value_ if concern.impact
+                                        else None),
                            "needs": _needs(concern, state.planned)} for concern in ordered],
         "open_actions": [{"action_id": action.id, "description": action.description,
-                          "owner": action.owner.value, "due": action.due.isoformat(),
+                          "owner": action.owner._value_, "due": action.due.isoformat(),
                           "concern_ids": list(action.concern_ids), "overdue": action.due < now}
-                         for action in complaint.actions if action.is_open],
+                         for action in open_actions],
         "conduct": conduct,
         "authority": _authority(complaint, limits),
-        "follow_up_at": (complaint.follow_up_at.isoformat()
-                         if complaint.follow_up_at is not None else None),
+        "follow_up_at": state.follow_up,
         "contact": ({"channel": contact.channel, "reviewed": contact.reviewed}
                     if contact is not None else None),
         "clocks": _clocks(complaint, now),
