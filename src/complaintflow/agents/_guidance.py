@@ -277,7 +277,7 @@ def _merged(each: list[list[Reason]]) -> list[Reason]:
 def _ordered(complaint: Complaint) -> list[Concern]:
     """The open concerns, the customer's priority first, then in the order heard."""
     open_concerns = [concern for concern in complaint.concerns
-                     if concern.status is ConcernStatus.OPEN]
+                     if concern.status is _OPEN]
     if not complaint.priority:
         return open_concerns
     rank = {concern_id: index for index, concern_id in enumerate(complaint.priority)}
@@ -321,12 +321,13 @@ class _State:
 def _playbook(s: _State) -> list[_Step]:
     """The sources' next steps for the complaint as it stands, most pressing first."""
     c = s.c
-    stage, steps = c.stage, list[_Step]()
+    stage = c.stage
+    steps: list[_Step] = []
     heard = bool(c.concerns)
     if stage in _VENTING and not c.vented:
         steps.append(("let_vent", {}, "Let the customer vent without interrupting before "
                                       "going on.", "the customer needs to vent"))
-    if stage is not Stage.CLOSED and heard and not c.empathy_expressed:
+    if stage is not _CLOSED and heard and not c.empathy_expressed:
         steps.append(("express_empathy", {}, "Show that you understand how the customer feels "
                                              "(best practice 2).", None))
     if stage in _LISTENED and heard and not c.apologized:
@@ -339,6 +340,9 @@ def _playbook(s: _State) -> list[_Step]:
 
 
 _VENTING = frozenset({Stage.VERIFYING, Stage.LISTENING})
+_CLOSED, _RESPONDING, _FOLLOWING_UP = Stage.CLOSED, Stage.RESPONDING, Stage.FOLLOWING_UP
+_OPEN = ConcernStatus.OPEN
+"""Read once: an enum member is slow to look up on its class."""
 _LISTENED = frozenset({Stage.LISTENING, Stage.PRIORITIZING, Stage.ASSESSING_IMPACT})
 
 
@@ -402,9 +406,10 @@ def _assessing(s: _State) -> list[_Step]:
 def _work(s: _State) -> list[_Step]:
     """Responding and following up: relief or a plan for each open concern, most urgent
     first; compensation within authority; the action items; resolutions."""
-    c, steps = s.c, list[_Step]()
+    c = s.c
+    steps: list[_Step] = []
     contact = c.contact
-    if c.stage is Stage.FOLLOWING_UP:
+    if c.stage is _FOLLOWING_UP:
         if contact is not None and not contact.reviewed:
             return [("review_open_items", {}, "Start the contact by going over the open items "
                                               "and what each side did (IBM step 6).", None)]
@@ -424,7 +429,7 @@ def _work(s: _State) -> list[_Step]:
                   ("plan_action", {"concern_ids": [concern.id]}, why, None),
                   ("resolve_concern", k, why, "it is fixed"),
                   ("mark_unresolvable", k, why, "it cannot be fixed")]
-    if c.stage is Stage.FOLLOWING_UP:
+    if c.stage is _FOLLOWING_UP:
         steps.append(("hear_concern", {}, "Record the new concern in the customer's own words "
                                           "(IBM step 6).", "the customer raises a new concern"))
     steps.append(("offer_compensation", {}, "Offer compensation within the authority left "
@@ -443,7 +448,7 @@ def _work(s: _State) -> list[_Step]:
                   ("mark_unresolvable", k, f"Explain why {concern.id} cannot be fixed, and "
                                            "what is offered instead.", "it cannot be fixed")]
     follow_up_ahead = c.follow_up_at is not None and c.follow_up_at > s.at
-    if c.stage is Stage.RESPONDING:
+    if c.stage is _RESPONDING:
         if s.anything_open and not follow_up_ahead:
             steps.append(("schedule_follow_up", {}, "Items stay open: agree when the next "
                                                     "contact will be (IBM step 5).", None))
@@ -466,7 +471,8 @@ def _work(s: _State) -> list[_Step]:
 
 
 def _recapping(s: _State) -> list[_Step]:
-    c, steps = s.c, list[_Step]()
+    c = s.c
+    steps: list[_Step] = []
     if not c.recapped:
         steps.append(("recap", {}, "Recap every concern and its outcome (IBM step 7).", None))
     if c.closure is None:
@@ -479,7 +485,8 @@ def _recapping(s: _State) -> list[_Step]:
 
 
 def _closed(s: _State) -> list[_Step]:
-    c, steps = s.c, list[_Step]()
+    c = s.c
+    steps: list[_Step] = []
     if c.feedback is None:
         steps.append(("record_feedback", {}, "Ask for the customer's feedback.",
                       "the customer gives feedback"))
@@ -582,7 +589,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     policy = complaint.policy
     stage = complaint.stage
     conduct: list[JsonValue] = []
-    if stage is not Stage.CLOSED:
+    if stage is not _CLOSED:
         if not complaint.apologized and stage in _BEFORE_RESPONSE and complaint.concerns:
             conduct.append({"command": "apologize", "required": policy.apology_before_response,
                             "before": "begin_response"})
