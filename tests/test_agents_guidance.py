@@ -212,7 +212,8 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
     declares, on ``command`` in ``complaint`` at ``at``: a ``given_only`` refusal met with
     its argument left out; a ``policy_only`` guard answering otherwise in a fresh complaint
     under the same policy, at another time; an ``id_first`` guard answering an unknown id
-    with more than that, or otherwise than in a fresh complaint."""
+    with more than that, or otherwise than in a fresh complaint; a guard refusing otherwise
+    than the one it ``refuses_as``, for the same id."""
     row = row or ROW_OF[command.command]
     seq = complaint.seq + 1
     fields = attrs.fields_dict(type(command))
@@ -247,11 +248,24 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
             wanted = "unknown_concern" if about_concerns else "unknown_action"
             if mine is None or [r.code for r in mine] != [wanted] or mine != theirs:
                 found.append(f"{row.name} answers the unknown {unknown} with {mine}")
+    if row.refuses_as is not None:
+        field, other = id_argument(row.name), id_argument(row.refuses_as)
+        if field is None or other is None or (
+                field.metadata["refers"] != other.metadata["refers"]):
+            found.append(f"{row.name} and {row.refuses_as} are not about the same ids")
+        else:
+            ids = getattr(command, field.name)
+            mine = _refusal(row.decide(complaint, command, seq, at))
+            theirs = _refusal(ROW_OF[row.refuses_as].decide(
+                complaint, _probe(row.refuses_as, ids), seq, at))
+            if mine != theirs:
+                found.append(f"{row.name} refuses {ids} otherwise than {row.refuses_as}: "
+                             f"{mine} != {theirs}")
     return found
 
 
 DECLARING = [name for name, row in ROW_OF.items()
-             if row.given_only or row.policy_only or row.id_first]
+             if row.given_only or row.policy_only or row.id_first or row.refuses_as]
 
 
 def check_declarations(complaint: Complaint, at: datetime,
@@ -332,6 +346,11 @@ def test_a_wrong_declaration_is_found() -> None:
     assert declared_violations(offered, compensation, T0,
                                attrs.evolve(row, policy_only=True))
     assert declared_violations(offered, compensation, T0, attrs.evolve(row, id_first=True))
+    heard = play(listening(clock), [HearConcern(text="It broke.")], clock)
+    restate = ROW_OF["restate_concern"]
+    assert not declared_violations(heard, built("restate_concern", "K1"), T0, restate)
+    assert declared_violations(heard, built("restate_concern", "K1"), T0,
+                               attrs.evolve(restate, refuses_as="confirm_concern"))
 
 
 def guidance_of(complaint: Complaint) -> Any:

@@ -86,7 +86,8 @@ class Row(Generic[C, E]):
     tests check each against the guard): ``given_only`` pairs a refusal with the optional
     argument it needs given (a command leaving it out never meets it); ``policy_only``:
     the guard reads nothing of the complaint but its policy, nor the time; ``id_first``: an
-    unknown id in its id argument is refused with that reason alone, whatever else holds.
+    unknown id in its id argument is refused with that reason alone, whatever else holds;
+    ``refuses_as``: the guard refuses exactly as that command's does for the same id.
     """
 
     command: type[C]
@@ -99,6 +100,7 @@ class Row(Generic[C, E]):
     given_only: tuple[tuple[ReasonCode, str], ...] = ()
     policy_only: bool = False
     id_first: bool = False
+    refuses_as: str | None = None
 
     @property
     def name(self) -> str:

@@ -9,7 +9,8 @@ Other guards are skipped only by what their row declares (and tests check agains
 guard): refusals that need an optional argument given (``given_only``) never meet a probe,
 which leaves them out; a guard that reads only the policy (``policy_only``) is asked once
 per policy object; one that refuses an unknown id with that alone (``id_first``) answers
-an unknown id alike in every complaint, so once.
+an unknown id alike in every complaint, so once; one that refuses exactly as another
+command's (``refuses_as``) is answered by that one's answers for the same ids.
 
 The rest reads the complaint: what each open concern still needs, the open action items,
 the conduct the policy still owes, the authority left, the clocks; and the playbook, the
@@ -80,6 +81,7 @@ class _Spec:
     same_if_unknown: bool  # whether an unknown id is refused alike in every complaint
     decide: Callable[[Complaint, Any, int, datetime], object]  # the row's guard
     plain: Command | None  # the probe, for a command that takes no ids
+    refuses_as: str | None  # the command whose guard refuses exactly as this one's
 
 
 def _spec(name: str) -> _Spec:
@@ -130,7 +132,8 @@ def _spec(name: str) -> _Spec:
     if kind in (_PLAIN, _POLICY):
         plain = cls(**placeholders)  # type: ignore[arg-type]  # by its fields
     return _Spec(name, cls, placeholders, target, refers == "concern", kind, by_targets,
-                 same_if_unknown=by_targets or row.id_first, decide=row.decide, plain=plain)
+                 same_if_unknown=by_targets or row.id_first, decide=row.decide, plain=plain,
+                 refuses_as=row.refuses_as)
 
 
 _SPECS: dict[str, _Spec] = {}
@@ -213,6 +216,7 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
     ids_ready: dict[str, list[str]] = {}
     blocked: list[JsonValue] = []
     refused: set[str] = set()
+    each_id: dict[str, list[list[Reason]]] = {}  # per command about one id: per open id
     for how in plan[1]:
         kind = how.kind
         if kind == _PLAIN:
@@ -232,7 +236,10 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
                         ready = candidates
                         reasons = _NO_REASONS
                     else:
-                        each = [_decided(complaint, how, i, at) for i in candidates]
+                        each = each_id.get(how.refuses_as or "")
+                        if each is None:  # (else as the command it refuses as, just asked)
+                            each = each_id[how.name] = [_decided(complaint, how, i, at)
+                                                        for i in candidates]
                         ready = [i for i, found in zip(candidates, each, strict=True)
                                  if not found]
                         reasons = _NO_REASONS if ready else _merged(each)

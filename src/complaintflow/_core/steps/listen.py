@@ -123,7 +123,7 @@ def _restatement_rejected(c: Complaint, e: ev.RestatementRejected) -> Changes:
 REJECT_RESTATEMENT = Row(
     command=cmd.RejectRestatement, event=ev.RestatementRejected, decide=_reject_restatement,
     evolve=_restatement_rejected, routes=(stays_in(_LISTENING),), before_review=False,
-    refusals=_PENDING_REFUSALS, id_first=True)
+    refusals=_PENDING_REFUSALS, id_first=True, refuses_as="confirm_concern")
 
 
 def _no_more(c: Complaint, command: cmd.NoMoreConcerns, seq: int,
