@@ -137,8 +137,9 @@ def _spec(name: str) -> _Spec:
 
 
 _SPECS: dict[str, _Spec] = {}
-_Plan = tuple[list[str], tuple[_Spec, ...]]
-"""The commands to show (a list, shared: copied into each answer), and those to probe."""
+_Plan = tuple[list[str], tuple[_Spec, ...], frozenset[str]]
+"""The commands to show (a list, shared: copied into each answer), those to probe, and
+the set of those shown."""
 _NO_REASONS: list[Reason] = []  # shared, never changed
 _UNKNOWN_IDS: dict[tuple[str, object], list[Reason]] = {}
 _PROBES: dict[tuple[str, object], Command] = {}
@@ -208,10 +209,10 @@ def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime) -> lis
 
 def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions: list[str],
                plan: _Plan) -> tuple[list[JsonValue], dict[str, JsonValue],
-                                     dict[str, list[str]], list[JsonValue]]:
+                                     dict[str, list[str]], list[JsonValue], set[str]]:
     """Which of the plan's commands the complaint would accept now, from the rows' guards:
     those ready, the ids each command about one id is ready for (as JSON and as a list),
-    and those blocked with every reason."""
+    those blocked with every reason, and their names."""
     ready_for: dict[str, JsonValue] = {}
     ids_ready: dict[str, list[str]] = {}
     blocked: list[JsonValue] = []
@@ -259,7 +260,7 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
     permitted = plan[0]
     ready_now: list[JsonValue] = ([name for name in permitted if name not in refused]
                                   if refused else list(permitted))
-    return ready_now, ready_for, ids_ready, blocked
+    return ready_now, ready_for, ids_ready, blocked, refused
 
 
 _KINDS: dict[str, str] = {}
@@ -577,15 +578,15 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     if plan is None:
         plan = _plan(allowed_now, deny)
     open_actions = [action for action in complaint.actions if action.completed_at is None]
-    ready_now, ready_for, ids_ready, blocked = _readiness(
+    ready_now, ready_for, ids_ready, blocked, refused = _readiness(
         complaint, now, [concern.id for concern in ordered],
         [action.id for action in open_actions], plan)
     state = _State(complaint, now, ordered, bool(ordered or open_actions))
     steps: list[JsonValue] = []
     advice: str | None = None
-    accepted = set(ready_now)
+    shown = plan[2]
     for name, given, why, when in _playbook(state):
-        if name not in accepted:
+        if name in refused or name not in shown:
             continue
         ids = ids_ready.get(name)
         if ids is not None and given.get(specs[name].target or "") not in ids:
@@ -642,7 +643,7 @@ def _plan(allowed: tuple[str, ...], deny: frozenset[str]) -> _Plan:
     probed = tuple(specs[name] for name in permitted if specs[name].kind != _NEVER)
     if len(_PLANS) > 1_000:  # a few per stage; bounded whatever the hosts' limits
         _PLANS.clear()
-    found = _PLANS[(allowed, deny)] = (permitted, probed)
+    found = _PLANS[(allowed, deny)] = (permitted, probed, frozenset(permitted))
     return found
 
 
