@@ -211,8 +211,9 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
     """How the guard of ``row`` (by default the command's) contradicts what the row
     declares, on ``command`` in ``complaint`` at ``at``: a ``given_only`` refusal met with
     its argument left out; a ``policy_only`` guard answering otherwise in a fresh complaint
-    under the same policy, at another time; an ``id_first`` guard answering an unknown id
-    with more than that, or otherwise than in a fresh complaint; a guard refusing otherwise
+    under the same policy, at another time; an ``id_first`` guard answering ids not open
+    (unknown, closed, completed) otherwise than in a complaint holding nothing but those
+    (or nothing); a guard refusing otherwise
     than the one it ``refuses_as``, for the same id."""
     row = row or ROW_OF[command.command]
     seq = complaint.seq + 1
@@ -236,18 +237,25 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
     if row.id_first:
         field = next(f for f in attrs.fields(type(command)) if f.metadata.get("refers"))
         about_concerns = field.metadata["refers"] == "concern"
-        known = {c.id for c in complaint.concerns} if about_concerns else {
-            a.id for a in complaint.actions}
+        many = typing.get_origin(typing.get_type_hints(type(command))[field.name]) is tuple
+        items: tuple[Any, ...] = complaint.concerns if about_concerns else complaint.actions
         letter = "K" if about_concerns else "A"
-        for unknown in (f"{letter}{len(known) + 1}", f"{letter}99"):
-            if unknown in known:
+        cases: list[tuple[str, tuple[Any, ...]]] = [(f"{letter}{len(items) + 1}", ()),
+                                                    (f"{letter}99", ())]
+        cases += [(item.id, (item,)) for item in items if not item.is_open]
+        for i, held in cases:
+            if not held and any(item.id == i for item in items):
                 continue
-            probe = attrs.evolve(command, **{field.name: unknown})
+            given: dict[str, Any] = {field.name: (i,) if many else i}
+            probe = attrs.evolve(command, **given)
             mine = _refusal(row.decide(complaint, probe, seq, at))
-            theirs = _refusal(row.decide(fresh, probe, fresh.seq + 1, FRESH_AT))
-            wanted = "unknown_concern" if about_concerns else "unknown_action"
-            if mine is None or [r.code for r in mine] != [wanted] or mine != theirs:
-                found.append(f"{row.name} answers the unknown {unknown} with {mine}")
+            # a complaint holding nothing but that concern (or action item), or not even it
+            holding: dict[str, Any] = {"concerns" if about_concerns else "actions": held}
+            alone = attrs.evolve(fresh, **holding)
+            theirs = _refusal(row.decide(alone, probe, seq, at))
+            if mine is None or mine != theirs:
+                found.append(f"{row.name} answers {i}, not open, with {mine}; "
+                             f"holding nothing else, with {theirs}")
     if row.refuses_as is not None:
         field, other = id_argument(row.name), id_argument(row.refuses_as)
         if field is None or other is None or (

@@ -85,8 +85,9 @@ class Row(Generic[C, E]):
     What a reader of the guard may rely on without running it (the agents' guidance does;
     tests check each against the guard): ``given_only`` pairs a refusal with the optional
     argument it needs given (a command leaving it out never meets it); ``policy_only``:
-    the guard reads nothing of the complaint but its policy, nor the time; ``id_first``: an
-    unknown id in its id argument is refused with that reason alone, whatever else holds;
+    the guard reads nothing of the complaint but its policy, nor the time; ``id_first``: for
+    ids none of which is open (unknown, closed, completed), the guard reads nothing of the
+    complaint but whether each exists and its status (besides the command and the time);
     ``refuses_as``: the guard refuses exactly as that command's does for the same id.
     """
 

@@ -8,8 +8,9 @@ closed concern, a time not after now) is ready exactly for the open ones, withou
 Other guards are skipped only by what their row declares (and tests check against the
 guard): refusals that need an optional argument given (``given_only``) never meet a probe,
 which leaves them out; a guard that reads only the policy (``policy_only``) is asked once
-per policy object; one that refuses an unknown id with that alone (``id_first``) answers
-an unknown id alike in every complaint, so once; one that refuses exactly as another
+per policy object; one that reads only the status of ids none of which is open
+(``id_first``) answers such ids alike whatever else the complaint holds, so once per
+status; one that refuses exactly as another
 command's (``refuses_as``) is answered by that one's answers for the same ids.
 
 The rest reads the complaint: what each open concern still needs, the open action items,
@@ -79,6 +80,7 @@ class _Spec:
     kind: int
     by_targets: bool  # whether the row's refusals are only about its ids
     same_if_unknown: bool  # whether an unknown id is refused alike in every complaint
+    by_status: bool  # whether ids not open are refused by their status alone (id_first)
     decide: Callable[[Complaint, Any, int, datetime], object]  # the row's guard
     plain: Command | None  # the probe, for a command that takes no ids
     refuses_as: str | None  # the command whose guard refuses exactly as this one's
@@ -132,7 +134,8 @@ def _spec(name: str) -> _Spec:
     if kind in (_PLAIN, _POLICY):
         plain = cls(**placeholders)  # type: ignore[arg-type]  # by its fields
     return _Spec(name, cls, placeholders, target, refers == "concern", kind, by_targets,
-                 same_if_unknown=by_targets or row.id_first, decide=row.decide, plain=plain,
+                 same_if_unknown=by_targets, by_status=row.id_first, decide=row.decide,
+                 plain=plain,
                  refuses_as=row.refuses_as)
 
 
@@ -141,7 +144,9 @@ _Plan = tuple[list[str], tuple[_Spec, ...], frozenset[str]]
 """The commands to show (a list, shared: copied into each answer), those to probe, and
 the set of those shown."""
 _NO_REASONS: list[Reason] = []  # shared, never changed
-_UNKNOWN_IDS: dict[tuple[str, object], list[Reason]] = {}
+_NOT_OPEN: dict[tuple[str, object, object], list[Reason]] = {}
+"""The answers about ids none of which is open, by command, ids and their statuses (what
+they alone depend on: see :func:`_refused`); a few per command."""
 _PROBES: dict[tuple[str, object], Command] = {}
 _BY_POLICY: dict[int, tuple[Policy, dict[str, list[Reason]]]] = {}
 """The answers of the rows whose guard reads only the policy, per policy object (held, so
@@ -190,21 +195,26 @@ def _by_policy(complaint: Complaint, how: _Spec, at: datetime) -> list[Reason]:
     return found
 
 
-def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime) -> list[Reason]:
-    """Why the probe of a command about ids not open would be refused."""
-    if how.same_if_unknown:
-        known = ({concern.id for concern in complaint.concerns} if how.concerns
-                 else {action.id for action in complaint.actions})
-        if all(i not in known for i in ids) if isinstance(ids, tuple) else ids not in known:
-            # refused about the ids alone: the guard answers the same for every complaint
-            key = (how.name, ids)
-            found = _UNKNOWN_IDS.get(key)
-            if found is None:
-                if len(_UNKNOWN_IDS) > 10_000:
-                    _UNKNOWN_IDS.clear()
-                found = _UNKNOWN_IDS[key] = _decided(complaint, how, ids, at)
-            return found
-    return _decided(complaint, how, ids, at)
+def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime,
+             known: dict[str, object]) -> list[Reason]:
+    """Why the probe of a command about ids none of which is open would be refused;
+    ``known`` maps the id of each concern (or action item) there is to its status."""
+    if how.by_status:  # the row declares it reads nothing else of the complaint
+        key = (how.name, ids, tuple(known.get(i) for i in ids) if isinstance(ids, tuple)
+               else known.get(str(ids)))
+    elif how.same_if_unknown and (all(i not in known for i in ids) if isinstance(ids, tuple)
+                                  else ids not in known):
+        # refused only about the ids: the guard says the same of ids that do not exist,
+        # whatever else the complaint holds
+        key = (how.name, ids, None)
+    else:
+        return _decided(complaint, how, ids, at)
+    found = _NOT_OPEN.get(key)
+    if found is None:
+        if len(_NOT_OPEN) > 10_000:  # a few per command; bounded anyway
+            _NOT_OPEN.clear()
+        found = _NOT_OPEN[key] = _decided(complaint, how, ids, at)
+    return found
 
 
 def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions: list[str],
@@ -218,6 +228,7 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
     blocked: list[JsonValue] = []
     refused: set[str] = set()
     each_id: dict[str, list[list[Reason]]] = {}  # per command about one id: per open id
+    known: dict[bool, dict[str, object]] = {}  # concerns' (True) and actions' statuses
     for how in plan[1]:
         kind = how.kind
         if kind == _PLAIN:
@@ -230,7 +241,8 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
                 if candidates and how.by_targets:
                     continue
                 reasons = (_decided(complaint, how, tuple(candidates), at) if candidates
-                           else _refused(complaint, how, ("K1",), at))
+                           else _refused(complaint, how, ("K1",), at,
+                                         known.get(how.concerns) or _known(complaint, how, known)))
             else:
                 if candidates:
                     if how.by_targets:
@@ -246,7 +258,8 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
                         reasons = _NO_REASONS if ready else _merged(each)
                 else:  # none is open: why with every id there is, or the next one
                     ready = []
-                    reasons = _merged([_refused(complaint, how, i, at)
+                    statuses = known.get(how.concerns) or _known(complaint, how, known)
+                    reasons = _merged([_refused(complaint, how, i, at, statuses)
                                        for i in _any_id(complaint, how.concerns)])
                 if not reasons:
                     ids_ready[how.name] = ready
@@ -270,6 +283,16 @@ _KINDS: dict[str, str] = {}
 def _kind(reason: Reason) -> str:
     kind = _KINDS[reason.code] = reason.kind._value_  # raises for an undeclared code
     return kind
+
+
+def _known(complaint: Complaint, how: _Spec,
+           known: dict[bool, dict[str, object]]) -> dict[str, object]:
+    """The status of each concern (or action item, as ``how`` is about) by its id."""
+    found: dict[str, object] = (
+        {concern.id: concern.status for concern in complaint.concerns} if how.concerns
+        else {action.id: action.completed_at is None for action in complaint.actions})
+    known[how.concerns] = found
+    return found
 
 
 def _merged(each: list[list[Reason]]) -> list[Reason]:
