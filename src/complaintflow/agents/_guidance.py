@@ -228,7 +228,7 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
     blocked: list[JsonValue] = []
     refused: set[str] = set()
     each_id: dict[str, list[list[Reason]]] = {}  # per command about one id: per open id
-    known: dict[bool, dict[str, object]] = {}  # concerns' (True) and actions' statuses
+    known: dict[bool, _Known] = {}  # concerns' (True) and actions' statuses, when needed
     for how in plan[1]:
         kind = how.kind
         if kind == _PLAIN:
@@ -242,7 +242,8 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
                     continue
                 reasons = (_decided(complaint, how, tuple(candidates), at) if candidates
                            else _refused(complaint, how, ("K1",), at,
-                                         known.get(how.concerns) or _known(complaint, how, known)))
+                                         (known.get(how.concerns)
+                                          or _known(complaint, how, known))[0]))
             else:
                 if candidates:
                     if how.by_targets:
@@ -258,9 +259,20 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
                         reasons = _NO_REASONS if ready else _merged(each)
                 else:  # none is open: why with every id there is, or the next one
                     ready = []
-                    statuses = known.get(how.concerns) or _known(complaint, how, known)
-                    reasons = _merged([_refused(complaint, how, i, at, statuses)
-                                       for i in _any_id(complaint, how.concerns)])
+                    statuses, every = known.get(how.concerns) or _known(complaint, how, known)
+                    if how.by_status:  # the answer for every id, by their statuses
+                        key = (how.name, every)
+                        found = _EVERY_ID.get(key)
+                        if found is None:
+                            if len(_EVERY_ID) > 10_000:  # a few per command; bounded
+                                _EVERY_ID.clear()
+                            found = _EVERY_ID[key] = _merged([
+                                _refused(complaint, how, i, at, statuses)
+                                for i in _any_id(complaint, how.concerns)])
+                        reasons = found
+                    else:
+                        reasons = _merged([_refused(complaint, how, i, at, statuses)
+                                           for i in _any_id(complaint, how.concerns)])
                 if not reasons:
                     ids_ready[how.name] = ready
                     ready_for[how.name] = list(ready)
@@ -285,13 +297,19 @@ def _kind(reason: Reason) -> str:
     return kind
 
 
-def _known(complaint: Complaint, how: _Spec,
-           known: dict[bool, dict[str, object]]) -> dict[str, object]:
-    """The status of each concern (or action item, as ``how`` is about) by its id."""
-    found: dict[str, object] = (
+_Known = tuple[dict[str, object], tuple[tuple[str, object], ...]]
+_EVERY_ID: dict[tuple[str, tuple[tuple[str, object], ...]], list[Reason]] = {}
+"""Why a row that reads only the status of ids not open refuses every id there is (none
+open), by command and every id with its status."""
+
+
+def _known(complaint: Complaint, how: _Spec, known: dict[bool, _Known]) -> _Known:
+    """The status of each concern (or action item, as ``how`` is about) by its id, and as
+    a key."""
+    statuses: dict[str, object] = (
         {concern.id: concern.status for concern in complaint.concerns} if how.concerns
         else {action.id: action.completed_at is None for action in complaint.actions})
-    known[how.concerns] = found
+    found = known[how.concerns] = (statuses, tuple(statuses.items()))
     return found
 
 
