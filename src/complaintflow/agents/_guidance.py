@@ -9,9 +9,9 @@ Other guards are skipped only by what their row declares (and tests check agains
 guard): refusals that need an optional argument given (``given_only``) never meet a probe,
 which leaves them out; a guard that reads only the policy (``policy_only``) is asked once
 per policy object; one that reads only the status of ids none of which is open
-(``id_first``) answers such ids alike whatever else the complaint holds, so once per
-status; one that refuses exactly as another
-command's (``refuses_as``) is answered by that one's answers for the same ids.
+(``id_first``) answers such ids alike whatever else the complaint holds, so once per ids
+and statuses; one that refuses exactly as another command's (``refuses_as``) is answered
+by that one's answers for the same ids.
 
 The rest reads the complaint: what each open concern still needs, the open action items,
 the conduct the policy still owes, the authority left, the clocks; and the playbook, the
@@ -135,8 +135,7 @@ def _spec(name: str) -> _Spec:
         plain = cls(**placeholders)  # type: ignore[arg-type]  # by its fields
     return _Spec(name, cls, placeholders, target, refers == "concern", kind, by_targets,
                  same_if_unknown=by_targets, by_status=row.id_first, decide=row.decide,
-                 plain=plain,
-                 refuses_as=row.refuses_as)
+                 plain=plain, refuses_as=row.refuses_as)
 
 
 _SPECS: dict[str, _Spec] = {}
