@@ -10,7 +10,9 @@ It prints:
 1. ``tools(flavor, complaint=c)`` per turn, for each flavour (the definitions are built
    once; the first build is timed apart), in microseconds; target 20 µs;
 2. ``reply(result)`` for an applied command and for a refused one, guidance included
-   (``next_steps``, timed apart too), in microseconds; target 30 µs;
+   (``next_steps``, timed apart too), in microseconds; target 30 µs; and ``reply`` over
+   every turn of real conversations (the guided agent over the sources' scenarios, and the
+   random baseline's), each turn's result replied to again: median and p90 per turn;
 3. one MCP tool call end to end over stdio (``complaintflow mcp`` in a subprocess, the
    SDK's ``ClientSession``): a command applied and saved in SQLite, and ``get_complaint``,
    in milliseconds;
@@ -37,6 +39,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.guided_agent and tests.support
@@ -56,6 +59,7 @@ from complaintflow.agents import (  # noqa: E402  # noqa: E402
     FLAVORS,
     AgentLimits,
     McpTools,
+    _mcp,
     _schema,
     _tools,
     next_steps,
@@ -127,6 +131,76 @@ def per_turn(quick: bool) -> None:
     print(f"{'':<58} {'µs':>8} {'x apply':>8} {'µs if apply = 4.92':>19}")
     for name, (micros, ratio) in timed(work, number, rounds).items():
         print(f"{name:<58} {micros:8.2f} {ratio:8.2f} {ratio * 4.92:19.1f}")
+
+
+Turn = tuple[object, "datetime | None", "AgentLimits | None"]
+
+
+def played(seeds: int) -> dict[str, list[Turn]]:
+    """Every result the MCP tools replied to, with the reply's time and limits: the guided
+    agent over the three scenarios, and the random agent (allowed tools only) over them
+    with ``seeds`` seeds; recorded by wrapping the tools' ``reply`` while they play."""
+    turns: dict[str, list[Turn]] = {"guided agent, 3 scenarios": [],
+                                    f"random agent (allowed only), {seeds} seeds x 3": []}
+    limits = AgentLimits(authority_ceiling={"GBP": 250})
+    seen: list[Turn] = []
+
+    def recorded(result: Any, *, at: datetime | None = None,
+                 limits: AgentLimits | None = None) -> dict[str, Any]:
+        seen.append((result, at, limits))
+        return reply(result, at=at, limits=limits)
+
+    def guided(customer: Any) -> None:
+        GuidedAgent(McpTools(MemoryStore(), clock=Ticking(), limits=limits), customer).play()
+
+    def randomly(customer: Any) -> None:
+        for seed in range(seeds):
+            RandomAgent(McpTools(MemoryStore(), clock=Ticking(), limits=limits), customer,
+                        seed=seed, allowed_only=True).play(100)
+
+    setattr(_mcp, "reply", recorded)  # noqa: B010  # the tools' module reads it by name
+    try:
+        for label, play in zip(turns, (guided, randomly), strict=True):
+            for customer in SCENARIOS.values():
+                play(customer)
+            turns[label], seen = seen, []
+    finally:
+        setattr(_mcp, "reply", reply)  # noqa: B010
+    return turns
+
+
+def conversations(quick: bool) -> None:
+    """``reply`` over distinct states: each turn of the conversations replied to again,
+    timed in rounds with the yardstick; the median and p90 over the turns."""
+    number, rounds = (5, 3) if quick else (20, 7)
+    base = yardstick()
+    print(f"\nreply(result) over every turn of conversations, per turn (median of {rounds} "
+          f"rounds of {number} calls each):")
+    print(f"{'':<44} {'turns':>6} {'µs: median':>10} {'p90':>8} "
+          f"{'x apply':>7} {'p90':>6} {'if apply = 4.92':>16} {'p90':>6}")
+    recorded = played(3 if quick else 10)
+    # the recorded turns keep thousands of complaints alive, which no server does: out of
+    # the collector's sight, they do not make each collection (the collector stays on)
+    # cost more than it would
+    gc.collect()
+    gc.freeze()
+    for label, turns in recorded.items():
+        samples: list[list[float]] = [[] for _ in turns]
+        ratios: list[list[float]] = [[] for _ in turns]
+        for _ in range(rounds):
+            unit = timeit.Timer(base, setup=gc.enable).timeit(300) / 300
+            for index, (result, at, limits) in enumerate(turns):
+                job = partial(reply, result, at=at, limits=limits)  # type: ignore[arg-type]
+                took = timeit.Timer(job, setup=gc.enable).timeit(number) / number
+                samples[index].append(took * 1e6)
+                ratios[index].append(took / unit)
+        micros = sorted(statistics.median(s) for s in samples)
+        ratio = sorted(statistics.median(r) for r in ratios)
+        p90 = int(len(turns) * 0.9)
+        print(f"{label:<44} {len(turns):6} {statistics.median(micros):10.2f} {micros[p90]:8.2f} "
+              f"{statistics.median(ratio):7.2f} {ratio[p90]:6.2f} "
+              f"{statistics.median(ratio) * 4.92:16.1f} {ratio[p90] * 4.92:6.1f}")
+    gc.unfreeze()
 
 
 def mcp_calls(quick: bool) -> None:
@@ -219,6 +293,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     per_turn(args.quick)
+    conversations(args.quick)
     mcp_calls(args.quick)
     agents(args.quick)
 

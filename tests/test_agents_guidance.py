@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import json
 import typing
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -18,21 +18,29 @@ from complaintflow import (
     COMMAND_TYPES,
     Apologize,
     BusinessCalendar,
+    Category,
     Command,
     Complaint,
     ExpressEmpathy,
     HearConcern,
     NoMoreConcerns,
+    OfferCompensation,
     Policy,
     Rejection,
     RestateConcern,
     ScheduleFollowUp,
     StartContact,
+    Taxonomy,
     fca_disp,
+    open_complaint,
 )
+from complaintflow._core.definition import ROW_OF
+from complaintflow._core.row import Row
+from complaintflow._core.steps._shared import CURRENCY_REQUIRED
+from complaintflow._values.reasons import Reason
 from complaintflow.agents import AgentLimits, next_steps
+from complaintflow.agents._guidance import _probe
 from tests.support import (
-    T0,
     Clock,
     assessing,
     confirmed,
@@ -43,7 +51,7 @@ from tests.support import (
     recapping,
     responding,
 )
-from tests.test_properties import Walk
+from tests.test_properties import POLICIES, T0, Walk
 
 
 def built(name: str, ids: object = None, at: datetime = T0) -> Command:
@@ -96,10 +104,70 @@ def loaded(value: object) -> Any:
     return json.loads(json.dumps(value))
 
 
-def check_guidance(complaint: Complaint) -> Any:
-    """The guidance agrees with the workflow itself (``Complaint.check``)."""
+def id_argument(name: str) -> attrs.Attribute[Any] | None:
+    """The required argument of ``name`` that holds a concern's or action item's id(s)."""
+    return next((f for f in attrs.fields(COMMAND_TYPES[name])
+                 if f.metadata.get("refers") and f.default is attrs.NOTHING), None)
+
+
+def reference_readiness(complaint: Complaint, at: datetime,
+                        limits: AgentLimits | None = None) -> Any:
+    """``ready``, ``ready_for`` and ``blocked`` worked out the long way, with no shortcut:
+    the guidance's probe of every allowed command (but the denied), with each open id (or
+    every id there is, or the next one, when none is open), applied by the workflow itself
+    (``Complaint.check``); blocked with every reason of every probe, once, in order."""
+    deny = (limits or AgentLimits()).deny
+    concerns = [c.id for c in complaint.open_concerns]
+    rank = {concern_id: index for index, concern_id in enumerate(complaint.priority)}
+    concerns.sort(key=lambda i: rank.get(i, len(rank)))
+    actions = [a.id for a in complaint.open_actions]
+    ready: list[str] = []
+    ready_for: dict[str, list[str]] = {}
+    blocked: list[Any] = []
+    for name in complaint.allowed_commands():
+        if name in deny:
+            continue
+        field = id_argument(name)
+        open_ids: list[str] = []
+        tries: list[object] = [None]
+        if field is not None:
+            about_concerns = field.metadata["refers"] == "concern"
+            open_ids = concerns if about_concerns else actions
+            if typing.get_origin(typing.get_type_hints(COMMAND_TYPES[name])[field.name]
+                                 ) is tuple:
+                tries = [tuple(open_ids) or ("K1",)]
+            elif open_ids:
+                tries = list(open_ids)
+            elif about_concerns:
+                tries = [c.id for c in complaint.concerns] or ["K1"]
+            else:
+                tries = [a.id for a in complaint.actions] or ["A1"]
+        outcomes = [(ids, complaint.check(_probe(name, ids, at), at=at)) for ids in tries]
+        accepted = [ids for ids, rejection in outcomes if rejection is None]
+        if accepted:
+            ready.append(name)
+            if field is not None and tries != [None] and not isinstance(tries[0], tuple):
+                ready_for[name] = [i for i in accepted if i in open_ids]
+            continue
+        reasons: list[Reason] = []
+        for _, rejection in outcomes:
+            assert rejection is not None
+            reasons += [r for r in rejection.reasons if r not in reasons]
+        blocked.append({"command": name, "reasons": [
+            {"code": r.code, "kind": r.kind.value, "message": r.message, "argument": r.argument}
+            for r in reasons]})
+    return loaded({"ready": ready, "ready_for": ready_for, "blocked": blocked})
+
+
+def check_guidance(complaint: Complaint, limits: AgentLimits | None = None) -> Any:
+    """The guidance agrees with the workflow itself (``Complaint.check``): with the long
+    way of :func:`reference_readiness` exactly, and with commands as an agent sends them."""
     at = complaint.updated_at
-    guidance = loaded(next_steps(complaint))
+    guidance = loaded(next_steps(complaint, limits=limits))
+    assert {key: guidance[key] for key in ("ready", "ready_for", "blocked")} == (
+        reference_readiness(complaint, at, limits))
+    if limits is not None:
+        return guidance
     assert guidance["allowed"] == list(complaint.allowed_commands())
     blocked = {entry["command"]: entry["reasons"] for entry in guidance["blocked"]}
     assert set(guidance["ready"]) | set(blocked) == set(guidance["allowed"])
@@ -127,15 +195,133 @@ def check_guidance(complaint: Complaint) -> Any:
     return guidance
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                    HealthCheck.data_too_large])
+# --- what the rows declare about their guards, which the guidance relies on -------------
+
+FRESH_AT = datetime(2001, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+
+def _refusal(outcome: object) -> list[Reason] | None:
+    return outcome if isinstance(outcome, list) else None
+
+
+def declared_violations(complaint: Complaint, command: Command, at: datetime,
+                        row: Row[Any, Any] | None = None) -> list[str]:
+    """How the guard of ``row`` (by default the command's) contradicts what the row
+    declares, on ``command`` in ``complaint`` at ``at``: a ``given_only`` refusal met with
+    its argument left out; a ``policy_only`` guard answering otherwise in a fresh complaint
+    under the same policy, at another time; an ``id_first`` guard answering ids not open
+    (unknown, closed, completed) otherwise than in a complaint holding nothing but those
+    (or nothing); a guard refusing otherwise
+    than the one it ``refuses_as``, for the same id."""
+    row = row or ROW_OF[command.command]
+    seq = complaint.seq + 1
+    fields = attrs.fields_dict(type(command))
+    found: list[str] = []
+    for code, argument in row.given_only:
+        default = fields[argument].default
+        if default is attrs.NOTHING:
+            found.append(f"{row.name}: {argument} may not be left out")
+            continue
+        left_out = attrs.evolve(command, **{argument: default})
+        outcome = _refusal(row.decide(complaint, left_out, seq, at)) or []
+        if code.code in {reason.code for reason in outcome}:
+            found.append(f"{row.name} gave {code.code} without {argument}: {left_out!r}")
+    fresh = open_complaint("C-fresh", at=FRESH_AT, policy=complaint.policy).complaint
+    if row.policy_only:
+        mine = _refusal(row.decide(complaint, command, seq, at))
+        theirs = _refusal(row.decide(fresh, command, fresh.seq + 1, FRESH_AT))
+        if mine != theirs:
+            found.append(f"{row.name} reads more than the policy: {mine} != {theirs}")
+    if row.id_first:
+        field = next(f for f in attrs.fields(type(command)) if f.metadata.get("refers"))
+        about_concerns = field.metadata["refers"] == "concern"
+        many = typing.get_origin(typing.get_type_hints(type(command))[field.name]) is tuple
+        items: tuple[Any, ...] = complaint.concerns if about_concerns else complaint.actions
+        letter = "K" if about_concerns else "A"
+        cases: list[tuple[str, tuple[Any, ...]]] = [(f"{letter}{len(items) + 1}", ()),
+                                                    (f"{letter}99", ())]
+        cases += [(item.id, (item,)) for item in items if not item.is_open]
+        for i, held in cases:
+            if not held and any(item.id == i for item in items):
+                continue
+            given: dict[str, Any] = {field.name: (i,) if many else i}
+            probe = attrs.evolve(command, **given)
+            mine = _refusal(row.decide(complaint, probe, seq, at))
+            # a complaint holding nothing but that concern (or action item), or not even it
+            holding: dict[str, Any] = {"concerns" if about_concerns else "actions": held}
+            alone = attrs.evolve(fresh, **holding)
+            theirs = _refusal(row.decide(alone, probe, seq, at))
+            if mine is None or mine != theirs:
+                found.append(f"{row.name} answers {i}, not open, with {mine}; "
+                             f"holding nothing else, with {theirs}")
+    if row.refuses_as is not None:
+        field, other = id_argument(row.name), id_argument(row.refuses_as)
+        if field is None or other is None or (
+                field.metadata["refers"] != other.metadata["refers"]):
+            found.append(f"{row.name} and {row.refuses_as} are not about the same ids")
+        else:
+            ids = getattr(command, field.name)
+            mine = _refusal(row.decide(complaint, command, seq, at))
+            theirs = _refusal(ROW_OF[row.refuses_as].decide(
+                complaint, _probe(row.refuses_as, ids), seq, at))
+            if mine != theirs:
+                found.append(f"{row.name} refuses {ids} otherwise than {row.refuses_as}: "
+                             f"{mine} != {theirs}")
+    return found
+
+
+DECLARING = [name for name, row in ROW_OF.items()
+             if row.given_only or row.policy_only or row.id_first or row.refuses_as]
+
+
+def check_declarations(complaint: Complaint, at: datetime,
+                       drawn: Command | None = None) -> None:
+    """Every declaring row's declarations hold in ``complaint``: on the guidance's probe,
+    on the command as an agent sends it, and on ``drawn`` (a command of the walk)."""
+    commands: list[Command] = []
+    for name in DECLARING:
+        for ids in ids_for(name, complaint):
+            commands += [_probe(name, ids, at), built(name, ids, at)]
+    if drawn is not None and drawn.command in DECLARING:
+        commands.append(drawn)
+    for command in commands:
+        assert not declared_violations(complaint, command, at), command
+
+
+TAXONOMY = Taxonomy(name="house list", version="1", source="the tests",
+                    products=[Category(code="cards", label="Cards")],
+                    causes=[Category(code="fees", label="Fees")])
+WIDER_POLICIES = st.one_of(POLICIES, st.builds(
+    Policy, taxonomy=st.just(TAXONOMY), apology_before_response=st.booleans(),
+    authority_limits=st.sampled_from([{}, {"GBP": 50}, {"GBP": 50, "EUR": 100}])))
+"""The walks' policies, and some with a taxonomy (which classify's refusals need)."""
+
+
+class WiderWalk(Walk):
+    """A walk whose policy is drawn from :data:`WIDER_POLICIES`."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        super().__init__(data)
+        opened = open_complaint("C-1", at=self.local(T0), policy=data.draw(WIDER_POLICIES))
+        self.complaint = opened.complaint
+        self.log = list(opened.events)
+        self.stages = {self.complaint.stage}
+
+
+WALKS = settings(max_examples=100, deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@WALKS
 @given(data=st.data())
 def test_ready_is_what_the_workflow_accepts_and_blocked_says_why(data: st.DataObject) -> None:
-    walk = Walk(data)
+    walk = WiderWalk(data)
     check_guidance(walk.complaint)
+    denied = AgentLimits(deny={"escalate", "give_relief", "classify"})
     for _ in walk.steps():
         now = walk.next_time()
         command = walk.command(now)
+        check_declarations(walk.complaint, now, command)
         try:
             after = walk.complaint.apply(command, at=now)
         except Exception:  # a refused command changes nothing
@@ -143,6 +329,34 @@ def test_ready_is_what_the_workflow_accepts_and_blocked_says_why(data: st.DataOb
         walk.complaint = after.complaint
         walk.clock = max(walk.clock, now)
         check_guidance(walk.complaint)
+        check_guidance(walk.complaint, denied)
+
+
+def test_a_wrong_declaration_is_found() -> None:
+    """The checks of the declarations can fail: a row that declared what its guard does
+    not do is caught."""
+    two = open_complaint("C-2", at=T0, policy=Policy(
+        authority_limits={"GBP": 50, "EUR": 100})).complaint
+    redress = ROW_OF["record_redress"]
+    wrong = attrs.evolve(redress, given_only=((CURRENCY_REQUIRED, "currency"),))
+    command = built("record_redress")
+    assert not declared_violations(two, command, T0, redress)
+    assert declared_violations(two, command, T0, wrong)
+    compensation = OfferCompensation(kind="refund", description="x", amount=Decimal(40),
+                                     currency="GBP")
+    clock = Clock()
+    offered = play(responding(clock), [compensation], clock)  # 40 of the 50 GBP offered
+    compensation = attrs.evolve(compensation, concern_id="K7")
+    row = ROW_OF["offer_compensation"]
+    assert not declared_violations(offered, compensation, T0, row)
+    assert declared_violations(offered, compensation, T0,
+                               attrs.evolve(row, policy_only=True))
+    assert declared_violations(offered, compensation, T0, attrs.evolve(row, id_first=True))
+    heard = play(listening(clock), [HearConcern(text="It broke.")], clock)
+    restate = ROW_OF["restate_concern"]
+    assert not declared_violations(heard, built("restate_concern", "K1"), T0, restate)
+    assert declared_violations(heard, built("restate_concern", "K1"), T0,
+                               attrs.evolve(restate, refuses_as="confirm_concern"))
 
 
 def guidance_of(complaint: Complaint) -> Any:

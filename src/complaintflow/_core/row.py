@@ -81,6 +81,14 @@ class Row(Generic[C, E]):
     ``routes`` are tried in order; a stage no route starts from does not accept the command.
     ``before_review``: whether a follow-up contact accepts it before its open items are
     reviewed (every contact starts with the review, but conduct or a hang-up cannot wait).
+
+    What a reader of the guard may rely on without running it (the agents' guidance does;
+    tests check each against the guard): ``given_only`` pairs a refusal with the optional
+    argument it needs given (a command leaving it out never meets it); ``policy_only``:
+    the guard reads nothing of the complaint but its policy, nor the time; ``id_first``: for
+    ids none of which is open (unknown, closed, completed), the guard reads nothing of the
+    complaint but whether each exists and its status (besides the command and the time);
+    ``refuses_as``: the guard refuses exactly as that command's does for the same id.
     """
 
     command: type[C]
@@ -90,6 +98,10 @@ class Row(Generic[C, E]):
     routes: tuple[Goes, ...]
     before_review: bool
     refusals: tuple[ReasonCode, ...] = ()
+    given_only: tuple[tuple[ReasonCode, str], ...] = ()
+    policy_only: bool = False
+    id_first: bool = False
+    refuses_as: str | None = None
 
     @property
     def name(self) -> str:

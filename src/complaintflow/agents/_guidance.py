@@ -5,6 +5,13 @@ own guards, run on a probe of each command (its ids filled in with the complaint
 other arguments with harmless placeholders): the guidance cannot claim a step is ready
 that the workflow would refuse. A row whose refusals are only about its ids (an unknown or
 closed concern, a time not after now) is ready exactly for the open ones, without a probe.
+Other guards are skipped only by what their row declares (and tests check against the
+guard): refusals that need an optional argument given (``given_only``) never meet a probe,
+which leaves them out; a guard that reads only the policy (``policy_only``) is asked once
+per policy object; one that reads only the status of ids none of which is open
+(``id_first``) answers such ids alike whatever else the complaint holds, so once per ids
+and statuses; one that refuses exactly as another command's (``refuses_as``) is answered
+by that one's answers for the same ids.
 
 The rest reads the complaint: what each open concern still needs, the open action items,
 the conduct the policy still owes, the authority left, the clocks; and the playbook, the
@@ -15,15 +22,17 @@ from __future__ import annotations
 
 import enum
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from .._clocks.evaluate import ClockState, deadlines
 from .._core.complaint import Complaint
 from .._core.definition import ROW_OF
+from .._core.policy import Policy
 from .._core.steps._shared import CONCERN_NOT_OPEN, UNKNOWN_CONCERN
 from .._core.steps.after_close import CHECK_IN_NOT_IN_FUTURE
 from .._core.steps.respond import (
@@ -56,21 +65,29 @@ _TARGET_CODES = frozenset(code.code for code in (
 only with these accepts exactly its open ids."""
 
 
-_NEVER, _PLAIN, _ONE, _MANY = range(4)
-"""How a command is probed: its guard never refuses; a probe with no ids; one per open id
-(a command about one concern or action); one with every open id (a list of them)."""
+_NEVER, _PLAIN, _ONE, _MANY, _POLICY = range(5)
+"""How a command is probed: its guard never refuses the probe; a probe with no ids; one
+per open id (a command about one concern or action); one with every open id (a list of
+them); a probe with no ids whose answer depends on the policy alone (asked once per
+policy)."""
 
 
 @attrs.frozen
 class _Spec:
     """How to probe one command: its placeholders and the argument its ids go in."""
 
+    name: str
     cls: type[Command]
     placeholders: dict[str, object]
     target: str | None  # the required argument holding a concern or action id (or ids)
     concerns: bool  # whether those ids are concerns' (else action items')
     kind: int
     by_targets: bool  # whether the row's refusals are only about its ids
+    same_if_unknown: bool  # whether an unknown id is refused alike in every complaint
+    by_status: bool  # whether ids not open are refused by their status alone (id_first)
+    decide: Callable[[Complaint, Any, int, datetime], object]  # the row's guard
+    plain: Command | None  # the probe, for a command that takes no ids
+    refuses_as: str | None  # the command whose guard refuses exactly as this one's
     times: tuple[str, ...]  # the time arguments, set just after now when a row may refuse
 
 
@@ -105,21 +122,42 @@ def _spec(name: str) -> _Spec:
         else:
             raise TypeError(f"no probe for the argument {field.name} of {cls.__name__}; "
                             "teach complaintflow.agents._guidance about it")
-    refusals = {code.code for code in ROW_OF[name].refusals}
+    row = ROW_OF[name]
+    # the row declares which refusals need an optional argument given: the probe leaves
+    # every optional argument out, so it never meets them
+    refusals = {code.code for code in row.refusals} - {
+        code.code for code, argument in row.given_only
+        if argument not in placeholders and argument != target}
     # a row refused only for its ids or times (which a probe sets far ahead) is ready when
     # it takes no ids, or exactly for the open ones
-    never = not refusals or (target is None and refusals <= _TARGET_CODES)
-    kind = _NEVER if never else _PLAIN if target is None else _MANY if many else _ONE
+    by_targets = target is not None and refusals <= _TARGET_CODES
+    if not refusals or (target is None and refusals <= _TARGET_CODES):
+        kind = _NEVER
+    elif target is None:
+        kind = _POLICY if row.policy_only else _PLAIN
+    else:
+        kind = _MANY if many else _ONE
+    plain = None
+    if kind in (_PLAIN, _POLICY):
+        plain = cls(**placeholders)  # type: ignore[arg-type]  # by its fields
     late = not refusals <= _TARGET_CODES  # a time may be too late, not only too early
-    return _Spec(cls, placeholders, target, refers == "concern", kind,
-                 by_targets=target is not None and refusals <= _TARGET_CODES,
-                 times=tuple(times) if late else ())
+    return _Spec(name, cls, placeholders, target, refers == "concern", kind, by_targets,
+                 same_if_unknown=by_targets, by_status=row.id_first, decide=row.decide,
+                 plain=plain, refuses_as=row.refuses_as, times=tuple(times) if late else ())
 
 
 _SPECS: dict[str, _Spec] = {}
+_Plan = tuple[list[str], tuple[_Spec, ...], frozenset[str]]
+"""The commands to show (a list, shared: copied into each answer), those to probe, and
+the set of those shown."""
 _NO_REASONS: list[Reason] = []  # shared, never changed
-_UNKNOWN_IDS: dict[tuple[str, object], list[Reason]] = {}
+_NOT_OPEN: dict[tuple[str, object, object], list[Reason]] = {}
+"""The answers about ids none of which is open, by command, ids and their statuses (what
+they alone depend on: see :func:`_refused`); a few per command."""
 _PROBES: dict[tuple[str, object], Command] = {}
+_BY_POLICY: dict[int, tuple[Policy, dict[str, list[Reason]]]] = {}
+"""The answers of the rows whose guard reads only the policy, per policy object (held, so
+that its id is not reused while it is a key)."""
 
 
 def _all_specs() -> dict[str, _Spec]:
@@ -129,16 +167,24 @@ def _all_specs() -> dict[str, _Spec]:
     return _SPECS
 
 
-def _probe(name: str, ids: object, at: datetime) -> Command:
-    how = _all_specs()[name]
-    if how.times:  # the earliest times after now: within any window that is still open
-        given = dict(how.placeholders, **dict.fromkeys(how.times, at + _SOON))
-        if how.target is not None:
-            given[how.target] = ids
-        return how.cls(**given)  # type: ignore[arg-type]  # by its fields
+def _timed(how: _Spec, ids: object, at: datetime) -> Command:
+    """The probe of a row that may refuse a time as too late (a check-in after the reopen
+    window), its times the earliest after now: within any window that is still open."""
+    given = dict(how.placeholders, **dict.fromkeys(how.times, at + _SOON))
+    if how.target is not None:
+        given[how.target] = ids
+    return how.cls(**given)  # type: ignore[arg-type]  # by its fields
+
+
+def _probe(name: str, ids: object, at: datetime | None = None) -> Command:
+    """The probe of ``name`` with ``ids`` (cached); for a row that may refuse a time as
+    too late, with its times the earliest after ``at``."""
+    if at is not None and _all_specs()[name].times:
+        return _timed(_SPECS[name], ids, at)
     key = (name, ids)
     probe = _PROBES.get(key)
     if probe is None:
+        how = _all_specs()[name]
         given = dict(how.placeholders)
         if how.target is not None:
             given[how.target] = ids
@@ -148,89 +194,176 @@ def _probe(name: str, ids: object, at: datetime) -> Command:
     return probe
 
 
+def _decided(complaint: Complaint, how: _Spec, ids: object, at: datetime) -> list[Reason]:
+    """Why the row's own guard refuses the probe of ``how`` (with ``ids``); none: ready."""
+    probe: Command | None
+    if how.times:
+        probe = _timed(how, ids, at)
+    else:
+        probe = how.plain if ids is None else (_PROBES.get((how.name, ids))
+                                               or _probe(how.name, ids))
+    outcome = how.decide(complaint, probe, complaint.seq + 1, at)
+    return outcome if isinstance(outcome, list) else _NO_REASONS
+
+
+def _by_policy(complaint: Complaint, how: _Spec, at: datetime) -> list[Reason]:
+    """:func:`_decided` for a row whose guard reads only the policy: asked once a policy."""
+    policy = complaint.policy
+    entry = _BY_POLICY.get(id(policy))
+    if entry is None or entry[0] is not policy:
+        if len(_BY_POLICY) >= 256:  # a host has a few policies; bound it anyway
+            _BY_POLICY.clear()
+        entry = _BY_POLICY[id(policy)] = (policy, {})
+    found = entry[1].get(how.name)
+    if found is None:
+        found = entry[1][how.name] = _decided(complaint, how, None, at)
+    return found
+
+
+def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime,
+             known: dict[str, object]) -> list[Reason]:
+    """Why the probe of a command about ids none of which is open would be refused;
+    ``known`` maps the id of each concern (or action item) there is to its status."""
+    if how.by_status:  # the row declares it reads nothing else of the complaint
+        key = (how.name, ids, tuple(known.get(i) for i in ids) if isinstance(ids, tuple)
+               else known.get(str(ids)))
+    elif how.same_if_unknown and (all(i not in known for i in ids) if isinstance(ids, tuple)
+                                  else ids not in known):
+        # refused only about the ids: the guard says the same of ids that do not exist,
+        # whatever else the complaint holds
+        key = (how.name, ids, None)
+    else:
+        return _decided(complaint, how, ids, at)
+    found = _NOT_OPEN.get(key)
+    if found is None:
+        if len(_NOT_OPEN) > 10_000:  # a few per command; bounded anyway
+            _NOT_OPEN.clear()
+        found = _NOT_OPEN[key] = _decided(complaint, how, ids, at)
+    return found
+
+
+def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions: list[str],
+               plan: _Plan) -> tuple[list[JsonValue], dict[str, JsonValue],
+                                     dict[str, list[str]], list[JsonValue], set[str]]:
+    """Which of the plan's commands the complaint would accept now, from the rows' guards:
+    those ready, the ids each command about one id is ready for (as JSON and as a list),
+    those blocked with every reason, and their names."""
+    ready_for: dict[str, JsonValue] = {}
+    ids_ready: dict[str, list[str]] = {}
+    blocked: list[JsonValue] = []
+    refused: set[str] = set()
+    each_id: dict[str, list[list[Reason]]] = {}  # per command about one id: per open id
+    known: dict[bool, _Known] = {}  # concerns' (True) and actions' statuses, when needed
+    for how in plan[1]:
+        kind = how.kind
+        if kind == _PLAIN:
+            reasons = _decided(complaint, how, None, at)
+        elif kind == _POLICY:
+            reasons = _by_policy(complaint, how, at)
+        else:
+            candidates = concerns if how.concerns else actions
+            if kind == _MANY:
+                if candidates and how.by_targets:
+                    continue
+                reasons = (_decided(complaint, how, tuple(candidates), at) if candidates
+                           else _refused(complaint, how, ("K1",), at,
+                                         (known.get(how.concerns)
+                                          or _known(complaint, how, known))[0]))
+            else:
+                if candidates:
+                    if how.by_targets:
+                        ready = candidates
+                        reasons = _NO_REASONS
+                    else:
+                        each = each_id.get(how.refuses_as or "")
+                        if each is None:  # (else as the command it refuses as, just asked)
+                            each = each_id[how.name] = [_decided(complaint, how, i, at)
+                                                        for i in candidates]
+                        ready = [i for i, found in zip(candidates, each, strict=True)
+                                 if not found]
+                        reasons = _NO_REASONS if ready else _merged(each)
+                else:  # none is open: why with every id there is, or the next one
+                    ready = []
+                    statuses, every = known.get(how.concerns) or _known(complaint, how, known)
+                    if how.by_status:  # the answer for every id, by their statuses
+                        key = (how.name, every)
+                        found = _EVERY_ID.get(key)
+                        if found is None:
+                            if len(_EVERY_ID) > 10_000:  # a few per command; bounded
+                                _EVERY_ID.clear()
+                            found = _EVERY_ID[key] = _merged([
+                                _refused(complaint, how, i, at, statuses)
+                                for i in _any_id(complaint, how.concerns)])
+                        reasons = found
+                    else:
+                        reasons = _merged([_refused(complaint, how, i, at, statuses)
+                                           for i in _any_id(complaint, how.concerns)])
+                if not reasons:
+                    ids_ready[how.name] = ready
+                    ready_for[how.name] = list(ready)
+                    continue
+        if reasons:
+            refused.add(how.name)
+            blocked.append({"command": how.name, "reasons": [
+                {"code": r.code, "kind": _KINDS.get(r.code) or _kind(r), "message": r.message,
+                 "argument": r.argument} for r in reasons]})
+    permitted = plan[0]
+    ready_now: list[JsonValue] = ([name for name in permitted if name not in refused]
+                                  if refused else list(permitted))
+    return ready_now, ready_for, ids_ready, blocked, refused
+
+
+_KINDS: dict[str, str] = {}
+"""The kind of each reason code met, as JSON (one per declared code)."""
+
+
+def _kind(reason: Reason) -> str:
+    kind = _KINDS[reason.code] = reason.kind._value_  # raises for an undeclared code
+    return kind
+
+
+_Known = tuple[dict[str, object], tuple[tuple[str, object], ...]]
+_EVERY_ID: dict[tuple[str, tuple[tuple[str, object], ...]], list[Reason]] = {}
+"""Why a row that reads only the status of ids not open refuses every id there is (none
+open), by command and every id with its status."""
+
+
+def _known(complaint: Complaint, how: _Spec, known: dict[bool, _Known]) -> _Known:
+    """The status of each concern (or action item, as ``how`` is about) by its id, and as
+    a key."""
+    statuses: dict[str, object] = (
+        {concern.id: concern.status for concern in complaint.concerns} if how.concerns
+        else {action.id: action.completed_at is None for action in complaint.actions})
+    found = known[how.concerns] = (statuses, tuple(statuses.items()))
+    return found
+
+
+def _merged(each: list[list[Reason]]) -> list[Reason]:
+    """Every reason of ``each``, once, in order."""
+    if len(each) == 1:
+        return each[0]
+    reasons: list[Reason] = []
+    for found in each:
+        reasons += [r for r in found if r not in reasons]
+    return reasons
+
+
 def _ordered(complaint: Complaint) -> list[Concern]:
     """The open concerns, the customer's priority first, then in the order heard."""
     open_concerns = [concern for concern in complaint.concerns
-                     if concern.status is ConcernStatus.OPEN]
+                     if concern.status is _OPEN]
     if not complaint.priority:
         return open_concerns
     rank = {concern_id: index for index, concern_id in enumerate(complaint.priority)}
     return sorted(open_concerns, key=lambda c: rank.get(c.id, len(rank)))
 
 
-class _Readiness:
-    """Which commands the complaint would accept now, from the rows' guards, memoized."""
-
-    __slots__ = ("actions", "at", "complaint", "concerns", "seen")
-
-    def __init__(self, complaint: Complaint, at: datetime, concerns: list[str]) -> None:
-        self.complaint, self.at, self.concerns = complaint, at, concerns
-        self.actions = [action.id for action in complaint.actions if action.is_open]
-        self.seen: dict[tuple[str, object], list[Reason]] = {}
-
-    def reasons(self, name: str, ids: object, how: _Spec) -> list[Reason]:
-        """Why ``name`` (with ``ids`` in its id argument) would be refused; none: ready."""
-        if how.by_targets and self._open(how, ids):
-            return _NO_REASONS
-        key = (name, ids)
-        if how.by_targets and self._unknown(how, ids):
-            # a row refused only about its ids says the same of an id that does not exist,
-            # whatever else the complaint holds: its guard answered once, for every call
-            known = _UNKNOWN_IDS.get(key)
-            if known is None:
-                known = _UNKNOWN_IDS[key] = self._decided(name, ids)
-            return known
-        found = self.seen.get(key)
-        if found is None:
-            found = self.seen[key] = self._decided(name, ids)
-        return found
-
-    def _decided(self, name: str, ids: object) -> list[Reason]:
-        complaint = self.complaint
-        outcome = ROW_OF[name].decide(complaint, _probe(name, ids, self.at), complaint.seq + 1,
-                                      self.at)
-        return outcome if isinstance(outcome, list) else _NO_REASONS
-
-    def _unknown(self, how: _Spec, ids: object) -> bool:
-        complaint = self.complaint
-        if how.concerns:
-            known = {concern.id for concern in complaint.concerns}
-        else:
-            known = {action.id for action in complaint.actions}
-        return all(i not in known for i in ids) if isinstance(ids, tuple) else ids not in known
-
-    def _open(self, how: _Spec, ids: object) -> bool:
-        known = self.concerns if how.concerns else self.actions
-        if isinstance(ids, tuple):
-            return bool(ids) and all(i in known for i in ids)
-        return ids in known
-
-    def command(self, name: str, how: _Spec) -> tuple[list[str] | None, list[Reason]]:
-        """The ids ``name`` is ready for (``None`` when it takes none), and, when it is
-        ready for none, every reason it would be refused."""
-        if how.kind == _PLAIN:
-            return None, self.reasons(name, None, how)
-        candidates = self.concerns if how.concerns else self.actions
-        if how.kind == _MANY:
-            return None, self.reasons(name, tuple(candidates) or ("K1",), how)
-        if how.by_targets and candidates:
-            return list(candidates), _NO_REASONS
-        ready = [i for i in candidates if not self.reasons(name, i, how)]
-        if ready:
-            return ready, []
-        reasons: list[Reason] = []
-        for i in candidates or self._any_id(how.concerns):
-            reasons += [r for r in self.reasons(name, i, how) if r not in reasons]
-        return [], reasons
-
-    def _any_id(self, concerns: bool) -> list[str]:
-        """The ids to show a refusal with when none is open: every one there is, or the
-        next one (which does not exist yet)."""
-        complaint = self.complaint
-        if concerns:
-            return [c.id for c in complaint.concerns] or ["K1"]
-        return [a.id for a in complaint.actions] or ["A1"]
-
+def _any_id(complaint: Complaint, concerns: bool) -> list[str]:
+    """The ids to show a refusal with when none is open: every one there is, or the next
+    one (which does not exist yet)."""
+    if concerns:
+        return [c.id for c in complaint.concerns] or ["K1"]
+    return [a.id for a in complaint.actions] or ["A1"]
 
 # --- the playbook ------------------------------------------------------------------------
 
@@ -249,23 +382,26 @@ def _ids(concerns: Iterable[Concern]) -> str:
 class _State:
     """What the playbook reads of a complaint, worked out once."""
 
-    __slots__ = ("anything_open", "at", "c", "ordered", "planned")
+    __slots__ = ("anything_open", "at", "c", "follow_up", "ordered", "planned")
 
-    def __init__(self, c: Complaint, at: datetime, ordered: list[Concern]) -> None:
+    def __init__(self, c: Complaint, at: datetime, ordered: list[Concern],
+                 anything_open: bool) -> None:
         self.c, self.at, self.ordered = c, at, ordered
         self.planned = {i for action in c.actions for i in action.concern_ids}
-        self.anything_open = bool(ordered) or any(a.is_open for a in c.actions)
+        self.anything_open = anything_open
+        self.follow_up = c.follow_up_at.isoformat() if c.follow_up_at is not None else None
 
 
 def _playbook(s: _State) -> list[_Step]:
     """The sources' next steps for the complaint as it stands, most pressing first."""
     c = s.c
-    stage, steps = c.stage, list[_Step]()
+    stage = c.stage
+    steps: list[_Step] = []
     heard = bool(c.concerns)
     if stage in _VENTING and not c.vented:
         steps.append(("let_vent", {}, "Let the customer vent without interrupting before "
                                       "going on.", "the customer needs to vent"))
-    if stage is not Stage.CLOSED and heard and not c.empathy_expressed:
+    if stage is not _CLOSED and heard and not c.empathy_expressed:
         steps.append(("express_empathy", {}, "Show that you understand how the customer feels "
                                              "(best practice 2).", None))
     if stage in _LISTENED and heard and not c.apologized:
@@ -278,6 +414,9 @@ def _playbook(s: _State) -> list[_Step]:
 
 
 _VENTING = frozenset({Stage.VERIFYING, Stage.LISTENING})
+_CLOSED, _RESPONDING, _FOLLOWING_UP = Stage.CLOSED, Stage.RESPONDING, Stage.FOLLOWING_UP
+_OPEN = ConcernStatus.OPEN
+"""Read once: an enum member is slow to look up on its class."""
 _LISTENED = frozenset({Stage.LISTENING, Stage.PRIORITIZING, Stage.ASSESSING_IMPACT})
 
 
@@ -341,15 +480,15 @@ def _assessing(s: _State) -> list[_Step]:
 def _work(s: _State) -> list[_Step]:
     """Responding and following up: relief or a plan for each open concern, most urgent
     first; compensation within authority; the action items; resolutions."""
-    c, steps = s.c, list[_Step]()
+    c = s.c
+    steps: list[_Step] = []
     contact = c.contact
-    if c.stage is Stage.FOLLOWING_UP:
+    if c.stage is _FOLLOWING_UP:
         if contact is not None and not contact.reviewed:
             return [("review_open_items", {}, "Start the contact by going over the open items "
                                               "and what each side did (IBM step 6).", None)]
         if contact is None and s.anything_open:
-            due = f" (the follow-up is due {c.follow_up_at.isoformat()})" if (
-                c.follow_up_at is not None) else ""
+            due = f" (the follow-up is due {s.follow_up})" if s.follow_up is not None else ""
             steps.append(("start_contact", {}, f"When the customer is next in touch{due}, "
                                                "start the contact.", None))
     responded = []
@@ -364,7 +503,7 @@ def _work(s: _State) -> list[_Step]:
                   ("plan_action", {"concern_ids": [concern.id]}, why, None),
                   ("resolve_concern", k, why, "it is fixed"),
                   ("mark_unresolvable", k, why, "it cannot be fixed")]
-    if c.stage is Stage.FOLLOWING_UP:
+    if c.stage is _FOLLOWING_UP:
         steps.append(("hear_concern", {}, "Record the new concern in the customer's own words "
                                           "(IBM step 6).", "the customer raises a new concern"))
     steps.append(("offer_compensation", {}, "Offer compensation within the authority left "
@@ -383,7 +522,7 @@ def _work(s: _State) -> list[_Step]:
                   ("mark_unresolvable", k, f"Explain why {concern.id} cannot be fixed, and "
                                            "what is offered instead.", "it cannot be fixed")]
     follow_up_ahead = c.follow_up_at is not None and c.follow_up_at > s.at
-    if c.stage is Stage.RESPONDING:
+    if c.stage is _RESPONDING:
         if s.anything_open and not follow_up_ahead:
             steps.append(("schedule_follow_up", {}, "Items stay open: agree when the next "
                                                     "contact will be (IBM step 5).", None))
@@ -406,7 +545,8 @@ def _work(s: _State) -> list[_Step]:
 
 
 def _recapping(s: _State) -> list[_Step]:
-    c, steps = s.c, list[_Step]()
+    c = s.c
+    steps: list[_Step] = []
     if not c.recapped:
         steps.append(("recap", {}, "Recap every concern and its outcome (IBM step 7).", None))
     if c.closure is None:
@@ -425,7 +565,8 @@ _CHECK_IN = ("Agree when you will check in after the close, by phone, email or a
 
 
 def _closed(s: _State) -> list[_Step]:
-    c, steps = s.c, list[_Step]()
+    c = s.c
+    steps: list[_Step] = []
     check_in = c.timeline.check_in
     back = check_in is not None and check_in.outcome is CheckInOutcome.PROBLEM_BACK
     if back:
@@ -517,38 +658,24 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     limits = limits or NO_LIMITS
     deny = limits.deny
     ordered = _ordered(complaint)
-    ready = _Readiness(complaint, now, [concern.id for concern in ordered])
     specs = _SPECS or _all_specs()
     allowed_now = complaint.allowed_commands()
     plan = _PLANS.get((allowed_now, deny))
     if plan is None:
         plan = _plan(allowed_now, deny)
-    permitted, probed = plan
-    ready_now: list[JsonValue] = []
-    ready_for: dict[str, JsonValue] = {}
-    ids_ready: dict[str, list[str]] = {}  # the ids each command about one id is ready for
-    blocked: list[JsonValue] = []
-    for name, how in probed:
-        if how is None:  # its guard never refuses this probe
-            ready_now.append(name)
-            continue
-        targets, reasons = ready.command(name, how)
-        if reasons:
-            blocked.append({"command": name,
-                            "reasons": [_reason(reason) for reason in reasons]})
-            continue
-        ready_now.append(name)
-        if targets is not None:
-            ids_ready[name] = targets
-            ready_for[name] = list(targets)
-    state = _State(complaint, now, ordered)
+    open_actions = [action for action in complaint.actions if action.completed_at is None]
+    ready_now, ready_for, ids_ready, blocked, refused = _readiness(
+        complaint, now, [concern.id for concern in ordered],
+        [action.id for action in open_actions], plan)
+    state = _State(complaint, now, ordered, bool(ordered or open_actions))
     steps: list[JsonValue] = []
     advice: str | None = None
-    accepted = set(ready_now)
+    shown = plan[2]
     for name, given, why, when in _playbook(state):
-        if name not in accepted:
+        if name in refused or name not in shown:
             continue
-        if name in ids_ready and given.get(specs[name].target or "") not in ids_ready[name]:
+        ids = ids_ready.get(name)
+        if ids is not None and given.get(specs[name].target or "") not in ids:
             continue  # ready, but not for this id
         steps.append({"command": name, "arguments": given, "why": why, "when": when})
         if advice is None and when is None and name not in _CONDUCT:
@@ -556,7 +683,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     policy = complaint.policy
     stage = complaint.stage
     conduct: list[JsonValue] = []
-    if stage is not Stage.CLOSED:
+    if stage is not _CLOSED:
         if not complaint.apologized and stage in _BEFORE_RESPONSE and complaint.concerns:
             conduct.append({"command": "apologize", "required": policy.apology_before_response,
                             "before": "begin_response"})
@@ -566,45 +693,43 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
             conduct.append({"command": "thank_customer", "required": True, "before": "close"})
     contact = complaint.contact
     return {
-        "stage": stage.value,
+        "stage": stage._value_,
         "at": now.isoformat(),
         "advice": advice or (_first_why(steps) if steps else _DONE),
         "steps": steps,
-        "allowed": list(permitted),  # a copy: the plan's is shared
+        "allowed": list(plan[0]),  # a copy: the plan's is shared
         "ready": ready_now,
         "ready_for": ready_for,
         "blocked": blocked,
         "open_concerns": [{"concern_id": concern.id, "text": concern.text,
-                           "severity": concern.impact.severity.value if concern.impact else None,
+                           "severity": (concern.impact.severity._value_ if concern.impact
+                                        else None),
                            "needs": _needs(concern, state.planned)} for concern in ordered],
         "open_actions": [{"action_id": action.id, "description": action.description,
-                          "owner": action.owner.value, "due": action.due.isoformat(),
+                          "owner": action.owner._value_, "due": action.due.isoformat(),
                           "concern_ids": list(action.concern_ids), "overdue": action.due < now}
-                         for action in complaint.actions if action.is_open],
+                         for action in open_actions],
         "conduct": conduct,
         "authority": _authority(complaint, limits),
-        "follow_up_at": (complaint.follow_up_at.isoformat()
-                         if complaint.follow_up_at is not None else None),
+        "follow_up_at": state.follow_up,
         "contact": ({"channel": contact.channel, "reviewed": contact.reviewed}
                     if contact is not None else None),
         "clocks": _clocks(complaint, now),
     }
 
 
-_Plan = tuple[list[str], tuple[tuple[str, "_Spec | None"], ...]]
 _PLANS: dict[tuple[tuple[str, ...], frozenset[str]], _Plan] = {}
 
 
 def _plan(allowed: tuple[str, ...], deny: frozenset[str]) -> _Plan:
-    """The commands to show for a stage's allowed commands (but the denied), each with
-    how to probe it (``None``: always ready); worked out once per stage and limits."""
+    """The commands to show for a stage's allowed commands (but the denied), and how to
+    probe those whose guard may refuse a probe; worked out once per stage and limits."""
     specs = _all_specs()
     permitted = [name for name in allowed if name not in deny]
-    probed = tuple((name, None if specs[name].kind == _NEVER else specs[name])
-                   for name in permitted)
+    probed = tuple(specs[name] for name in permitted if specs[name].kind != _NEVER)
     if len(_PLANS) > 1_000:  # a few per stage; bounded whatever the hosts' limits
         _PLANS.clear()
-    found = _PLANS[(allowed, deny)] = (permitted, probed)
+    found = _PLANS[(allowed, deny)] = (permitted, probed, frozenset(permitted))
     return found
 
 
@@ -621,8 +746,31 @@ _BEFORE_RESPONSE = frozenset({Stage.VERIFYING, Stage.LISTENING, Stage.PRIORITIZI
                               Stage.ASSESSING_IMPACT})
 
 
+_AuthorityRow = tuple[str, str | None, str, str | None, str | None]
+_AUTHORITY: dict[tuple[int, int], tuple[Policy, AgentLimits, tuple[_AuthorityRow, ...]]] = {}
+"""The authority of a complaint with no compensation nor escalation, which the policy and
+the host's limits alone set, per (policy, limits) object (both held, so that their ids are
+not reused while they are a key)."""
+
+
 def _authority(complaint: Complaint, limits: AgentLimits) -> list[JsonValue]:
     """Per currency: the limit in force, what was offered, what is left, the ceiling."""
+    if complaint.compensations or complaint.escalations:
+        rows = _authority_rows(complaint, limits)
+    else:
+        policy = complaint.policy
+        key = (id(policy), id(limits))
+        entry = _AUTHORITY.get(key)
+        if entry is None or entry[0] is not policy or entry[1] is not limits:
+            if len(_AUTHORITY) >= 256:  # a few policies and limits per host; bounded anyway
+                _AUTHORITY.clear()
+            entry = _AUTHORITY[key] = (policy, limits, _authority_rows(complaint, limits))
+        rows = entry[2]
+    return [{"currency": currency, "limit": limit, "offered": offered, "left": left,
+             "ceiling": ceiling} for currency, limit, offered, left, ceiling in rows]
+
+
+def _authority_rows(complaint: Complaint, limits: AgentLimits) -> tuple[_AuthorityRow, ...]:
     offered: dict[str, Decimal] = {}
     for compensation in complaint.compensations:
         if compensation.currency is not None and compensation.amount is not None:
@@ -631,19 +779,19 @@ def _authority(complaint: Complaint, limits: AgentLimits) -> list[JsonValue]:
     currencies = {money.currency for money in complaint.policy.authority_limits}
     currencies.update(e.currency for e in complaint.escalations if e.currency is not None)
     currencies.update(offered)
-    found: list[JsonValue] = []
+    found: list[_AuthorityRow] = []
     for currency in sorted(currencies):
         limit = complaint.authority_limit(currency)
         total = offered.get(currency, _ZERO)
         ceiling = limits.ceiling(currency) if limits.authority_ceiling is not None else None
-        found.append({
-            "currency": currency,
-            "limit": fixed_point(limit) if limit is not None else None,
-            "offered": fixed_point(total),
-            "left": fixed_point(max(limit - total, _ZERO)) if limit is not None else None,
-            "ceiling": fixed_point(ceiling) if ceiling is not None else None,
-        })
-    return found
+        found.append((
+            currency,
+            fixed_point(limit) if limit is not None else None,
+            fixed_point(total),
+            fixed_point(max(limit - total, _ZERO)) if limit is not None else None,
+            fixed_point(ceiling) if ceiling is not None else None,
+        ))
+    return tuple(found)
 
 
 _ZERO = Decimal(0)

@@ -52,7 +52,7 @@ def _assessed(c: Complaint, e: ev.ImpactAssessed) -> Changes:
 ASSESS_IMPACT = Row(
     command=cmd.AssessImpact, event=ev.ImpactAssessed, decide=_assess, evolve=_assessed,
     routes=(stays_in(_ASSESSING),), before_review=False,
-    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN))
+    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN), id_first=True)
 
 
 def _confirm_impact(c: Complaint, command: cmd.ConfirmImpact, seq: int,
@@ -75,7 +75,7 @@ def _impact_confirmed(c: Complaint, e: ev.ImpactConfirmed) -> Changes:
 CONFIRM_IMPACT = Row(
     command=cmd.ConfirmImpact, event=ev.ImpactConfirmed, decide=_confirm_impact,
     evolve=_impact_confirmed, routes=(stays_in(_ASSESSING),), before_review=False,
-    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN, IMPACT_REQUIRED))
+    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN, IMPACT_REQUIRED), id_first=True)
 
 
 def _begin_response(c: Complaint, command: cmd.BeginResponse, seq: int,

@@ -92,7 +92,8 @@ def _escalated(c: Complaint, e: ev.Escalated) -> Changes:
 
 
 ESCALATE = Row(command=cmd.Escalate, event=ev.Escalated, decide=_escalate, evolve=_escalated,
-               routes=_ANY_OPEN, before_review=True, refusals=(CURRENCY_REQUIRED,))
+               routes=_ANY_OPEN, before_review=True, refusals=(CURRENCY_REQUIRED,),
+               given_only=((CURRENCY_REQUIRED, "authority_limit"),))
 
 
 def _withdraw(c: Complaint, command: cmd.Withdraw, seq: int,

@@ -72,7 +72,7 @@ def _restated(c: Complaint, e: ev.ConcernRestated) -> Changes:
 RESTATE_CONCERN = Row(
     command=cmd.RestateConcern, event=ev.ConcernRestated, decide=_restate, evolve=_restated,
     routes=(stays_in(_LISTENING),), before_review=False,
-    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN, CONCERN_ALREADY_CONFIRMED))
+    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN, CONCERN_ALREADY_CONFIRMED), id_first=True)
 
 
 def _restatement_pending(c: Complaint, concern_id: str) -> list[Reason]:
@@ -106,7 +106,8 @@ def _confirmed(c: Complaint, e: ev.ConcernConfirmed) -> Changes:
 
 CONFIRM_CONCERN = Row(
     command=cmd.ConfirmConcern, event=ev.ConcernConfirmed, decide=_confirm, evolve=_confirmed,
-    routes=(stays_in(_LISTENING),), before_review=False, refusals=_PENDING_REFUSALS)
+    routes=(stays_in(_LISTENING),), before_review=False, refusals=_PENDING_REFUSALS,
+    id_first=True)
 
 
 def _reject_restatement(c: Complaint, command: cmd.RejectRestatement, seq: int,
@@ -122,7 +123,7 @@ def _restatement_rejected(c: Complaint, e: ev.RestatementRejected) -> Changes:
 REJECT_RESTATEMENT = Row(
     command=cmd.RejectRestatement, event=ev.RestatementRejected, decide=_reject_restatement,
     evolve=_restatement_rejected, routes=(stays_in(_LISTENING),), before_review=False,
-    refusals=_PENDING_REFUSALS)
+    refusals=_PENDING_REFUSALS, id_first=True, refuses_as="confirm_concern")
 
 
 def _no_more(c: Complaint, command: cmd.NoMoreConcerns, seq: int,

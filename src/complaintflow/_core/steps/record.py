@@ -51,7 +51,8 @@ def _classified(c: Complaint, e: ev.ComplaintClassified) -> Changes:
 
 CLASSIFY = Row(
     command=cmd.Classify, event=ev.ComplaintClassified, decide=_classify, evolve=_classified,
-    routes=_ANY_STAGE, before_review=True, refusals=(UNKNOWN_PRODUCT, UNKNOWN_CAUSE))
+    routes=_ANY_STAGE, before_review=True, refusals=(UNKNOWN_PRODUCT, UNKNOWN_CAUSE),
+    policy_only=True)
 
 
 def _decide(c: Complaint, command: cmd.RecordDecision, seq: int,
@@ -85,7 +86,8 @@ def _redressed(c: Complaint, e: ev.RedressPaid) -> Changes:
 
 RECORD_REDRESS = Row(
     command=cmd.RecordRedress, event=ev.RedressPaid, decide=_redress, evolve=_redressed,
-    routes=_ANY_STAGE, before_review=True, refusals=(CURRENCY_REQUIRED,))
+    routes=_ANY_STAGE, before_review=True, refusals=(CURRENCY_REQUIRED,),
+    policy_only=True)
 
 
 def _vulnerability(c: Complaint, command: cmd.RecordVulnerability, seq: int,

@@ -69,7 +69,7 @@ def _relieved(c: Complaint, e: ev.ReliefGiven) -> Changes:
 
 GIVE_RELIEF = Row(
     command=cmd.GiveRelief, event=ev.ReliefGiven, decide=_relief, evolve=_relieved,
-    routes=(_WORK,), before_review=False, refusals=_OPEN_CONCERN)
+    routes=(_WORK,), before_review=False, refusals=_OPEN_CONCERN, id_first=True)
 
 
 def _plan(c: Complaint, command: cmd.PlanAction, seq: int,
@@ -96,7 +96,8 @@ def _planned(c: Complaint, e: ev.ActionPlanned) -> Changes:
 
 PLAN_ACTION = Row(
     command=cmd.PlanAction, event=ev.ActionPlanned, decide=_plan, evolve=_planned,
-    routes=(_WORK,), before_review=False, refusals=(*_OPEN_CONCERN, DUE_NOT_IN_FUTURE))
+    routes=(_WORK,), before_review=False, refusals=(*_OPEN_CONCERN, DUE_NOT_IN_FUTURE),
+    id_first=True)
 
 
 def _complete(c: Complaint, command: cmd.CompleteAction, seq: int,
@@ -125,7 +126,8 @@ def _completed(c: Complaint, e: ev.ActionCompleted) -> Changes:
 
 COMPLETE_ACTION = Row(
     command=cmd.CompleteAction, event=ev.ActionCompleted, decide=_complete, evolve=_completed,
-    routes=(_WORK,), before_review=False, refusals=(UNKNOWN_ACTION, ACTION_ALREADY_COMPLETED))
+    routes=(_WORK,), before_review=False, refusals=(UNKNOWN_ACTION, ACTION_ALREADY_COMPLETED),
+    id_first=True)
 
 
 def _resolve(c: Complaint, command: cmd.ResolveConcern, seq: int,
@@ -141,7 +143,7 @@ def _resolved(c: Complaint, e: ev.ConcernResolved) -> Changes:
 
 RESOLVE_CONCERN = Row(
     command=cmd.ResolveConcern, event=ev.ConcernResolved, decide=_resolve, evolve=_resolved,
-    routes=(_WORK,), before_review=False, refusals=_OPEN_CONCERN)
+    routes=(_WORK,), before_review=False, refusals=_OPEN_CONCERN, id_first=True)
 
 
 def _unresolvable(c: Complaint, command: cmd.MarkUnresolvable, seq: int,
@@ -160,7 +162,7 @@ def _marked_unresolvable(c: Complaint, e: ev.ConcernUnresolvable) -> Changes:
 MARK_UNRESOLVABLE = Row(
     command=cmd.MarkUnresolvable, event=ev.ConcernUnresolvable, decide=_unresolvable,
     evolve=_marked_unresolvable, routes=(_WORK,), before_review=False,
-    refusals=_OPEN_CONCERN)
+    refusals=_OPEN_CONCERN, id_first=True)
 
 
 def _compensate(c: Complaint, command: cmd.OfferCompensation, seq: int,
@@ -207,7 +209,9 @@ OFFER_COMPENSATION = Row(
     command=cmd.OfferCompensation, event=ev.CompensationOffered, decide=_compensate,
     evolve=_compensated, routes=(_WORK,), before_review=False,
     refusals=(UNKNOWN_CONCERN, CURRENCY_REQUIRED, NO_AUTHORITY_IN_CURRENCY,
-              COMPENSATION_ABOVE_AUTHORITY))
+              COMPENSATION_ABOVE_AUTHORITY),
+    given_only=((UNKNOWN_CONCERN, "concern_id"), (CURRENCY_REQUIRED, "amount"),
+                (NO_AUTHORITY_IN_CURRENCY, "amount"), (COMPENSATION_ABOVE_AUTHORITY, "amount")))
 
 
 def _schedule(c: Complaint, command: cmd.ScheduleFollowUp, seq: int,

@@ -41,7 +41,7 @@ def _verified(c: Complaint, e: ev.CustomerVerified) -> Changes:
 VERIFY_CUSTOMER = Row(
     command=cmd.VerifyCustomer, event=ev.CustomerVerified, decide=_verify, evolve=_verified,
     routes=(moves(Stage.VERIFYING, to=Stage.LISTENING),), before_review=False,
-    refusals=(CUSTOMER_NOT_ENTITLED,))
+    refusals=(CUSTOMER_NOT_ENTITLED,), given_only=((CUSTOMER_NOT_ENTITLED, "entitled"),))
 
 
 def _refer(c: Complaint, command: cmd.Refer, seq: int,
