@@ -17,15 +17,21 @@ from hypothesis import strategies as st
 from complaintflow import (
     COMMAND_TYPES,
     Apologize,
+    BriefTeam,
     BusinessCalendar,
     Category,
     Command,
     Complaint,
+    ConfirmNextSteps,
+    ExplainFinding,
     ExpressEmpathy,
     HearConcern,
     NoMoreConcerns,
     OfferCompensation,
+    PlanAction,
     Policy,
+    RecordEmotion,
+    RecordNeeds,
     Rejection,
     RestateConcern,
     ScheduleFollowUp,
@@ -476,3 +482,59 @@ def test_no_more_concerns_is_blocked_until_every_concern_is_confirmed() -> None:
     assert "no_more_concerns" in {e["command"] for e in guidance_of(done)["blocked"]}
     rejection = done.check(NoMoreConcerns(), at=clock.tick())
     assert isinstance(rejection, Rejection)
+
+
+# --- the practices beyond the seven steps, in the guidance -------------------------------
+
+
+def _commands(guidance: Any) -> list[str]:
+    return [step["command"] for step in guidance["steps"]]
+
+
+def test_the_guidance_does_not_ask_a_customer_recorded_calm_to_vent() -> None:
+    clock = Clock()
+    complaint = listening(clock)
+    assert "let_vent" in _commands(loaded(next_steps(complaint)))
+    calm = play(complaint, [RecordEmotion(emotion="calm")], clock)
+    assert "let_vent" not in _commands(loaded(next_steps(calm)))
+    angry = play(calm, [RecordEmotion(emotion="angry")], clock)
+    assert "let_vent" in _commands(loaded(next_steps(angry)))
+
+
+def test_the_guidance_asks_for_a_briefing_before_a_contact_that_needs_one() -> None:
+    clock = Clock()
+    complaint = play(responding(clock), [
+        PlanAction(description="Ask the carrier to trace it.", owner="company",
+                   due=clock.now + timedelta(days=3), concern_ids=("K1",),
+                   involves_others=True),
+        ScheduleFollowUp(at=clock.now + timedelta(days=1)), ConfirmNextSteps()], clock)
+    guidance = check_guidance(complaint)
+    steps = _commands(guidance)
+    assert "start_contact" not in guidance["ready"]
+    assert steps.index("brief_team") < steps.index("hear_concern")
+    (step,) = [s for s in guidance["steps"] if s["command"] == "brief_team"]
+    assert step["why"].startswith("A1 involve others: meet the internal team")
+    briefed = play(complaint, [BriefTeam(participants="logistics",
+                                         summary="Agree what to tell the customer.")], clock)
+    guidance = check_guidance(briefed)
+    assert "start_contact" in guidance["ready"]
+    assert "brief_team" not in _commands(guidance)
+
+
+def test_the_guidance_shows_the_unmet_interactional_needs_and_asks_for_an_explanation() -> None:
+    clock = Clock()
+    complaint = play(responding(clock), [RecordNeeds(
+        concern_id="K1", interactional=("explanation", "heard", "apology"),
+        transactional="Refund the fee.")], clock)
+    guidance = check_guidance(complaint)
+    (concern,) = guidance["open_concerns"]
+    assert concern["interactional_unmet"] == ["explanation"]  # heard and apologized
+    (step,) = [s for s in guidance["steps"] if s["command"] == "explain_finding"]
+    assert step["arguments"] == {"concern_id": "K1"}
+    explained = play(complaint, [ExplainFinding(explanation="A fee rule misfired.",
+                                                concern_id="K1")], clock)
+    guidance = check_guidance(explained)
+    assert guidance["open_concerns"][0]["interactional_unmet"] == []
+    assert "explain_finding" not in _commands(guidance)
+    assert loaded(next_steps(responding(clock)))["open_concerns"][0][
+        "interactional_unmet"] == []

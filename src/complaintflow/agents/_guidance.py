@@ -35,6 +35,7 @@ from .._core.definition import ROW_OF
 from .._core.policy import Policy
 from .._core.steps._shared import CONCERN_NOT_OPEN, UNKNOWN_CONCERN
 from .._core.steps.after_close import CHECK_IN_NOT_IN_FUTURE
+from .._core.steps.follow_up import briefing_needed
 from .._core.steps.respond import (
     ACTION_ALREADY_COMPLETED,
     DUE_NOT_IN_FUTURE,
@@ -43,7 +44,7 @@ from .._core.steps.respond import (
 )
 from .._formats.json_value import JsonValue
 from .._values.checks import WholeNumber, fixed_point, utc
-from .._values.enums import CheckInOutcome, ConcernStatus, Stage
+from .._values.enums import CheckInOutcome, ConcernStatus, Emotion, InteractionalNeed, Stage
 from .._values.errors import InvalidValueError
 from .._values.parts import Concern
 from .._values.reasons import Reason
@@ -375,14 +376,18 @@ that depends on what the customer says or does)."""
 
 
 def _ids(concerns: Iterable[Concern]) -> str:
-    names = [concern.id for concern in concerns]
+    return _ids_of([concern.id for concern in concerns])
+
+
+def _ids_of(names: list[str]) -> str:
+    """``K1``, ``K1 and K2``, ``K1, K2 and K3``."""
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 class _State:
     """What the playbook reads of a complaint, worked out once."""
 
-    __slots__ = ("anything_open", "at", "c", "follow_up", "ordered", "planned")
+    __slots__ = ("anything_open", "at", "c", "follow_up", "ordered", "planned", "unmet")
 
     def __init__(self, c: Complaint, at: datetime, ordered: list[Concern],
                  anything_open: bool) -> None:
@@ -390,6 +395,7 @@ class _State:
         self.planned = {i for action in c.actions for i in action.concern_ids}
         self.anything_open = anything_open
         self.follow_up = c.follow_up_at.isoformat() if c.follow_up_at is not None else None
+        self.unmet = _interactional_unmet(c, ordered)
 
 
 def _playbook(s: _State) -> list[_Step]:
@@ -398,7 +404,7 @@ def _playbook(s: _State) -> list[_Step]:
     stage = c.stage
     steps: list[_Step] = []
     heard = bool(c.concerns)
-    if stage in _VENTING and not c.vented:
+    if stage in _VENTING and not c.vented and c.practices.emotion is not _CALM:
         steps.append(("let_vent", {}, "Let the customer vent without interrupting before "
                                       "going on.", "the customer needs to vent"))
     if stage is not _CLOSED and heard and not c.empathy_expressed:
@@ -415,7 +421,8 @@ def _playbook(s: _State) -> list[_Step]:
 
 _VENTING = frozenset({Stage.VERIFYING, Stage.LISTENING})
 _CLOSED, _RESPONDING, _FOLLOWING_UP = Stage.CLOSED, Stage.RESPONDING, Stage.FOLLOWING_UP
-_OPEN = ConcernStatus.OPEN
+_OPEN, _CALM = ConcernStatus.OPEN, Emotion.CALM
+_EXPLANATION: JsonValue = InteractionalNeed.EXPLANATION.value
 """Read once: an enum member is slow to look up on its class."""
 _LISTENED = frozenset({Stage.LISTENING, Stage.PRIORITIZING, Stage.ASSESSING_IMPACT})
 
@@ -488,6 +495,12 @@ def _work(s: _State) -> list[_Step]:
             return [("review_open_items", {}, "Start the contact by going over the open items "
                                               "and what each side did (IBM step 6).", None)]
         if contact is None and s.anything_open:
+            others = briefing_needed(c)
+            if others:
+                steps.append(("brief_team", {}, f"{_ids_of(others)} involve others: meet the "
+                                                "internal team and agree what to tell the "
+                                                "customer before the contact (IBM step 6).",
+                              None))
             due = f" (the follow-up is due {s.follow_up})" if s.follow_up is not None else ""
             steps.append(("start_contact", {}, f"When the customer is next in touch{due}, "
                                                "start the contact.", None))
@@ -503,6 +516,12 @@ def _work(s: _State) -> list[_Step]:
                   ("plan_action", {"concern_ids": [concern.id]}, why, None),
                   ("resolve_concern", k, why, "it is fixed"),
                   ("mark_unresolvable", k, why, "it cannot be fixed")]
+    for concern in s.ordered:
+        if _EXPLANATION in s.unmet.get(concern.id, ()):
+            steps.append(("explain_finding", {"concern_id": concern.id},
+                          f"The customer needs to be told what happened with {concern.id}: "
+                          "explain what was found, clearly and honestly (Evenson step 2).",
+                          None))
     if c.stage is _FOLLOWING_UP:
         steps.append(("hear_concern", {}, "Record the new concern in the customer's own words "
                                           "(IBM step 6).", "the customer raises a new concern"))
@@ -611,6 +630,16 @@ def _reason(reason: Reason) -> dict[str, JsonValue]:
             "argument": reason.argument}
 
 
+def _interactional_unmet(complaint: Complaint, ordered: list[Concern],
+                         ) -> dict[str, list[JsonValue]]:
+    """Per open concern whose needs were recorded, the interactional needs not yet met
+    (the three-step method), as the recap judges them."""
+    if all(concern.needs is None for concern in ordered):
+        return {}  # nothing recorded: the recap need not be worked out
+    return {recap.concern_id: [need._value_ for need in recap.interactional_unmet]
+            for recap in complaint.recap() if recap.interactional_unmet}
+
+
 def _needs(concern: Concern, planned: set[str]) -> list[JsonValue]:
     needs: list[JsonValue] = []
     if concern.restatement is None:
@@ -643,6 +672,9 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     * ``open_concerns``: each open concern, the customer's priority first, with what it
       still ``needs``: ``restatement``, ``confirmation``, ``impact``, ``impact_agreed``,
       ``response`` (relief or a plan item) and ``resolution`` (resolved or explained);
+      and, when its needs were recorded (``record_needs``), the interactional needs not
+      yet met (``interactional_unmet``: ``heard``, ``empathy``, ``apology``,
+      ``explanation``);
     * ``open_actions``: the open action items, with their owner and due time;
     * ``conduct``: the conduct still owed (``required`` by the policy, or advised by the
       sources), and what it must come ``before``;
@@ -692,6 +724,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
         if not complaint.thanked and policy.thanks_before_close and stage in _CLOSING:
             conduct.append({"command": "thank_customer", "required": True, "before": "close"})
     contact = complaint.contact
+    unmet = state.unmet
     return {
         "stage": stage._value_,
         "at": now.isoformat(),
@@ -704,7 +737,9 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
         "open_concerns": [{"concern_id": concern.id, "text": concern.text,
                            "severity": (concern.impact.severity._value_ if concern.impact
                                         else None),
-                           "needs": _needs(concern, state.planned)} for concern in ordered],
+                           "needs": _needs(concern, state.planned),
+                           "interactional_unmet": unmet.get(concern.id, [])}
+                          for concern in ordered],
         "open_actions": [{"action_id": action.id, "description": action.description,
                           "owner": action.owner._value_, "due": action.due.isoformat(),
                           "concern_ids": list(action.concern_ids), "overdue": action.due < now}

@@ -40,14 +40,21 @@ def _start_contact(c: Complaint, command: cmd.StartContact, seq: int,
     if c.contact is not None:
         return [CONTACT_ALREADY_OPEN.reason(
             f"A {c.contact.channel} contact is still open; end it first (end_contact).")]
-    if not c.practices.briefed:
-        others = [a.id for a in c.actions if a.involves_others and a.owner is Owner.COMPANY
-                  and a.completed_at is None]
-        if others:
-            return [BRIEFING_REQUIRED.reason(
-                f"Company item{'s' if len(others) > 1 else ''} {', '.join(others)} "
-                "involve others: meet the internal team before the contact (brief_team).")]
+    others = briefing_needed(c)
+    if others:
+        return [BRIEFING_REQUIRED.reason(
+            f"Company item{'s' if len(others) > 1 else ''} {', '.join(others)} "
+            "involve others: meet the internal team before the contact (brief_team).")]
     return ev.ContactStarted(seq=seq, at=at, channel=command.channel)
+
+
+def briefing_needed(c: Complaint) -> list[str]:
+    """The open company items that involve others while the team has not been briefed
+    since the last contact: what a contact needs a briefing for (IBM step 6)."""
+    if c.practices.briefed:
+        return []
+    return [a.id for a in c.actions
+            if a.involves_others and a.owner is Owner.COMPANY and a.completed_at is None]
 
 
 def _contact_started(c: Complaint, e: ev.ContactStarted) -> Changes:

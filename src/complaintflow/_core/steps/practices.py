@@ -45,7 +45,7 @@ def _needs_recorded(c: Complaint, e: ev.NeedsRecorded) -> Changes:
 
 RECORD_NEEDS = Row(command=cmd.RecordNeeds, event=ev.NeedsRecorded, decide=_needs,
                    evolve=_needs_recorded, routes=(_WITH_CONCERNS,), before_review=False,
-                   refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN))
+                   refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN), id_first=True)
 
 
 def _explain(c: Complaint, command: cmd.ExplainFinding, seq: int,
