@@ -38,6 +38,7 @@ from .rejection import CommandRejected, Rejection
 _NO_TIMELINE = Timeline()
 _NO_CLASSIFICATION = Classification()
 _NO_PRACTICES = Practices()
+_OPEN = ConcernStatus.OPEN  # read once: an enum member is slow to look up on its class
 
 
 @frozen(kw_only=True, slots=False)  # dict-backed: folding copies it with `replace`
@@ -111,7 +112,7 @@ class Complaint:
     @property
     def open_concerns(self) -> tuple[Concern, ...]:
         """Concerns neither resolved nor marked unresolvable, in the order they were heard."""
-        return tuple(concern for concern in self.concerns if concern.is_open)
+        return tuple([concern for concern in self.concerns if concern.status is _OPEN])
 
     def recap(self) -> tuple[ConcernRecap, ...]:
         """Every concern and its outcome, with its transactional and interactional needs and
@@ -144,7 +145,7 @@ class Complaint:
     @property
     def open_actions(self) -> tuple[ActionItem, ...]:
         """Action items not yet completed."""
-        return tuple(action for action in self.actions if action.is_open)
+        return tuple([action for action in self.actions if action.completed_at is None])
 
     def authority_limit(self, currency: str) -> Decimal | None:
         """The limit in force in ``currency`` (an ISO 4217 code): what the compensations

@@ -516,7 +516,7 @@ def _work(s: _State) -> list[_Step]:
                   ("plan_action", {"concern_ids": [concern.id]}, why, None),
                   ("resolve_concern", k, why, "it is fixed"),
                   ("mark_unresolvable", k, why, "it cannot be fixed")]
-    for concern in s.ordered:
+    for concern in s.ordered if s.unmet else ():
         if _EXPLANATION in s.unmet.get(concern.id, ()):
             steps.append(("explain_finding", {"concern_id": concern.id},
                           f"The customer needs to be told what happened with {concern.id}: "
@@ -634,10 +634,16 @@ def _interactional_unmet(complaint: Complaint, ordered: list[Concern],
                          ) -> dict[str, list[JsonValue]]:
     """Per open concern whose needs were recorded, the interactional needs not yet met
     (the three-step method), as the recap judges them."""
-    if all(concern.needs is None for concern in ordered):
-        return {}  # nothing recorded: the recap need not be worked out
+    for concern in ordered:
+        if concern.needs is not None:
+            break
+    else:
+        return _NONE_UNMET  # nothing recorded: the recap need not be worked out
     return {recap.concern_id: [need._value_ for need in recap.interactional_unmet]
             for recap in complaint.recap() if recap.interactional_unmet}
+
+
+_NONE_UNMET: dict[str, list[JsonValue]] = {}  # shared, never changed
 
 
 def _needs(concern: Concern, planned: set[str]) -> list[JsonValue]:
