@@ -36,7 +36,7 @@ import time
 import timeit
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,7 @@ from complaintflow.agents import (  # noqa: E402  # noqa: E402
     tools,
 )
 from complaintflow.stores.memory import MemoryStore  # noqa: E402
+from complaintflow.testing import ManualClock  # noqa: E402
 from tests.guided_agent import SCENARIOS, GuidedAgent, RandomAgent, Run  # noqa: E402
 from tests.support import Clock, following_up, listening, responding  # noqa: E402
 
@@ -133,6 +134,11 @@ def per_turn(quick: bool) -> None:
         print(f"{name:<58} {micros:8.2f} {ratio:8.2f} {ratio * 4.92:19.1f}")
 
 
+def server(limits: AgentLimits) -> McpTools:
+    """The MCP tools on a fresh in-memory store, their clock a minute a reading."""
+    return McpTools(MemoryStore(), clock=ManualClock(T0).tick, limits=limits)
+
+
 Turn = tuple[object, "datetime | None", "AgentLimits | None"]
 
 
@@ -151,11 +157,11 @@ def played(seeds: int) -> dict[str, list[Turn]]:
         return reply(result, at=at, limits=limits)
 
     def guided(customer: Any) -> None:
-        GuidedAgent(McpTools(MemoryStore(), clock=Ticking(), limits=limits), customer).play()
+        GuidedAgent(server(limits), customer).play()
 
     def randomly(customer: Any) -> None:
         for seed in range(seeds):
-            RandomAgent(McpTools(MemoryStore(), clock=Ticking(), limits=limits), customer,
+            RandomAgent(server(limits), customer,
                         seed=seed, allowed_only=True).play(100)
 
     setattr(_mcp, "reply", recorded)  # noqa: B010  # the tools' module reads it by name
@@ -247,14 +253,6 @@ def mcp_calls(quick: bool) -> None:
     anyio.run(main)
 
 
-class Ticking:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
-
 
 def agents(quick: bool) -> None:
     seeds, turns = (10, 200) if quick else (50, 300)
@@ -262,7 +260,7 @@ def agents(quick: bool) -> None:
     print(f"\nthe agents over the three scenarios (random: {seeds} seeds x {turns} calls each):")
     print(f"{'agent':<44} {'calls':>6} {'refused':>8} {'furthest stage (runs)':<34} closed as")
     for name, customer in SCENARIOS.items():
-        guided = GuidedAgent(McpTools(MemoryStore(), clock=Ticking(), limits=limits),
+        guided = GuidedAgent(server(limits),
                              customer).play()
         _row(f"guided, {name}", [guided])
         for label, allowed_only, deny in (("random, any tool", False, ()),
@@ -270,7 +268,7 @@ def agents(quick: bool) -> None:
                                           ("random, allowed, no refer/withdraw", True,
                                            ("refer", "withdraw"))):
             host = AgentLimits(deny=deny, authority_ceiling={"GBP": 250})
-            runs = [RandomAgent(McpTools(MemoryStore(), clock=Ticking(), limits=host),
+            runs = [RandomAgent(server(host),
                                 customer, seed=seed, allowed_only=allowed_only).play(turns)
                     for seed in range(seeds)]
             _row(f"{label}, {name}", runs)

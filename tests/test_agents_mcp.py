@@ -23,6 +23,7 @@ from complaintflow.agents import AgentLimits, McpTools, command_schema
 from complaintflow.audit import Verdict, audit
 from complaintflow.stores.memory import MemoryStore
 from complaintflow.stores.sqlite import SQLiteStore
+from complaintflow.testing import ManualClock
 
 from .conftest import Postgres
 
@@ -30,19 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
-class Ticking:
-    """A server clock one minute per reading."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
-
 
 def tools(**options: Any) -> McpTools:
-    return McpTools(MemoryStore(), clock=Ticking(), **options)
+    return McpTools(MemoryStore(), clock=ManualClock(T0).tick, **options)
 
 
 def call(server: McpTools, tool: str, /, **arguments: Any) -> tuple[Any, bool]:
@@ -127,7 +118,7 @@ def test_an_unknown_or_denied_tool_is_not_a_tool() -> None:
 def test_the_server_stamps_time_and_command_ids() -> None:
     store = MemoryStore()
     ids = iter(["mcp-a", "mcp-b"])
-    server = McpTools(store, clock=Ticking(), ids=lambda: next(ids))
+    server = McpTools(store, clock=ManualClock(T0).tick, ids=lambda: next(ids))
     call(server, "open_complaint", complaint_id="C-1")
     call(server, "verify_customer", complaint_id="C-1", name="A", callback="B")
     call(server, "hear_concern", complaint_id="C-1", text="x")

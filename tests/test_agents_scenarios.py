@@ -4,30 +4,23 @@ scenarios with every audit rule passed; a random agent, the baseline, does not."
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
 from complaintflow.agents import AgentLimits, McpTools
 from complaintflow.audit import Verdict, audit
 from complaintflow.stores.memory import MemoryStore
+from complaintflow.testing import ManualClock
 from tests.guided_agent import SCENARIOS, Customer, GuidedAgent, RandomAgent
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 LIMITS = AgentLimits(authority_ceiling={"GBP": 250})  # a supervisor's limit, for escalation
 
 
-class Ticking:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
-
 
 def server(store: MemoryStore, limits: AgentLimits = LIMITS) -> McpTools:
-    return McpTools(store, clock=Ticking(), limits=limits)
+    return McpTools(store, clock=ManualClock(T0).tick, limits=limits)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
