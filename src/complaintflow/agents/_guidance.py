@@ -84,7 +84,6 @@ class _Spec:
     concerns: bool  # whether those ids are concerns' (else action items')
     kind: int
     by_targets: bool  # whether the row's refusals are only about its ids
-    same_if_unknown: bool  # whether an unknown id is refused alike in every complaint
     by_status: bool  # whether ids not open are refused by their status alone (id_first)
     decide: Callable[[Complaint, Any, int, datetime], object]  # the row's guard
     plain: Command | None  # the probe, for a command that takes no ids
@@ -143,7 +142,7 @@ def _spec(name: str) -> _Spec:
         plain = cls(**placeholders)  # type: ignore[arg-type]  # by its fields
     late = not refusals <= _TARGET_CODES  # a time may be too late, not only too early
     return _Spec(name, cls, placeholders, target, refers == "concern", kind, by_targets,
-                 same_if_unknown=by_targets, by_status=row.id_first, decide=row.decide,
+                 by_status=row.id_first, decide=row.decide,
                  plain=plain, refuses_as=row.refuses_as, times=tuple(times) if late else ())
 
 
@@ -228,8 +227,8 @@ def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime,
     if how.by_status:  # the row declares it reads nothing else of the complaint
         key = (how.name, ids, tuple(known.get(i) for i in ids) if isinstance(ids, tuple)
                else known.get(str(ids)))
-    elif how.same_if_unknown and (all(i not in known for i in ids) if isinstance(ids, tuple)
-                                  else ids not in known):
+    elif how.by_targets and (all(i not in known for i in ids) if isinstance(ids, tuple)
+                             else ids not in known):
         # refused only about the ids: the guard says the same of ids that do not exist,
         # whatever else the complaint holds
         key = (how.name, ids, None)

@@ -298,8 +298,8 @@ def _empathy(trail: Trail) -> Finding:
     return failed("The agent never expressed empathy.", judged.seq)
 
 
-_SOLVING = (ev.ReliefGiven, ev.ActionPlanned, ev.CompensationOffered, ev.ConcernResolved,
-            ev.ConcernUnresolvable)
+SOLVING = (ev.ReliefGiven, ev.ActionPlanned, ev.CompensationOffered, ev.ConcernResolved,
+           ev.ConcernUnresolvable)
 """Events that solve problems (``response_begun`` only moves the stage on)."""
 
 _CALMING = {ev.CustomerVented: "no venting", ev.Apologized: "no apology",
@@ -316,7 +316,7 @@ def _calm_before_solving(trail: Trail) -> Finding:
 
 
 def calmed_before_solving(events: Iterable[ev.Event], *, angry_from: int | None = None,
-                          solving: tuple[type[ev.Event], ...] = _SOLVING) -> Finding:
+                          solving: tuple[type[ev.Event], ...] = SOLVING) -> Finding:
     """Whether, after each time the customer was angry, venting, an apology and empathy
     came before the next problem-solving act: the rule ``calmed_before_solving``.
 

@@ -9,7 +9,7 @@ from attrs import field, frozen
 
 from .. import events as ev
 from ..audit import Grade, Item, Scorecard, Verdict, audit
-from ..audit._builtin import calmed_before_solving
+from ..audit._builtin import SOLVING, calmed_before_solving
 from ..events import Event
 from ._customers import Customer, SimulatedCustomer
 from ._play import MAX_MOVES, AgentFactory, Conversation, play
@@ -39,10 +39,9 @@ def _item(check: str, verdict: Verdict, explanation: str = "",
 
 
 _MOVING_ON = (ev.ConcernRestated, ev.ConcernsComplete, ev.ConcernsPrioritized,
-              ev.ImpactAssessed, ev.ResponseBegun, ev.ReliefGiven, ev.ActionPlanned,
-              ev.ConcernResolved, ev.ConcernUnresolvable, ev.CompensationOffered)
-"""What an angry customer must be calmed before: solving problems, and moving the
-conversation on from hearing them out (a restatement, too, interrupts the venting)."""
+              ev.ImpactAssessed, ev.ResponseBegun, *SOLVING)
+"""What an angry customer must be calmed before: solving problems (the audit rule's), and
+moving the conversation on from hearing them out (a restatement interrupts the venting)."""
 
 
 def _calmed_first(scenario: Scenario, events: Sequence[Event]) -> Item:
