@@ -167,10 +167,12 @@ def _all_specs() -> dict[str, _Spec]:
     return _SPECS
 
 
-def _timed(how: _Spec, ids: object, at: datetime) -> Command:
-    """The probe of a row that may refuse a time as too late (a check-in after the reopen
-    window), its times the earliest after now: within any window that is still open."""
-    given = dict(how.placeholders, **dict.fromkeys(how.times, at + _SOON))
+def _built(how: _Spec, ids: object, at: datetime | None = None) -> Command:
+    """The probe of ``how`` with ``ids``; with ``at``, its times the earliest after it (for
+    a row that may refuse a time as too late: a check-in after the reopen window)."""
+    given = dict(how.placeholders)
+    if at is not None:
+        given.update(dict.fromkeys(how.times, at + _SOON))
     if how.target is not None:
         given[how.target] = ids
     return how.cls(**given)  # type: ignore[arg-type]  # by its fields
@@ -179,18 +181,15 @@ def _timed(how: _Spec, ids: object, at: datetime) -> Command:
 def _probe(name: str, ids: object, at: datetime | None = None) -> Command:
     """The probe of ``name`` with ``ids`` (cached); for a row that may refuse a time as
     too late, with its times the earliest after ``at``."""
-    if at is not None and _all_specs()[name].times:
-        return _timed(_SPECS[name], ids, at)
+    how = _all_specs()[name]
+    if at is not None and how.times:
+        return _built(how, ids, at)
     key = (name, ids)
     probe = _PROBES.get(key)
     if probe is None:
-        how = _all_specs()[name]
-        given = dict(how.placeholders)
-        if how.target is not None:
-            given[how.target] = ids
         if len(_PROBES) > 10_000:  # ids are few per complaint; bound the cache anyway
             _PROBES.clear()
-        probe = _PROBES[key] = how.cls(**given)  # type: ignore[arg-type]  # by its fields
+        probe = _PROBES[key] = _built(how, ids)
     return probe
 
 
@@ -198,7 +197,7 @@ def _decided(complaint: Complaint, how: _Spec, ids: object, at: datetime) -> lis
     """Why the row's own guard refuses the probe of ``how`` (with ``ids``); none: ready."""
     probe: Command | None
     if how.times:
-        probe = _timed(how, ids, at)
+        probe = _built(how, ids, at)
     else:
         probe = how.plain if ids is None else (_PROBES.get((how.name, ids))
                                                or _probe(how.name, ids))
