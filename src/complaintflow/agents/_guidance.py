@@ -25,6 +25,7 @@ import typing
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from itertools import filterfalse
 from typing import Any
 
 import attrs
@@ -307,7 +308,7 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
                 {"code": r.code, "kind": _KINDS.get(r.code) or _kind(r), "message": r.message,
                  "argument": r.argument} for r in reasons]})
     permitted = plan[0]
-    ready_now: list[JsonValue] = ([name for name in permitted if name not in refused]
+    ready_now: list[JsonValue] = ([*filterfalse(refused.__contains__, permitted)]
                                   if refused else list(permitted))
     return ready_now, ready_for, ids_ready, blocked, refused
 

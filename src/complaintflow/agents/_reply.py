@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from .._core.complaint import Applied
 from .._core.rejection import Rejection
@@ -20,16 +21,12 @@ from ..events import EVENT_TYPES, Event
 from ._guidance import next_steps
 from ._limits import AgentLimits
 
-_LEFT_OUT = ("version", "command_id", "command_fingerprint")
-"""What an agent has no use for in an event: the format version, and the host's id of the
-command with its digest."""
-
 _PERSONAL: dict[type[Any], tuple[str, ...]] = {
     cls: tuple(a.name for a in attrs.fields(cls) if is_personal(a))
     for cls in EVENT_TYPES.values()}
 _HOOKS: dict[type[Any], Callable[[Any], dict[str, JsonValue]]] = {}
-"""Each event class's own unstructure hook (what ``event_body`` dispatches to), looked up
-once; one per event class."""
+"""How an agent reads each event class: the stored form's hook less the host's id of the
+command and its digest (made when first needed; one per event class)."""
 
 
 def event_data(event: Event) -> dict[str, JsonValue]:
@@ -41,10 +38,10 @@ def event_data(event: Event) -> dict[str, JsonValue]:
     if hook is None:
         if cls not in _PERSONAL:
             return event_body(event)  # which says what is wrong with it
-        hook = _HOOKS[cls] = converter.get_unstructure_hook(cls)
+        hook = _HOOKS[cls] = make_dict_unstructure_fn(
+            cls, converter, command_id=override(omit=True),
+            command_fingerprint=override(omit=True))
     data = {"type": event.type, **hook(event)}  # as event_body, but the version
-    for key in _LEFT_OUT:
-        data.pop(key, None)
     for name in _PERSONAL[cls]:
         data[name] = REDACTED
     return data

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..._values.checks import shown
@@ -16,6 +18,14 @@ if TYPE_CHECKING:
     from ..complaint import Complaint
 
 _RULE = ReasonKind.RULE
+
+
+def per_id(about: Callable[[str], Reason]) -> Callable[[str], Reason]:
+    """``about``, kept per id: for a reason about a library-assigned id (``K1``, ``A1``).
+    A reason is a value and such ids are few, so one serves every refusal; the guidance,
+    which asks every guard each turn, would otherwise build the same ones again."""
+    return lru_cache(maxsize=1024)(about)
+
 
 UNKNOWN_CONCERN = reason_code("unknown_concern", _RULE, "No concern has this id.")
 CONCERN_NOT_OPEN = reason_code("concern_not_open",
@@ -95,10 +105,13 @@ def follow_up_needed(complaint: Complaint, at: datetime,
     if follow_up is not None and follow_up > at:
         return []
     if open_now if open_now is not None else anything_open(complaint):
-        return [FOLLOW_UP_REQUIRED.reason(
-            "Items are still open: schedule a follow-up in the future first "
-            "(schedule_follow_up).")]
+        return [_FOLLOW_UP]
     return []
+
+
+_FOLLOW_UP = FOLLOW_UP_REQUIRED.reason(
+    "Items are still open: schedule a follow-up in the future first (schedule_follow_up).")
+"""A reason is a value: one serves every refusal."""
 
 
 # --- folds ------------------------------------------------------------------------------

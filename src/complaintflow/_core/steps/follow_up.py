@@ -12,7 +12,7 @@ from ..._values.enums import Owner, Stage
 from ..._values.parts import Contact, replace, touched
 from ..._values.reasons import Reason, ReasonKind, reason_code
 from ..row import Changes, Row, moves, stays_in
-from ._shared import FOLLOW_UP_REQUIRED, follow_up_needed, unchanged
+from ._shared import FOLLOW_UP_REQUIRED, follow_up_needed, per_id, unchanged
 
 if TYPE_CHECKING:
     from ..complaint import Complaint
@@ -71,8 +71,12 @@ START_CONTACT = Row(
     refusals=(CONTACT_ALREADY_OPEN, BRIEFING_REQUIRED))
 
 
+_NO_CONTACT = NO_OPEN_CONTACT.reason("There is no open contact; start one (start_contact).")
+"""A reason is a value: one serves every refusal."""
+
+
 def _no_contact() -> list[Reason]:
-    return [NO_OPEN_CONTACT.reason("There is no open contact; start one (start_contact).")]
+    return [_NO_CONTACT]
 
 
 def _review(c: Complaint, command: cmd.ReviewOpenItems, seq: int,
@@ -112,12 +116,20 @@ END_CONTACT = Row(  # a customer may hang up before anything is reviewed
 
 def _begin_recap(c: Complaint, command: cmd.BeginRecap, seq: int,
                  at: datetime) -> ev.RecapBegun | list[Reason]:
-    reasons = [CONCERN_STILL_OPEN.reason(
-                   f"Concern {concern.id} is neither resolved nor marked unresolvable.")
-               for concern in c.open_concerns]
-    reasons += [ACTION_STILL_OPEN.reason(f"Action {action.id} is not completed.")
-                for action in c.open_actions]
+    reasons = [_concern_still_open(concern.id) for concern in c.open_concerns]
+    reasons += [_action_still_open(action.id) for action in c.open_actions]
     return reasons or ev.RecapBegun(seq=seq, at=at)
+
+
+@per_id
+def _concern_still_open(concern_id: str) -> Reason:
+    return CONCERN_STILL_OPEN.reason(
+        f"Concern {concern_id} is neither resolved nor marked unresolvable.")
+
+
+@per_id
+def _action_still_open(action_id: str) -> Reason:
+    return ACTION_STILL_OPEN.reason(f"Action {action_id} is not completed.")
 
 
 BEGIN_RECAP = Row(

@@ -16,6 +16,7 @@ from ._shared import (
     CONCERN_NOT_OPEN,
     UNKNOWN_CONCERN,
     concern_problems,
+    per_id,
     unchanged,
     with_concern,
 )
@@ -59,8 +60,7 @@ def _restate(c: Complaint, command: cmd.RestateConcern, seq: int,
     concern = c.concern(command.concern_id)
     reasons = concern_problems(concern, command.concern_id)
     if concern is not None and concern.confirmed and not reasons:
-        reasons.append(CONCERN_ALREADY_CONFIRMED.reason(
-            f"The customer already confirmed concern {concern.id}.", "concern_id"))
+        reasons.append(_already_confirmed(concern.id))
     return reasons or ev.ConcernRestated(seq=seq, at=at, concern_id=command.concern_id,
                                          restatement=command.restatement)
 
@@ -81,13 +81,23 @@ def _restatement_pending(c: Complaint, concern_id: str) -> list[Reason]:
     if reasons or concern is None:
         return reasons
     if concern.confirmed:
-        return [CONCERN_ALREADY_CONFIRMED.reason(
-            f"The customer already confirmed concern {concern_id}.", "concern_id")]
+        return [_already_confirmed(concern_id)]
     if concern.restatement is None:
-        return [RESTATEMENT_REQUIRED.reason(
-            f"Restate concern {concern_id} in your own words first (restate_concern).",
-            "concern_id")]
+        return [_restatement_required(concern_id)]
     return []
+
+
+@per_id
+def _already_confirmed(concern_id: str) -> Reason:
+    return CONCERN_ALREADY_CONFIRMED.reason(
+        f"The customer already confirmed concern {concern_id}.", "concern_id")
+
+
+@per_id
+def _restatement_required(concern_id: str) -> Reason:
+    return RESTATEMENT_REQUIRED.reason(
+        f"Restate concern {concern_id} in your own words first (restate_concern).",
+        "concern_id")
 
 
 _PENDING_REFUSALS = (UNKNOWN_CONCERN, CONCERN_NOT_OPEN, CONCERN_ALREADY_CONFIRMED,
@@ -130,13 +140,18 @@ def _no_more(c: Complaint, command: cmd.NoMoreConcerns, seq: int,
              at: datetime) -> ev.ConcernsComplete | list[Reason]:
     open_concerns = c.open_concerns
     if not open_concerns:
-        return [NO_OPEN_CONCERNS.reason("Hear at least one concern first (hear_concern).")]
-    reasons = [
-        CONCERN_NOT_CONFIRMED.reason(
-            f"Concern {concern.id} must be restated and confirmed by the customer.")
-        for concern in open_concerns if not concern.confirmed
-    ]
+        return [_NONE_HEARD]
+    reasons = [_not_confirmed(concern.id) for concern in open_concerns if not concern.confirmed]
     return reasons or ev.ConcernsComplete(seq=seq, at=at)
+
+
+_NONE_HEARD = NO_OPEN_CONCERNS.reason("Hear at least one concern first (hear_concern).")
+
+
+@per_id
+def _not_confirmed(concern_id: str) -> Reason:
+    return CONCERN_NOT_CONFIRMED.reason(
+        f"Concern {concern_id} must be restated and confirmed by the customer.")
 
 
 NO_MORE_CONCERNS = Row(
