@@ -252,7 +252,8 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
     ids_ready: dict[str, list[str]] = {}
     blocked: list[JsonValue] = []
     refused: set[str] = set()
-    each_id: dict[str, list[list[Reason]]] = {}  # per command about one id: per open id
+    each_id: dict[str, tuple[list[str], list[Reason]]] = {}  # per command about one id:
+    # the open ids it is ready for, else why not
     known: dict[bool, _Known] = {}  # concerns' (True) and actions' statuses, when needed
     for how in plan[1]:
         kind = how.kind
@@ -275,13 +276,14 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
                         ready = candidates
                         reasons = _NO_REASONS
                     else:
-                        each = each_id.get(how.refuses_as or "")
-                        if each is None:  # (else as the command it refuses as, just asked)
-                            each = each_id[how.name] = [_decided(complaint, how, i, at)
-                                                        for i in candidates]
-                        ready = [i for i, found in zip(candidates, each, strict=True)
-                                 if not found]
-                        reasons = _NO_REASONS if ready else _merged(each)
+                        answer = each_id.get(how.refuses_as or "")
+                        if answer is None:  # (else as the command it refuses as, just asked)
+                            each = [_decided(complaint, how, i, at) for i in candidates]
+                            ready = [i for i, found in zip(candidates, each, strict=True)
+                                     if not found]
+                            answer = each_id[how.name] = (
+                                ready, _NO_REASONS if ready else _merged(each))
+                        ready, reasons = answer
                 else:  # none is open: why with every id there is, or the next one
                     ready = []
                     statuses, every = known.get(how.concerns) or _known(complaint, how, known)
@@ -339,12 +341,19 @@ def _known(complaint: Complaint, how: _Spec, known: dict[bool, _Known]) -> _Know
 
 
 def _merged(each: list[list[Reason]]) -> list[Reason]:
-    """Every reason of ``each``, once, in order."""
+    """Every reason of ``each``, once, in order (equal reasons are equal in every field: a
+    set of the fields finds them in one pass, where comparing each with those kept is
+    quadratic)."""
     if len(each) == 1:
         return each[0]
     reasons: list[Reason] = []
+    seen: set[tuple[str, str, str | None]] = set()
     for found in each:
-        reasons += [r for r in found if r not in reasons]
+        for reason in found:
+            key = (reason.code, reason.message, reason.argument)
+            if key not in seen:
+                seen.add(key)
+                reasons.append(reason)
     return reasons
 
 
