@@ -23,6 +23,7 @@ from complaintflow import (
     Command,
     Complaint,
     ConfirmNextSteps,
+    Escalate,
     ExplainFinding,
     ExpressEmpathy,
     HearConcern,
@@ -538,3 +539,32 @@ def test_the_guidance_shows_the_unmet_interactional_needs_and_asks_for_an_explan
     assert "explain_finding" not in _commands(guidance)
     assert loaded(next_steps(responding(clock)))["open_concerns"][0][
         "interactional_unmet"] == []
+
+
+def test_authority_reads_each_complaints_offers_as_written() -> None:
+    """The authority is kept by what sets it, so equal amounts written apart (``1.0`` and
+    ``1.00``) are not confused, and an escalation's grant is read (a regression guard for
+    the authority kept per offers: equal decimals are not the same text)."""
+    clock = Clock()
+    base = following_up(clock)
+
+    def authority(*commands: Command) -> list[Any]:
+        return list(guidance_of(play(base, list(commands), clock))["authority"])
+
+    def offer(amount: str) -> OfferCompensation:
+        return OfferCompensation(kind="refund", description="the fee back",
+                                 amount=Decimal(amount), currency="GBP")
+
+    assert authority(offer("1.0")) == [{"currency": "GBP", "limit": "50", "offered": "1.0",
+                                        "left": "49.0", "ceiling": None}]
+    assert authority(offer("1.00")) == [{"currency": "GBP", "limit": "50",
+                                         "offered": "1.00", "left": "49.00", "ceiling": None}]
+    assert authority(offer("1.00"), offer("2.5")) == [
+        {"currency": "GBP", "limit": "50", "offered": "3.50", "left": "46.50", "ceiling": None}]
+    raised = Escalate(to="team lead", reason="more than my limit",
+                      authority_limit=Decimal(80), currency="GBP")
+    assert authority(raised, offer("1.0")) == [
+        {"currency": "GBP", "limit": "80", "offered": "1.0", "left": "79.0", "ceiling": None}]
+    euros = Escalate(to="team lead", reason="a euro refund", authority_limit=Decimal(30),
+                     currency="EUR")
+    assert [row["currency"] for row in authority(euros)] == ["EUR", "GBP"]

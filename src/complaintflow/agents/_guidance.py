@@ -796,27 +796,30 @@ _BEFORE_RESPONSE = frozenset({Stage.VERIFYING, Stage.LISTENING, Stage.PRIORITIZI
 
 
 _AuthorityRow = tuple[str, str | None, str, str | None, str | None]
-_AUTHORITY: dict[tuple[int, int], tuple[Policy, AgentLimits, tuple[_AuthorityRow, ...]]] = {}
-"""The authority of a complaint with no compensation nor escalation, which the policy and
-the host's limits alone set, per (policy, limits) object (both held, so that their ids are
-not reused while they are a key)."""
+_Offers = tuple[tuple[object, str | None], ...]
+_AUTHORITY: dict[tuple[int, int, _Offers, _Offers],
+                 tuple[Policy, AgentLimits, tuple[_AuthorityRow, ...]]] = {}
+"""The authority rows by what alone sets them: the policy and the host's limits (by object,
+both held so that their ids are not reused while they are a key), and each compensation's
+and escalation's currency and amount, as written (``1.0`` and ``1.00`` are equal
+decimals, but not the same text)."""
 
 
 def _authority(complaint: Complaint, limits: AgentLimits) -> list[JsonValue]:
     """Per currency: the limit in force, what was offered, what is left, the ceiling."""
-    if complaint.compensations or complaint.escalations:
-        rows = _authority_rows(complaint, limits)
-    else:
-        policy = complaint.policy
-        key = (id(policy), id(limits))
-        entry = _AUTHORITY.get(key)
-        if entry is None or entry[0] is not policy or entry[1] is not limits:
-            if len(_AUTHORITY) >= 256:  # a few policies and limits per host; bounded anyway
-                _AUTHORITY.clear()
-            entry = _AUTHORITY[key] = (policy, limits, _authority_rows(complaint, limits))
-        rows = entry[2]
+    policy = complaint.policy
+    key = (id(policy), id(limits),
+           tuple([(c.currency, None if c.amount is None else str(c.amount))
+                  for c in complaint.compensations]) if complaint.compensations else (),
+           tuple([(e.currency, None if e.authority_limit is None else str(e.authority_limit))
+                  for e in complaint.escalations]) if complaint.escalations else ())
+    entry = _AUTHORITY.get(key)
+    if entry is None or entry[0] is not policy or entry[1] is not limits:
+        if len(_AUTHORITY) >= 1024:  # a few policies, limits and offers at a time; bounded
+            _AUTHORITY.clear()
+        entry = _AUTHORITY[key] = (policy, limits, _authority_rows(complaint, limits))
     return [{"currency": currency, "limit": limit, "offered": offered, "left": left,
-             "ceiling": ceiling} for currency, limit, offered, left, ceiling in rows]
+             "ceiling": ceiling} for currency, limit, offered, left, ceiling in entry[2]]
 
 
 def _authority_rows(complaint: Complaint, limits: AgentLimits) -> tuple[_AuthorityRow, ...]:
