@@ -148,6 +148,8 @@ def _spec(name: str) -> _Spec:
 
 
 _SPECS: dict[str, _Spec] = {}
+_TARGET_OF: dict[str, str] = {}
+"""Each command's argument holding its ids (``""``: none), as the playbook's steps read it."""
 _Plan = tuple[list[str], tuple[_Spec, ...], frozenset[str]]
 """The commands to show (a list, shared: copied into each answer), those to probe, and
 the set of those shown."""
@@ -164,7 +166,9 @@ that its id is not reused while it is a key)."""
 def _all_specs() -> dict[str, _Spec]:
     """How to probe every command, worked out when first needed."""
     if not _SPECS:
-        _SPECS.update({name: _spec(name) for name in COMMAND_TYPES})  # all, or none
+        specs = {name: _spec(name) for name in COMMAND_TYPES}
+        _TARGET_OF.update({name: how.target or "" for name, how in specs.items()})
+        _SPECS.update(specs)  # all, or none
     return _SPECS
 
 
@@ -363,8 +367,9 @@ def _ordered(complaint: Complaint) -> list[Concern]:
                      if concern.status is _OPEN]
     if not complaint.priority:
         return open_concerns
-    rank = {concern_id: index for index, concern_id in enumerate(complaint.priority)}
-    return sorted(open_concerns, key=lambda c: rank.get(c.id, len(rank)))
+    unranked = {concern.id: concern for concern in open_concerns}
+    ranked = [unranked.pop(i) for i in complaint.priority if i in unranked]
+    return [*ranked, *unranked.values()] if unranked else ranked
 
 
 def _any_id(complaint: Complaint, concerns: bool) -> list[str]:
@@ -392,6 +397,9 @@ def _ids_of(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
+_NO_IDS: frozenset[str] = frozenset()
+
+
 class _State:
     """What the playbook reads of a complaint, worked out once."""
 
@@ -400,7 +408,8 @@ class _State:
     def __init__(self, c: Complaint, at: datetime, ordered: list[Concern],
                  anything_open: bool) -> None:
         self.c, self.at, self.ordered = c, at, ordered
-        self.planned = {i for action in c.actions for i in action.concern_ids}
+        self.planned = ({i for action in c.actions for i in action.concern_ids} if c.actions
+                        else _NO_IDS)
         self.anything_open = anything_open
         self.follow_up = c.follow_up_at.isoformat() if c.follow_up_at is not None else None
         self.unmet = _interactional_unmet(c, ordered)
@@ -654,7 +663,7 @@ def _interactional_unmet(complaint: Complaint, ordered: list[Concern],
 _NONE_UNMET: dict[str, list[JsonValue]] = {}  # shared, never changed
 
 
-def _needs(concern: Concern, planned: set[str]) -> list[JsonValue]:
+def _needs(concern: Concern, planned: typing.AbstractSet[str]) -> list[JsonValue]:
     needs: list[JsonValue] = []
     if concern.restatement is None:
         needs.append("restatement")
@@ -704,7 +713,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     limits = limits or NO_LIMITS
     deny = limits.deny
     ordered = _ordered(complaint)
-    specs = _SPECS or _all_specs()
+    _SPECS or _all_specs()
     allowed_now = complaint.allowed_commands()
     plan = _PLANS.get((allowed_now, deny))
     if plan is None:
@@ -721,7 +730,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
         if name in refused or name not in shown:
             continue
         ids = ids_ready.get(name)
-        if ids is not None and given.get(specs[name].target or "") not in ids:
+        if ids is not None and given.get(_TARGET_OF[name]) not in ids:
             continue  # ready, but not for this id
         steps.append({"command": name, "arguments": given, "why": why, "when": when})
         if advice is None and when is None and name not in _CONDUCT:

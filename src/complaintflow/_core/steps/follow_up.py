@@ -83,8 +83,8 @@ def _review(c: Complaint, command: cmd.ReviewOpenItems, seq: int,
             at: datetime) -> ev.OpenItemsReviewed | list[Reason]:
     if c.contact is None:
         return _no_contact()
-    return ev.OpenItemsReviewed(seq=seq, at=at,
-                                open_action_ids=tuple(a.id for a in c.open_actions))
+    return ev.OpenItemsReviewed(seq=seq, at=at, open_action_ids=tuple(
+        [a.id for a in c.actions if a.completed_at is None]))
 
 
 def _reviewed(c: Complaint, e: ev.OpenItemsReviewed) -> Changes:
