@@ -17,11 +17,13 @@ from hypothesis import strategies as st
 from complaintflow import (
     COMMAND_TYPES,
     Apologize,
+    AssessImpact,
     BriefTeam,
     BusinessCalendar,
     Category,
     Command,
     Complaint,
+    Concern,
     ConfirmNextSteps,
     Escalate,
     ExplainFinding,
@@ -36,6 +38,7 @@ from complaintflow import (
     Rejection,
     RestateConcern,
     ScheduleFollowUp,
+    Severity,
     StartContact,
     Taxonomy,
     fca_disp,
@@ -218,8 +221,10 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
     its argument left out; a ``policy_only`` guard answering otherwise in a fresh complaint
     under the same policy, at another time; an ``id_first`` guard answering ids not open
     (unknown, closed, completed) otherwise than in a complaint holding nothing but those
-    (or nothing); a guard refusing otherwise
-    than the one it ``refuses_as``, for the same id."""
+    (or nothing); a guard refusing otherwise than the one it ``refuses_as``, for the same
+    id; a guard that ``reads`` only whether some fields of an open concern are set
+    answering otherwise than in a complaint holding nothing but a concern with that id
+    and those fields set alike (to other values)."""
     row = row or ROW_OF[command.command]
     seq = complaint.seq + 1
     fields = attrs.fields_dict(type(command))
@@ -261,6 +266,20 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
             if mine is None or mine != theirs:
                 found.append(f"{row.name} answers {i}, not open, with {mine}; "
                              f"holding nothing else, with {theirs}")
+    if row.reads:
+        field = id_argument(row.name)
+        assert field is not None, f"{row.name} reads a concern but names none"
+        i = getattr(command, field.name)
+        concern = complaint.concern(i) if isinstance(i, str) else None
+        if concern is not None and concern.is_open:
+            mine = _refusal(row.decide(complaint, command, seq, at))
+            alike = Concern(id=i, text="(alone)", **{
+                name: _alike(getattr(concern, name)) for name in row.reads})
+            alone = attrs.evolve(fresh, concerns=(alike,))
+            theirs = _refusal(row.decide(alone, command, seq, at))
+            if mine != theirs:
+                found.append(f"{row.name} reads more of {i} than {row.reads}: {mine}; "
+                             f"holding nothing else, {theirs}")
     if row.refuses_as is not None:
         field, other = id_argument(row.name), id_argument(row.refuses_as)
         if field is None or other is None or (
@@ -277,8 +296,24 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
     return found
 
 
+def _alike(value: Any) -> Any:
+    """Another value set alike: a flag as it is, text or a value other than ``value`` (its
+    flags turned), unset as unset; so that a guard reading more than whether it is set
+    answers otherwise."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return f"(not {value[:20]})"
+    if attrs.has(type(value)):
+        flags = {f.name: not getattr(value, f.name) for f in attrs.fields(type(value))
+                 if isinstance(getattr(value, f.name), bool)}
+        return attrs.evolve(value, **flags)
+    raise TypeError(f"teach _alike about {type(value).__name__}")
+
+
 DECLARING = [name for name, row in ROW_OF.items()
-             if row.given_only or row.policy_only or row.id_first or row.refuses_as]
+             if row.given_only or row.policy_only or row.id_first or row.refuses_as
+             or row.reads]
 
 
 def check_declarations(complaint: Complaint, at: datetime,
@@ -364,6 +399,18 @@ def test_a_wrong_declaration_is_found() -> None:
     assert not declared_violations(heard, built("restate_concern", "K1"), T0, restate)
     assert declared_violations(heard, built("restate_concern", "K1"), T0,
                                attrs.evolve(restate, refuses_as="confirm_concern"))
+    restated = play(heard, [RestateConcern(concern_id="K1", restatement="It broke.")], clock)
+    confirm = ROW_OF["confirm_concern"]
+    assert not declared_violations(restated, built("confirm_concern", "K1"), T0, confirm)
+    # confirming reads whether the concern was restated, not only whether it was confirmed
+    assert declared_violations(restated, built("confirm_concern", "K1"), T0,
+                               attrs.evolve(confirm, reads=("confirmed",)))
+    impact = ROW_OF["confirm_impact"]
+    assessed = play(assessing(clock), [AssessImpact(
+        concern_id="K1", description="no pay this month", severity=Severity.HIGH)], clock)
+    assert not declared_violations(assessed, built("confirm_impact", "K1"), T0, impact)
+    assert declared_violations(assessed, built("confirm_impact", "K1"), T0,
+                               attrs.evolve(impact, reads=("confirmed",)))
 
 
 def guidance_of(complaint: Complaint) -> Any:

@@ -88,7 +88,10 @@ class Row(Generic[C, E]):
     the guard reads nothing of the complaint but its policy, nor the time; ``id_first``: for
     ids none of which is open (unknown, closed, completed), the guard reads nothing of the
     complaint but whether each exists and its status (besides the command and the time);
-    ``refuses_as``: the guard refuses exactly as that command's does for the same id.
+    ``refuses_as``: the guard refuses exactly as that command's does for the same id;
+    ``reads``: for an open concern, the guard reads nothing of the complaint but whether
+    each of these fields of that concern is set (a flag: whether it is true), besides the
+    command and the time.
     """
 
     command: type[C]
@@ -102,6 +105,7 @@ class Row(Generic[C, E]):
     policy_only: bool = False
     id_first: bool = False
     refuses_as: str | None = None
+    reads: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

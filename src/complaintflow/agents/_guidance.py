@@ -11,7 +11,8 @@ which leaves them out; a guard that reads only the policy (``policy_only``) is a
 per policy object; one that reads only the status of ids none of which is open
 (``id_first``) answers such ids alike whatever else the complaint holds, so once per ids
 and statuses; one that refuses exactly as another command's (``refuses_as``) is answered
-by that one's answers for the same ids.
+by that one's answers for the same ids; one that reads only whether some fields of an open
+concern are set (``reads``) is asked once per id and those.
 
 The rest reads the complaint: what each open concern still needs, the open action items,
 the conduct the policy still owes, the authority left, the clocks; and the playbook, the
@@ -21,6 +22,7 @@ sources' next steps for the stage, each with the ids it is for.
 from __future__ import annotations
 
 import enum
+import operator
 import typing
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
@@ -90,6 +92,7 @@ class _Spec:
     plain: Command | None  # the probe, for a command that takes no ids
     refuses_as: str | None  # the command whose guard refuses exactly as this one's
     times: tuple[str, ...]  # the time arguments, set just after now when a row may refuse
+    reads: Callable[[Concern], tuple[bool, ...]] | None  # what it reads of an open concern
 
 
 def _spec(name: str) -> _Spec:
@@ -142,9 +145,23 @@ def _spec(name: str) -> _Spec:
     if kind in (_PLAIN, _POLICY):
         plain = cls(**placeholders)  # type: ignore[arg-type]  # by its fields
     late = not refusals <= _TARGET_CODES  # a time may be too late, not only too early
+    timed = tuple(times) if late else ()
+    if row.reads and (refers != "concern" or many or timed):
+        raise TypeError(f"{name} declares what it reads of a concern, but is not about one "
+                        "concern, or its answer depends on the time")
     return _Spec(name, cls, placeholders, target, refers == "concern", kind, by_targets,
                  by_status=row.id_first, decide=row.decide,
-                 plain=plain, refuses_as=row.refuses_as, times=tuple(times) if late else ())
+                 plain=plain, refuses_as=row.refuses_as, times=timed,
+                 reads=_reader(row.reads) if row.reads else None)
+
+
+def _reader(fields: tuple[str, ...]) -> Callable[[Concern], tuple[bool, ...]]:
+    """Whether each of ``fields`` of a concern is set (a flag: whether it is true): what a
+    row declares its guard ``reads`` of an open concern, as a key."""
+    get = operator.attrgetter(*fields)
+    if len(fields) == 1:
+        return lambda concern: (bool(get(concern)),)
+    return lambda concern: tuple(map(bool, get(concern)))
 
 
 _SPECS: dict[str, _Spec] = {}
@@ -224,6 +241,25 @@ def _by_policy(complaint: Complaint, how: _Spec, at: datetime) -> list[Reason]:
     return found
 
 
+_BY_READS: dict[tuple[str, str, tuple[bool, ...]], list[Reason]] = {}
+"""The answers of rows that read only whether some fields of an open concern are set, by
+command, concern id and those (see ``reads``); a few per command and id."""
+
+
+def _by_reads(complaint: Complaint, how: _Spec, concern: Concern, at: datetime,
+              ) -> list[Reason]:
+    """:func:`_decided` for an open concern, by what the row declares its guard reads of
+    it (``reads``): asked once per command, id and those fields."""
+    assert how.reads is not None
+    key = (how.name, concern.id, how.reads(concern))
+    found = _BY_READS.get(key)
+    if found is None:
+        if len(_BY_READS) > 10_000:  # a few per command and id; bounded anyway
+            _BY_READS.clear()
+        found = _BY_READS[key] = _decided(complaint, how, concern.id, at)
+    return found
+
+
 def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime,
              known: dict[str, object]) -> list[Reason]:
     """Why the probe of a command about ids none of which is open would be refused;
@@ -246,12 +282,13 @@ def _refused(complaint: Complaint, how: _Spec, ids: object, at: datetime,
     return found
 
 
-def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions: list[str],
+def _readiness(complaint: Complaint, at: datetime, ordered: list[Concern], actions: list[str],
                plan: _Plan) -> tuple[list[JsonValue], dict[str, JsonValue],
                                      dict[str, list[str]], list[JsonValue], set[str]]:
     """Which of the plan's commands the complaint would accept now, from the rows' guards:
     those ready, the ids each command about one id is ready for (as JSON and as a list),
     those blocked with every reason, and their names."""
+    concerns = [concern.id for concern in ordered]
     ready_for: dict[str, JsonValue] = {}
     ids_ready: dict[str, list[str]] = {}
     blocked: list[JsonValue] = []
@@ -282,7 +319,9 @@ def _readiness(complaint: Complaint, at: datetime, concerns: list[str], actions:
                     else:
                         answer = each_id.get(how.refuses_as or "")
                         if answer is None:  # (else as the command it refuses as, just asked)
-                            each = [_decided(complaint, how, i, at) for i in candidates]
+                            each = ([_by_reads(complaint, how, concern, at)
+                                     for concern in ordered] if how.reads is not None
+                                    else [_decided(complaint, how, i, at) for i in candidates])
                             ready = [i for i, found in zip(candidates, each, strict=True)
                                      if not found]
                             answer = each_id[how.name] = (
@@ -720,7 +759,7 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
         plan = _plan(allowed_now, deny)
     open_actions = [action for action in complaint.actions if action.completed_at is None]
     ready_now, ready_for, ids_ready, blocked, refused = _readiness(
-        complaint, now, [concern.id for concern in ordered],
+        complaint, now, ordered,
         [action.id for action in open_actions], plan)
     state = _State(complaint, now, ordered, bool(ordered or open_actions))
     steps: list[JsonValue] = []

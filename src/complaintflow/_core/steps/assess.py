@@ -75,7 +75,8 @@ def _impact_confirmed(c: Complaint, e: ev.ImpactConfirmed) -> Changes:
 CONFIRM_IMPACT = Row(
     command=cmd.ConfirmImpact, event=ev.ImpactConfirmed, decide=_confirm_impact,
     evolve=_impact_confirmed, routes=(stays_in(_ASSESSING),), before_review=False,
-    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN, IMPACT_REQUIRED), id_first=True)
+    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN, IMPACT_REQUIRED), id_first=True,
+    reads=("impact",))
 
 
 def _begin_response(c: Complaint, command: cmd.BeginResponse, seq: int,

@@ -72,7 +72,8 @@ def _restated(c: Complaint, e: ev.ConcernRestated) -> Changes:
 RESTATE_CONCERN = Row(
     command=cmd.RestateConcern, event=ev.ConcernRestated, decide=_restate, evolve=_restated,
     routes=(stays_in(_LISTENING),), before_review=False,
-    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN, CONCERN_ALREADY_CONFIRMED), id_first=True)
+    refusals=(UNKNOWN_CONCERN, CONCERN_NOT_OPEN, CONCERN_ALREADY_CONFIRMED), id_first=True,
+    reads=("confirmed",))
 
 
 def _restatement_pending(c: Complaint, concern_id: str) -> list[Reason]:
@@ -102,6 +103,7 @@ def _restatement_required(concern_id: str) -> Reason:
 
 _PENDING_REFUSALS = (UNKNOWN_CONCERN, CONCERN_NOT_OPEN, CONCERN_ALREADY_CONFIRMED,
                      RESTATEMENT_REQUIRED)
+_PENDING_READS = ("confirmed", "restatement")
 
 
 def _confirm(c: Complaint, command: cmd.ConfirmConcern, seq: int,
@@ -117,7 +119,7 @@ def _confirmed(c: Complaint, e: ev.ConcernConfirmed) -> Changes:
 CONFIRM_CONCERN = Row(
     command=cmd.ConfirmConcern, event=ev.ConcernConfirmed, decide=_confirm, evolve=_confirmed,
     routes=(stays_in(_LISTENING),), before_review=False, refusals=_PENDING_REFUSALS,
-    id_first=True)
+    id_first=True, reads=_PENDING_READS)
 
 
 def _reject_restatement(c: Complaint, command: cmd.RejectRestatement, seq: int,
@@ -133,7 +135,8 @@ def _restatement_rejected(c: Complaint, e: ev.RestatementRejected) -> Changes:
 REJECT_RESTATEMENT = Row(
     command=cmd.RejectRestatement, event=ev.RestatementRejected, decide=_reject_restatement,
     evolve=_restatement_rejected, routes=(stays_in(_LISTENING),), before_review=False,
-    refusals=_PENDING_REFUSALS, id_first=True, refuses_as="confirm_concern")
+    refusals=_PENDING_REFUSALS, id_first=True, refuses_as="confirm_concern",
+    reads=_PENDING_READS)
 
 
 def _no_more(c: Complaint, command: cmd.NoMoreConcerns, seq: int,
