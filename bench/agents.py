@@ -10,7 +10,8 @@ It prints:
 1. ``tools(flavor, complaint=c)`` per turn, for each flavour (the definitions are built
    once; the first build is timed apart), in microseconds; target 20 µs;
 2. ``reply(result)`` for an applied command and for a refused one, guidance included
-   (``next_steps``, timed apart too), in microseconds; target 30 µs; and ``reply`` over
+   (``next_steps``, timed apart too), in microseconds; target 30 µs; as a curve over the
+   number of concerns (1, 2, 4, 8) in listening and responding; and ``reply`` over
    every turn of real conversations (the guided agent over the sources' scenarios, and the
    random baseline's), each turn's result replied to again: median and p90 per turn;
 3. one MCP tool call end to end over stdio (``complaintflow mcp`` in a subprocess, the
@@ -69,7 +70,13 @@ from complaintflow.agents import (  # noqa: E402  # noqa: E402
 from complaintflow.stores.memory import MemoryStore  # noqa: E402
 from complaintflow.testing import ManualClock  # noqa: E402
 from tests.guided_agent import SCENARIOS, GuidedAgent, RandomAgent, Run  # noqa: E402
-from tests.support import Clock, following_up, listening, responding  # noqa: E402
+from tests.support import (  # noqa: E402
+    Clock,
+    confirmed,
+    following_up,
+    listening,
+    responding,
+)
 
 T0 = datetime(2024, 5, 6, 9, 30, tzinfo=timezone.utc)
 
@@ -132,6 +139,29 @@ def per_turn(quick: bool) -> None:
     print(f"{'':<58} {'µs':>8} {'x apply':>8} {'µs if apply = 4.92':>19}")
     for name, (micros, ratio) in timed(work, number, rounds).items():
         print(f"{name:<58} {micros:8.2f} {ratio:8.2f} {ratio * 4.92:19.1f}")
+
+
+def scaling(quick: bool) -> None:
+    """``reply`` as the complaint grows: with n concerns in listening (the last one just
+    heard, none restated) and in responding (relief given for K1), at the CI machine's
+    scale; a curve over sizes."""
+    number, rounds = (200, 3) if quick else (1000, 9)
+    clock = Clock()
+    work: dict[str, Callable[[], object]] = {}
+    sizes = (1, 2, 4, 8)
+    for n in sizes:
+        heard = confirmed(clock, n - 1).apply(HearConcern(text="It broke."), at=clock.tick())
+        relieved = responding(clock, n).apply(GiveRelief(concern_id="K1", description="A refund."),
+                                              at=clock.tick())
+        work[f"listening {n}"] = partial(reply, heard)
+        work[f"responding {n}"] = partial(reply, relieved)
+    found = timed(work, number, rounds)
+    print(f"\nreply(applied) as concerns grow, µs if apply = 4.92 (median of {rounds} rounds "
+          f"of {number} calls):")
+    print(f"{'concerns':>8} {'listening':>10} {'responding':>11}")
+    for n in sizes:
+        print(f"{n:>8} {found[f'listening {n}'][1] * 4.92:10.1f} "
+              f"{found[f'responding {n}'][1] * 4.92:11.1f}")
 
 
 def server(limits: AgentLimits) -> McpTools:
@@ -291,6 +321,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     per_turn(args.quick)
+    scaling(args.quick)
     conversations(args.quick)
     mcp_calls(args.quick)
     agents(args.quick)
