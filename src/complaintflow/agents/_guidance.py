@@ -375,9 +375,9 @@ open), by command and every id with its status."""
 
 def _known(complaint: Complaint, how: _Spec, known: dict[bool, _Known]) -> _Known:
     """The status of each concern (or action item, as ``how`` is about) by its id, and as
-    a key."""
+    a key (a concern's status by its value: an enum member hashes in Python, each time)."""
     statuses: dict[str, object] = (
-        {concern.id: concern.status for concern in complaint.concerns} if how.concerns
+        {concern.id: concern.status._value_ for concern in complaint.concerns} if how.concerns
         else {action.id: action.completed_at is None for action in complaint.actions})
     found = known[how.concerns] = (statuses, tuple(statuses.items()))
     return found
