@@ -208,6 +208,8 @@ def check_guidance(complaint: Complaint, limits: AgentLimits | None = None) -> A
 # --- what the rows declare about their guards, which the guidance relies on -------------
 
 FRESH_AT = datetime(2001, 2, 3, 4, 5, tzinfo=timezone.utc)
+_OTHER_POLICY = Policy(apology_before_response=False, thanks_before_close=False,
+                       authority_limits={"EUR": 7}, max_text_length=40)
 
 
 def _refusal(outcome: object) -> list[Reason] | None:
@@ -239,6 +241,9 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
         if code.code in {reason.code for reason in outcome}:
             found.append(f"{row.name} gave {code.code} without {argument}: {left_out!r}")
     fresh = open_complaint("C-fresh", at=FRESH_AT, policy=complaint.policy).complaint
+    # the answers kept by ids and statuses, or by what is read of a concern, are kept
+    # whatever the policy: a complaint under another policy must be answered alike
+    elsewhere = open_complaint("C-other", at=FRESH_AT, policy=_OTHER_POLICY).complaint
     if row.policy_only:
         mine = _refusal(row.decide(complaint, command, seq, at))
         theirs = _refusal(row.decide(fresh, command, fresh.seq + 1, FRESH_AT))
@@ -261,7 +266,7 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
             mine = _refusal(row.decide(complaint, probe, seq, at))
             # a complaint holding nothing but that concern (or action item), or not even it
             holding: dict[str, Any] = {"concerns" if about_concerns else "actions": held}
-            alone = attrs.evolve(fresh, **holding)
+            alone = attrs.evolve(elsewhere, **holding)
             theirs = _refusal(row.decide(alone, probe, seq, at))
             if mine is None or mine != theirs:
                 found.append(f"{row.name} answers {i}, not open, with {mine}; "
@@ -275,7 +280,7 @@ def declared_violations(complaint: Complaint, command: Command, at: datetime,
             mine = _refusal(row.decide(complaint, command, seq, at))
             alike = Concern(id=i, text="(alone)", **{
                 name: _alike(getattr(concern, name)) for name in row.reads})
-            alone = attrs.evolve(fresh, concerns=(alike,))
+            alone = attrs.evolve(elsewhere, concerns=(alike,))
             theirs = _refusal(row.decide(alone, command, seq, at))
             if mine != theirs:
                 found.append(f"{row.name} reads more of {i} than {row.reads}: {mine}; "
