@@ -752,7 +752,8 @@ def next_steps(complaint: Complaint, *, at: datetime | None = None,
     limits = limits or NO_LIMITS
     deny = limits.deny
     ordered = _ordered(complaint)
-    _SPECS or _all_specs()
+    if not _SPECS:
+        _all_specs()  # (and each command's id argument, which the steps below read)
     allowed_now = complaint.allowed_commands()
     plan = _PLANS.get((allowed_now, deny))
     if plan is None:
